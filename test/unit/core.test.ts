@@ -1,0 +1,36 @@
+import { describe, expect, it } from "vitest";
+import { add, matmul, Matrix, ShapeError, transpose } from "../../lib/matrix.ts";
+import { Random } from "../../lib/random.ts";
+import { numericalGradient, relError } from "../../lib/gradcheck.ts";
+
+describe("Matrix", () => {
+  it("multiplies", () => {
+    const a = Matrix.from([[1, 2], [3, 4], [5, 6]]);
+    const b = Matrix.from([[1, 0, 2], [0, 1, 3]]);
+    expect(matmul(a, b).toArray()).toEqual([[1, 2, 8], [3, 4, 18], [5, 6, 28]]);
+  });
+  it("names the operation and shapes on mismatch", () => {
+    const a = new Matrix(3, 2), b = new Matrix(3, 2);
+    expect(() => matmul(a, b)).toThrow(ShapeError);
+    expect(() => matmul(a, b)).toThrow("matmul: cannot multiply 3×2 by 3×2 (inner sizes 2 ≠ 3)");
+    expect(() => add(a, transpose(b))).toThrow("add: shapes 3×2 and 2×3 differ");
+  });
+});
+
+describe("Random", () => {
+  it("repeats for a seed and differs across seeds", () => {
+    const a = new Random(42), b = new Random(42), c = new Random(43);
+    const xs = Array.from({ length: 5 }, () => a.next());
+    expect(Array.from({ length: 5 }, () => b.next())).toEqual(xs);
+    expect(Array.from({ length: 5 }, () => c.next())).not.toEqual(xs);
+  });
+});
+
+describe("gradcheck", () => {
+  it("agrees with an analytic gradient", () => {
+    const x = Matrix.from([[0.3, -1.2, 2]]);
+    const f = () => x.data.reduce((s, v) => s + Math.sin(v) * v, 0);
+    const analytic = x.map((v) => Math.cos(v) * v + Math.sin(v));
+    expect(relError(numericalGradient(f, x), analytic)).toBeLessThan(1e-8);
+  });
+});
