@@ -1,0 +1,54 @@
+/**
+ * Exercise: the exponential moving average and its bias correction.
+ *
+ * Notebook: notebooks/09_ema_bias_correction.ipynb. Write each function between
+ * BEGIN YOUR CODE and END YOUR CODE, then grade it with `deno task grade ema` (or run the
+ * grading cell at the end of the notebook). Plain arrays of numbers in, plain arrays out.
+ */
+
+// deno-lint-ignore-file no-unused-vars
+import { todo } from "../lib/todo.ts";
+
+/**
+ * The raw EMA of `xs`: `v_0 = 0`, `v_t = β·v_{t−1} + (1 − β)·x_t`. Return `[v_1, …, v_n]`
+ * (the same length as `xs`; an empty series gives an empty array).
+ */
+export function ema(xs: readonly number[], beta: number): number[] {
+  // BEGIN YOUR CODE: ema
+  return todo("ema");
+  // END YOUR CODE
+}
+
+/**
+ * The bias-corrected EMA: `v̂_t = v_t / (1 − β^t)`, with t counted from 1 for the first sample.
+ */
+export function emaDebiased(xs: readonly number[], beta: number): number[] {
+  // BEGIN YOUR CODE: emaDebiased
+  return todo("emaDebiased");
+  // END YOUR CODE
+}
+
+/**
+ * Seed 003 writes the EMA as `S_t = α·X_t + (1 − α)·S_{t−1}` from `S_0 = 0`. Return the number
+ * that `S_t` must be divided by to remove the bias at step t, in that convention.
+ */
+export function alphaCorrection(t: number, alpha: number): number {
+  // BEGIN YOUR CODE: alphaCorrection
+  return todo("alphaCorrection");
+  // END YOUR CODE
+}
+
+/**
+ * Adam's bias-corrected moments for a sequence of gradients of one parameter:
+ * `m̂_t` (EMA of g with β1) and `v̂_t` (EMA of g² with β2), both corrected.
+ * Return `{ m: [m̂_1, …], v: [v̂_1, …] }`.
+ */
+export function adamMoments(
+  grads: readonly number[],
+  beta1: number,
+  beta2: number,
+): { m: number[]; v: number[] } {
+  // BEGIN YOUR CODE: adamMoments
+  return todo("adamMoments");
+  // END YOUR CODE
+}

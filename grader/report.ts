@@ -1,0 +1,105 @@
+/**
+ * Reports built from grading results: plain text for the terminal and notebooks, HTML for
+ * notebooks, and Gradescope's results.json.
+ */
+
+import type { CheckResult, CourseResult, ExerciseResult } from "./types.ts";
+
+const MARK: Record<CheckResult["status"], string> = {
+  passed: "✓",
+  failed: "✗",
+  error: "✗",
+  timeout: "⏱",
+  crashed: "✗",
+  "not implemented": "·",
+};
+
+function checkLines(c: CheckResult): string[] {
+  const head = `  ${MARK[c.status]} ${c.name}  ${c.score}/${c.maxScore}${
+    c.hidden ? "  (hidden)" : ""
+  }`;
+  if (c.status === "passed") return [head];
+  const lines = [head, `      ${c.message}`];
+  if (c.hint) lines.push(`      hint: ${c.hint}`);
+  return lines;
+}
+
+export function exerciseText(r: ExerciseResult): string {
+  const lines = [`${r.title} (${r.file}): ${r.score}/${r.maxScore}`];
+  for (const e of r.typeErrors) lines.push(`  ! type error (costs no points by itself): ${e}`);
+  for (const c of r.checks) lines.push(...checkLines(c));
+  return lines.join("\n");
+}
+
+export function courseText(course: CourseResult): string {
+  const done = course.exercises.filter((e) => e.score === e.maxScore).length;
+  const parts = course.exercises.map(exerciseText);
+  const pct = course.maxScore ? Math.round((100 * course.score) / course.maxScore) : 0;
+  parts.push(
+    `Total: ${course.score}/${course.maxScore} points (${pct}%); ` +
+      `${done} of ${course.exercises.length} exercise(s) complete.`,
+  );
+  return parts.join("\n\n");
+}
+
+const escape = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+
+export function exerciseHTML(r: ExerciseResult): string {
+  const rows = r.checks.map((c) => {
+    const colour = c.status === "passed"
+      ? "#1a7f37"
+      : c.status === "not implemented"
+      ? "#777"
+      : "#cf222e";
+    const info = c.status === "passed"
+      ? ""
+      : `<div>${escape(c.message)}</div>${
+        c.hint ? `<div><i>hint:</i> ${escape(c.hint)}</div>` : ""
+      }`;
+    return `<tr><td style="color:${colour};text-align:center">${
+      MARK[c.status]
+    }</td><td style="text-align:left">${escape(c.name)}${
+      c.hidden ? " <small>(hidden)</small>" : ""
+    }${info}</td><td>${c.score}/${c.maxScore}</td></tr>`;
+  });
+  const types = r.typeErrors.map((e) =>
+    `<div style="color:#9a6700">type error: ${escape(e)}</div>`
+  );
+  return `<div><b>${escape(r.title)}</b> — <code>${
+    escape(r.file)
+  }</code>: <b>${r.score}/${r.maxScore}</b>${types.join("")}<table>${rows.join("")}</table></div>`;
+}
+
+/** Gradescope's autograder results format (https://gradescope-autograders.readthedocs.io). */
+export function gradescope(course: CourseResult): Record<string, unknown> {
+  return {
+    score: course.score,
+    max_score: course.maxScore,
+    output: `${course.score}/${course.maxScore} points`,
+    tests: course.exercises.flatMap((e) =>
+      e.checks.map((c) => ({
+        name: `${e.name}: ${c.name}`,
+        score: c.score,
+        max_score: c.maxScore,
+        status: c.status === "passed" ? "passed" : "failed",
+        output: c.status === "passed"
+          ? ""
+          : [c.message, c.hint && `hint: ${c.hint}`].filter(Boolean).join("\n"),
+        ...(c.hidden ? { visibility: "after_published" } : {}),
+      }))
+    ),
+  };
+}
+
+/** A graded exercise as a notebook output: HTML table plus the plain-text report. */
+export class GradeReport {
+  constructor(readonly result: ExerciseResult) {}
+
+  [Symbol.for("Jupyter.display")](): Record<string, string> {
+    return { "text/html": exerciseHTML(this.result), "text/plain": exerciseText(this.result) };
+  }
+
+  toString(): string {
+    return exerciseText(this.result);
+  }
+}

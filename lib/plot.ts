@@ -1,0 +1,113 @@
+/**
+ * Interactive figures for the notebooks, as plain data.
+ *
+ * A {@link Figure} is a plotly figure (`data` traces + `layout`). In the Deno kernel the last
+ * expression of a cell is shown through `Symbol.for("Jupyter.display")`, which returns a MIME
+ * bundle; nothing here touches `Deno`, so a figure is an ordinary object in tests.
+ *
+ * The bundle carries three views of the same figure:
+ * - `application/vnd.plotly.v1+json` — drawn natively by JupyterLab and VS Code;
+ * - `text/html` — a `<div>` and a script that draws it with plotly.js loaded from
+ *   `vendor/plotly.min.js` beside the notebook (`deno task start` puts it there), so it works
+ *   offline in classic Notebook 6.4 (where require.js owns `define`, so plotly is loaded as an
+ *   AMD module) and in nbconvert's HTML written next to the notebook;
+ * - `text/plain` — one line saying what the figure shows.
+ *
+ * @module
+ */
+
+/** One plotly trace; only the fields the course uses are typed, the rest pass through. */
+export interface Trace {
+  type?: string;
+  mode?: string;
+  name?: string;
+  x?: readonly number[] | readonly string[];
+  y?: readonly number[] | readonly string[];
+  z?: readonly (readonly number[])[];
+  line?: Record<string, unknown>;
+  marker?: Record<string, unknown>;
+  [key: string]: unknown;
+}
+
+export type Layout = Record<string, unknown>;
+
+/** Where the notebooks find plotly.js, relative to the notebook. */
+export const PLOTLY_PATH = "vendor/plotly.min.js";
+
+export const PLOTLY_MIME = "application/vnd.plotly.v1+json";
+
+let counter = 0;
+
+export class Figure {
+  readonly data: Trace[];
+  readonly layout: Layout;
+
+  constructor(data: Trace[], layout: Layout = {}) {
+    this.data = data;
+    this.layout = { margin: { t: 48, r: 16, b: 48, l: 56 }, ...layout };
+  }
+
+  /** The plotly JSON: what JupyterLab draws and what the slides embed. */
+  toJSON(): { data: Trace[]; layout: Layout } {
+    return { data: this.data, layout: this.layout };
+  }
+
+  /** A one-line description for terminals and the `text/plain` view. */
+  describe(): string {
+    const title = titleText(this.layout.title);
+    const names = this.data.map((t, i) => t.name ?? `trace ${i + 1}`).join(", ");
+    return `Figure${title ? ` "${title}"` : ""}: ${this.data.length} trace(s) [${names}]`;
+  }
+
+  /** A standalone HTML fragment that draws the figure (see the module doc). */
+  toHTML(id = `fig-${Date.now().toString(36)}-${counter++}`): string {
+    const json = JSON.stringify(this.toJSON()).replace(/</g, "\\u003c");
+    return `<div id="${id}" class="course-figure" style="width:100%;height:${
+      Number(this.layout.height ?? 420)
+    }px"></div>
+<script>(function () {
+  var fig = ${json};
+  var draw = function (P) { P.newPlot("${id}", fig.data, fig.layout, {responsive: true}); };
+  if (window.Plotly) { draw(window.Plotly); return; }
+  var src = new URL("${PLOTLY_PATH}", document.baseURI).href;
+  if (typeof window.require === "function" && window.require.config) {
+    window.require.config({ paths: { plotly: src.replace(/\\.js$/, "") } });
+    window.require(["plotly"], function (P) { window.Plotly = P; draw(P); });
+  } else {
+    var s = document.createElement("script");
+    s.src = src;
+    s.onload = function () { draw(window.Plotly); };
+    document.head.appendChild(s);
+  }
+})();</script>`;
+  }
+
+  [Symbol.for("Jupyter.display")](): Record<string, unknown> {
+    return {
+      [PLOTLY_MIME]: this.toJSON(),
+      "text/html": this.toHTML(),
+      "text/plain": this.describe(),
+    };
+  }
+}
+
+function titleText(title: unknown): string {
+  if (typeof title === "string") return title;
+  if (title && typeof title === "object" && "text" in title) return String(title.text);
+  return "";
+}
+
+/** A line chart of several named series over a shared x. */
+export function linePlot(
+  x: readonly number[],
+  series: Record<string, readonly number[]>,
+  layout: Layout = {},
+): Figure {
+  const traces = Object.entries(series).map(([name, y]) => {
+    if (y.length !== x.length) {
+      throw new RangeError(`linePlot: series "${name}" has ${y.length} points, x has ${x.length}`);
+    }
+    return { type: "scatter", mode: "lines", name, x, y };
+  });
+  return new Figure(traces, layout);
+}

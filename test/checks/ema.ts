@@ -1,0 +1,162 @@
+/**
+ * Graded checks for exercises/ema.ts. Reference values come from lib/ema.ts, computed in the
+ * grader's process; `diagnose` names the usual mistakes when a result matches one of them.
+ */
+
+import {
+  biasCorrection,
+  ema,
+  emaAlpha,
+  emaAlphaSeedCorrection,
+  emaDebiased,
+} from "../../lib/ema.ts";
+import { Random } from "../../lib/random.ts";
+import type { Check, Exercise } from "../../grader/types.ts";
+import { matches } from "./diagnose.ts";
+
+/** A noisy sine, the kind of series an EMA is for. */
+function noisy(seed: number, n: number): number[] {
+  const rng = new Random(seed);
+  return Array.from({ length: n }, (_, t) => 2 + Math.sin(t / 8) + rng.normal(0, 0.5));
+}
+
+function emaMistakes(xs: number[], beta: number) {
+  return (actual: unknown) =>
+    matches(actual, [
+      [
+        emaAlpha(xs, beta),
+        "it looks like β and 1 − β are swapped: the new sample's weight is 1 − β",
+      ],
+      [ema(xs, beta, xs[0] ?? 0), "it looks like you started from v_0 = x_1; start from v_0 = 0"],
+      [emaDebiased(xs, beta), "it looks bias-corrected; ema returns the raw average"],
+    ]);
+}
+
+function debiasedMistakes(xs: number[], beta: number) {
+  return (actual: unknown) =>
+    matches(actual, [
+      [ema(xs, beta), "it looks like the raw EMA: divide v_t by 1 − β^t"],
+      [
+        ema(xs, beta).map((v, i) => v / biasCorrection(i + 2, beta)),
+        "off by one: the first sample is t = 1, so it is divided by 1 − β",
+      ],
+      [
+        emaAlphaSeedCorrection(xs, 1 - beta),
+        "it looks like you divided by 1 − (1 − β)^t, the seed's mix-up of the two conventions",
+      ],
+    ]);
+}
+
+function checks(): Check[] {
+  const a = noisy(1, 60), b = noisy(2, 200), c = noisy(3, 40);
+  const constant = Array(30).fill(3.5);
+  const grads = noisy(4, 25).map((g) => g - 2);
+  const out: Check[] = [
+    {
+      name: "ema: β = 0.9 on a noisy series",
+      points: 2,
+      fn: "ema",
+      args: [a, 0.9],
+      expected: ema(a, 0.9),
+      diagnose: emaMistakes(a, 0.9),
+      hint: "Keep one running value v = 0; for each x, set v = β·v + (1 − β)·x and record v.",
+    },
+    {
+      name: "ema: β = 0 returns the series itself",
+      points: 1,
+      fn: "ema",
+      args: [[4, -1, 2.5], 0],
+      expected: [4, -1, 2.5],
+      hint: "With β = 0 nothing is remembered: v_t = x_t.",
+    },
+    {
+      name: "ema: empty series",
+      points: 1,
+      fn: "ema",
+      args: [[], 0.9],
+      expected: [],
+      hint: "No samples, no averages: return an empty array.",
+    },
+    {
+      name: "ema: β = 0.98, 200 steps",
+      points: 2,
+      fn: "ema",
+      args: [b, 0.98],
+      expected: ema(b, 0.98),
+      diagnose: emaMistakes(b, 0.98),
+      hidden: true,
+      hint: "Check long series and β close to 1 as well.",
+    },
+    {
+      name: "emaDebiased: a constant series is recovered exactly",
+      points: 2,
+      fn: "emaDebiased",
+      args: [constant, 0.9],
+      expected: constant,
+      diagnose: debiasedMistakes(constant, 0.9),
+      hint: "For x_t = c the raw EMA is c·(1 − β^t); dividing by 1 − β^t gives c back.",
+    },
+    {
+      name: "emaDebiased: the first value is the first sample (β = 0.999)",
+      points: 1,
+      fn: "emaDebiased",
+      args: [[0.7], 0.999],
+      expected: [0.7],
+      hint: "v_1 = (1 − β)·x_1, and 1 − β^1 = 1 − β.",
+    },
+    {
+      name: "emaDebiased: β = 0.9 on a noisy series",
+      points: 2,
+      fn: "emaDebiased",
+      args: [a, 0.9],
+      expected: emaDebiased(a, 0.9),
+      diagnose: debiasedMistakes(a, 0.9),
+      hint: "Compute the raw EMA and divide step t (counting from 1) by 1 − β^t.",
+    },
+    {
+      name: "emaDebiased: β = 0.98 on a short series",
+      points: 2,
+      fn: "emaDebiased",
+      args: [c, 0.98],
+      expected: emaDebiased(c, 0.98),
+      diagnose: debiasedMistakes(c, 0.98),
+      hidden: true,
+      hint: "The correction matters most while t is small compared with 1/(1 − β).",
+    },
+    ...[[1, 0.1], [5, 0.1], [20, 0.3]].map(([t, alpha]): Check => ({
+      name: `alphaCorrection: t = ${t}, α = ${alpha}`,
+      points: 1,
+      fn: "alphaCorrection",
+      args: [t, alpha],
+      expected: biasCorrection(t, 1 - alpha),
+      diagnose: (actual) =>
+        matches(actual, [[
+          1 - alpha ** t,
+          "that is the seed's 1 − α^t: with α the weight of the new sample, the past decays by (1 − α) per step",
+        ]]),
+      hint: "Rewrite S_t = α·X_t + (1 − α)·S_{t−1} as v_t = β·v_{t−1} + (1 − β)·x_t: what is β?",
+    })),
+    {
+      name: "adamMoments: β1 = 0.9, β2 = 0.999",
+      points: 3,
+      fn: "adamMoments",
+      args: [grads, 0.9, 0.999],
+      expected: { m: emaDebiased(grads, 0.9), v: emaDebiased(grads.map((g) => g * g), 0.999) },
+      diagnose: (actual) =>
+        matches((actual as { v?: unknown })?.v, [[
+          ema(grads.map((g) => g * g), 0.999),
+          "v is not bias-corrected: divide by 1 − β2^t",
+        ]]),
+      hint:
+        "m̂ is the corrected EMA of the gradients (β1); v̂ the corrected EMA of their squares (β2).",
+    },
+  ];
+  return out;
+}
+
+export const emaExercise: Exercise = {
+  name: "ema",
+  title: "EMA and bias correction",
+  notebook: "09_ema_bias_correction.ipynb",
+  checks,
+};

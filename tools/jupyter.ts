@@ -1,0 +1,110 @@
+/**
+ * Jupyter plumbing shared by `deno task start`, `deno task slides` and the tests: finding
+ * Jupyter, registering the Deno kernel, vendoring plotly.js beside the notebooks, and
+ * executing notebooks headless with tools/execute_notebook.py.
+ */
+
+/** The repository root, with a trailing slash. */
+export const ROOT = decodeURIComponent(new URL("../", import.meta.url).pathname);
+export const NOTEBOOKS = `${ROOT}notebooks`;
+
+/** The install hint shown when Jupyter is missing. */
+export const JUPYTER_HINT =
+  "Jupyter is not installed. Install it with `sudo apt-get install jupyter-notebook " +
+  "jupyter-nbconvert python3-nbclient` (Debian/Ubuntu) or `pip install notebook`, then try again.";
+
+/** Runs a command, returning its exit code and output; a missing program gives code 127. */
+export async function run(
+  cmd: string,
+  args: string[],
+  opts: { cwd?: string; env?: Record<string, string> } = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const out = await new Deno.Command(cmd, { args, ...opts, stdin: "null" }).output();
+    const dec = new TextDecoder();
+    return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) {
+      return { code: 127, stdout: "", stderr: `${cmd}: not found` };
+    }
+    throw e;
+  }
+}
+
+/** Which Jupyter front end is installed: JupyterLab, classic Notebook, or none. */
+export async function jupyterFrontEnd(): Promise<"lab" | "notebook" | undefined> {
+  if ((await run("jupyter", ["lab", "--version"])).code === 0) return "lab";
+  if ((await run("jupyter", ["notebook", "--version"])).code === 0) return "notebook";
+  return undefined;
+}
+
+/** A Python that can import nbclient (Debian's is /usr/bin/python3; a pyenv may shadow it). */
+export async function findPython(): Promise<string | undefined> {
+  for (const py of [Deno.env.get("COURSE_PYTHON"), "/usr/bin/python3", "python3"]) {
+    if (py && (await run(py, ["-c", "import nbclient, nbformat"])).code === 0) return py;
+  }
+  return undefined;
+}
+
+/**
+ * Registers (or refreshes) the `deno` kernel with `NO_COLOR=1` in its environment, so plain-text
+ * outputs carry no ANSI colour codes. Returns the kernelspec's folder.
+ */
+export async function registerKernel(): Promise<string> {
+  const install = await run(Deno.execPath(), ["jupyter", "--install", "--force"]);
+  if (install.code !== 0) throw new Error(`deno jupyter --install failed:\n${install.stderr}`);
+  const list = await run("jupyter", ["kernelspec", "list", "--json"]);
+  const dir: string | undefined = JSON.parse(list.stdout).kernelspecs?.deno?.resource_dir;
+  if (!dir) throw new Error("the deno kernelspec was not found after `deno jupyter --install`");
+  const file = `${dir}/kernel.json`;
+  const spec = JSON.parse(await Deno.readTextFile(file));
+  spec.env = { ...spec.env, NO_COLOR: "1" };
+  await Deno.writeTextFile(file, JSON.stringify(spec, null, 2) + "\n");
+  return dir;
+}
+
+/** Copies plotly.min.js from the npm package to `notebooks/vendor/`, where figures look for it. */
+export async function vendorPlotly(dest = `${NOTEBOOKS}/vendor`): Promise<string> {
+  const source = `${ROOT}node_modules/plotly.js-dist-min/plotly.min.js`;
+  try {
+    await Deno.stat(source);
+  } catch {
+    const install = await run(Deno.execPath(), ["install"], { cwd: ROOT });
+    if (install.code !== 0) throw new Error(`deno install failed:\n${install.stderr}`);
+  }
+  await Deno.mkdir(dest, { recursive: true });
+  await Deno.copyFile(source, `${dest}/plotly.min.js`);
+  return `${dest}/plotly.min.js`;
+}
+
+/** The course's notebooks, in course order. */
+export async function listNotebooks(): Promise<string[]> {
+  const names: string[] = [];
+  for await (const e of Deno.readDir(NOTEBOOKS)) {
+    if (e.isFile && /^\d\d_.*\.ipynb$/.test(e.name)) names.push(`${NOTEBOOKS}/${e.name}`);
+  }
+  return names.sort();
+}
+
+export interface ExecResult {
+  notebook: string;
+  ok: boolean;
+  seconds: number;
+  error: string | null;
+}
+
+/** Executes notebooks on the Deno kernel into `outDir` (see tools/execute_notebook.py). */
+export async function executeNotebooks(paths: string[], outDir: string): Promise<ExecResult[]> {
+  const python = await findPython();
+  if (!python) throw new Error(JUPYTER_HINT);
+  await registerKernel();
+  await vendorPlotly();
+  const out = await run(python, [`${ROOT}tools/execute_notebook.py`, outDir, ...paths]);
+  const results = out.stdout.trim().split("\n").filter((l) => l.startsWith("{")).map((l) =>
+    JSON.parse(l) as ExecResult
+  );
+  if (results.length !== paths.length) {
+    throw new Error(`execute_notebook.py failed (exit ${out.code}):\n${out.stderr}`);
+  }
+  return results;
+}

@@ -1,0 +1,29 @@
+/**
+ * `deno task start`: registers (or refreshes) the Deno kernel for Jupyter and opens the course
+ * at notebooks/. Extra arguments go to Jupyter (e.g. `deno task start --no-browser`).
+ */
+
+import {
+  JUPYTER_HINT,
+  jupyterFrontEnd,
+  NOTEBOOKS,
+  registerKernel,
+  vendorPlotly,
+} from "./jupyter.ts";
+
+const frontEnd = await jupyterFrontEnd();
+if (!frontEnd) {
+  console.error(JUPYTER_HINT);
+  Deno.exit(1);
+}
+const kernelDir = await registerKernel();
+await vendorPlotly();
+console.log(`Deno kernel registered in ${kernelDir} (NO_COLOR=1).`);
+console.log(
+  `Opening the course in Jupyter ${frontEnd === "lab" ? "Lab" : "Notebook"}: ${NOTEBOOKS}`,
+);
+const child = new Deno.Command("jupyter", {
+  args: [frontEnd, `--notebook-dir=${NOTEBOOKS}`, ...Deno.args],
+  stdin: "inherit",
+}).spawn();
+Deno.exit((await child.status).code);
