@@ -1,0 +1,100 @@
+"""Reference values for lib/layers/{conv2d,maxpool,attention}.ts from PyTorch 1.13.
+
+Run: /usr/bin/python3 test/reference/gen_layers_spatial.py  (writes layers_spatial.json)
+
+Inputs are stored next to the outputs so the TypeScript tests use exactly the same numbers.
+Every backward value is autograd's gradient of sum(out * dout) for a random upstream dout.
+"""
+import json
+import math
+import os
+
+import torch
+import torch.nn.functional as F
+
+torch.set_default_dtype(torch.float64)
+torch.manual_seed(20240601)
+
+
+def t(x):
+    """A tensor as {shape, data}: data flat in PyTorch's contiguous (row-major) order."""
+    x = x.detach()
+    return {"shape": list(x.shape), "data": x.reshape(-1).tolist()}
+
+
+def conv_case(xs, ws, stride, padding):
+    x = torch.randn(*xs, requires_grad=True)
+    w = torch.randn(*ws, requires_grad=True)
+    b = torch.randn(ws[0], requires_grad=True)
+    out = F.conv2d(x, w, b, stride=stride, padding=padding)
+    dout = torch.randn_like(out)
+    (out * dout).sum().backward()
+    return {
+        "stride": stride, "padding": padding,
+        "x": t(x), "w": t(w), "b": t(b.reshape(1, -1)),
+        "out": t(out), "dout": t(dout),
+        "dx": t(x.grad), "dw": t(w.grad), "db": t(b.grad.reshape(1, -1)),
+    }
+
+
+def pool_case(x, kernel, stride):
+    x = x.clone().requires_grad_(True)
+    out = F.max_pool2d(x, kernel, stride)
+    dout = torch.randn_like(out)
+    (out * dout).sum().backward()
+    return {"kernel": kernel, "stride": stride, "x": t(x), "out": t(out),
+            "dout": t(dout), "dx": t(x.grad)}
+
+
+def attention_case(n, m, d, dv, mask=None):
+    q = torch.randn(n, d, requires_grad=True)
+    k = torch.randn(m, d, requires_grad=True)
+    v = torch.randn(m, dv, requires_grad=True)
+    scores = q @ k.T / math.sqrt(d)
+    if mask is not None:
+        scores = scores.masked_fill(~mask, float("-inf"))  # True = may attend
+    weights = torch.softmax(scores, dim=1)
+    out = weights @ v
+    dout = torch.randn_like(out)
+    (out * dout).sum().backward()
+    case = {"q": t(q), "k": t(k), "v": t(v), "out": t(out), "weights": t(weights),
+            "dout": t(dout), "dq": t(q.grad), "dk": t(k.grad), "dv": t(v.grad)}
+    if mask is not None:
+        case["mask"] = mask.tolist()
+    return case
+
+
+# Ties in max pooling: PyTorch keeps the first maximum in row-major window order.
+x = torch.ones(1, 1, 2, 2, requires_grad=True)
+F.max_pool2d(x, 2).sum().backward()
+assert x.grad.reshape(-1).tolist() == [1.0, 0.0, 0.0, 0.0], x.grad
+x = torch.tensor([[[[0.0, 2.0, 1.0], [2.0, 2.0, 0.0], [1.0, 0.0, 2.0]]]], requires_grad=True)
+F.max_pool2d(x, 3).sum().backward()
+assert x.grad.reshape(-1).tolist() == [0, 1, 0, 0, 0, 0, 0, 0, 0], x.grad
+
+ties = torch.randint(0, 3, (2, 2, 5, 6)).to(torch.float64)  # many equal values per window
+ref = {
+    "conv": [
+        conv_case((2, 3, 5, 5), (4, 3, 3, 3), 1, 0),
+        conv_case((2, 2, 7, 6), (3, 2, 3, 2), 2, 1),
+        conv_case((1, 2, 6, 7), (2, 2, 2, 3), [2, 1], [0, 2]),
+    ],
+    "maxpool": [
+        pool_case(torch.randn(2, 3, 6, 6), 2, 2),
+        pool_case(torch.randn(1, 2, 7, 7), 3, 2),
+        pool_case(ties, 2, 2),
+        pool_case(ties, 3, 1),
+        pool_case(ties, [2, 3], [1, 2]),
+    ],
+    "attention": [
+        attention_case(4, 5, 3, 2),
+        attention_case(4, 4, 6, 3, torch.tril(torch.ones(4, 4, dtype=torch.bool))),
+        attention_case(3, 5, 2, 4, (torch.rand(3, 5) < 0.6)
+                       | torch.nn.functional.one_hot(torch.tensor([0, 2, 4]), 5).bool()),
+    ],
+}
+
+path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "layers_spatial.json")
+with open(path, "w") as f:
+    json.dump(ref, f)
+print(f"wrote {path} ({os.path.getsize(path)} bytes)")

@@ -1,0 +1,267 @@
+import { describe, expect, it } from "vitest";
+import { Matrix, NonFiniteError, ShapeError } from "../../lib/matrix.ts";
+import { Random } from "../../lib/random.ts";
+import { numericalGradient, numericalGradientArray, relError } from "../../lib/gradcheck.ts";
+import { flatView, Tensor } from "../../lib/tensor.ts";
+import { conv2dBackward, conv2dForward } from "../../lib/layers/conv2d.ts";
+import { maxpoolBackward, maxpoolForward } from "../../lib/layers/maxpool.ts";
+import { attentionBackward, attentionForward } from "../../lib/layers/attention.ts";
+import { expectClose } from "./_compare.ts";
+import ref from "../reference/layers_spatial.json" with { type: "json" };
+
+type Stored = { shape: number[]; data: number[] };
+const tensor = (r: Stored) => new Tensor(r.shape, r.data);
+const matrix = (r: Stored) => new Matrix(r.shape[0], r.shape[1], r.data);
+type Pair = number | [number, number];
+
+/** Checks a tensor against a stored PyTorch tensor: same shape, values within 1e-10. */
+function expectTensor(actual: Tensor, expected: Stored): void {
+  expect(actual.shape).toEqual(expected.shape);
+  expectClose(actual.data, expected.data);
+}
+
+function randomTensor(rng: Random, shape: number[]): Tensor {
+  const t = new Tensor(shape);
+  for (let k = 0; k < t.size; k++) t.data[k] = rng.normal();
+  return t;
+}
+
+/** A tensor or matrix as a 1×size Matrix sharing its data (for gradcheck and relError). */
+const flatOf = (m: Tensor | Matrix) =>
+  m instanceof Tensor ? flatView(m) : new Matrix(1, m.data.length, m.data);
+
+/** Numerical gradient of `sum(f() ⊙ dout)` with respect to tensor or matrix `x` (in place). */
+function numericGrad(f: () => Tensor | Matrix, x: Tensor | Matrix, dout: Tensor | Matrix) {
+  return numericalGradientArray(() => flatOf(f()), flatOf(x), flatOf(dout));
+}
+
+describe("Tensor", () => {
+  it("stores NCHW row-major, as PyTorch's contiguous layout", () => {
+    const t = Tensor.from([[[[1, 2], [3, 4]]], [[[5, 6], [7, 8]]]]);
+    expect(t.shape).toEqual([2, 1, 2, 2]);
+    expect(Array.from(t.data)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(t.get(1, 0, 1, 0)).toBe(7);
+    t.set(0, 0, 0, 1, -2);
+    expect(t.toArray()).toEqual([[[[1, -2], [3, 4]]], [[[5, 6], [7, 8]]]]);
+    expect(t.clone().data).not.toBe(t.data);
+  });
+  it("flatView shares the data", () => {
+    const t = Tensor.zeros(1, 2, 2, 2);
+    flatView(t).data[5] = 3;
+    expect(t.get(0, 1, 0, 1)).toBe(3);
+  });
+  it("rejects bad shapes and indices, naming the operation", () => {
+    expect(() => new Tensor([2, 3, 4], [])).toThrow(ShapeError);
+    expect(() => new Tensor([1, 1, 2, 2], [1, 2, 3])).toThrow(
+      "Tensor: 3 values cannot fill a 1×1×2×2 tensor (needs 4)",
+    );
+    expect(() => Tensor.from([[[[1, 2], [3]]]])).toThrow(/^Tensor\.from: row \[0\]\[0\]\[1\]/);
+    expect(() => Tensor.zeros(1, 1, 2, 2).get(0, 0, 2, 0)).toThrow(
+      "Tensor.index: (0, 0, 2, 0) is outside a 1×1×2×2 tensor",
+    );
+  });
+});
+
+describe("conv2d", () => {
+  ref.conv.forEach((c, k) => {
+    const params = { stride: c.stride as Pair, padding: c.padding as Pair };
+    it(`matches torch conv2d forward and autograd, case ${k} (${JSON.stringify(params)})`, () => {
+      const { out, cache } = conv2dForward(tensor(c.x), tensor(c.w), matrix(c.b), params);
+      expectTensor(out, c.out);
+      const { dx, dw, db } = conv2dBackward(tensor(c.dout), cache);
+      expectTensor(dx, c.dx);
+      expectTensor(dw, c.dw);
+      expect(db.shape).toEqual(c.db.shape);
+      expectClose(db, c.db.data);
+    });
+  });
+
+  it("passes a numerical gradient check (stride 2, padding 1)", () => {
+    const rng = new Random(7);
+    const x = randomTensor(rng, [2, 3, 5, 6]);
+    const w = randomTensor(rng, [2, 3, 3, 2]);
+    const b = rng.randn(1, 2);
+    const params = { stride: 2, padding: 1 };
+    const { out, cache } = conv2dForward(x, w, b, params);
+    const dout = randomTensor(rng, out.shape);
+    const { dx, dw, db } = conv2dBackward(dout, cache);
+    const f = () => conv2dForward(x, w, b, params).out;
+    expect(relError(numericGrad(f, x, dout), flatView(dx))).toBeLessThan(1e-7);
+    expect(relError(numericGrad(f, w, dout), flatView(dw))).toBeLessThan(1e-7);
+    expect(relError(numericGrad(f, b, dout), flatOf(db))).toBeLessThan(1e-7);
+  });
+
+  it("is a cross-correlation (no kernel flip) and pads with zeros", () => {
+    const x = Tensor.from([[[[1, 2], [3, 4]]]]);
+    const w = Tensor.from([[[[1, 0], [0, 0]]]]); // picks the top-left of each window
+    const { out } = conv2dForward(x, w, Matrix.from([[0.5]]), { padding: 1 });
+    expect(out.toArray()).toEqual([[[[0.5, 0.5, 0.5], [0.5, 1.5, 2.5], [0.5, 3.5, 4.5]]]]);
+  });
+
+  it("rejects bad input with messages naming conv2d and the shapes", () => {
+    const x = Tensor.zeros(2, 3, 5, 5), b = Matrix.zeros(1, 4);
+    expect(() => conv2dForward(x, Tensor.zeros(4, 2, 3, 3), b)).toThrow(ShapeError);
+    expect(() => conv2dForward(x, Tensor.zeros(4, 2, 3, 3), b)).toThrow(
+      "conv2d: input 2×3×5×5 has 3 channels but weight 4×2×3×3 expects 2",
+    );
+    const w = Tensor.zeros(4, 3, 3, 3);
+    expect(() => conv2dForward(x, w, Matrix.zeros(1, 3))).toThrow(
+      "conv2d: bias must be 1×4 for weight 4×3×3×3, got 1×3",
+    );
+    expect(() => conv2dForward(x, Tensor.zeros(4, 3, 7, 3), b)).toThrow(
+      /^conv2d: kernel 7×3 .* does not fit input 2×3×5×5/,
+    );
+    expect(() => conv2dForward(Tensor.zeros(0, 3, 5, 5), w, b)).toThrow(/^conv2d: empty batch/);
+    expect(() => conv2dForward(x, w, b, { stride: 0 })).toThrow(RangeError);
+    expect(() => conv2dForward(x, w, b, { stride: 0 })).toThrow(/^conv2d: stride must be/);
+    expect(() => conv2dForward(x, w, b, { padding: -1 })).toThrow(/^conv2d: padding must be/);
+    const bad = x.clone();
+    bad.set(1, 2, 3, 4, NaN);
+    expect(() => conv2dForward(bad, w, b)).toThrow(NonFiniteError);
+    expect(() => conv2dForward(bad, w, b)).toThrow("conv2d: entry (1, 2, 3, 4) is NaN");
+    const { cache } = conv2dForward(x, w, b);
+    expect(() => conv2dBackward(Tensor.zeros(2, 4, 3, 2), cache)).toThrow(
+      "conv2dBackward: dout is 2×4×3×2 but the output was 2×4×3×3",
+    );
+  });
+});
+
+describe("maxpool", () => {
+  ref.maxpool.forEach((c, k) => {
+    const params = { kernel: c.kernel as Pair, stride: c.stride as Pair };
+    it(`matches torch max_pool2d and its gradient, case ${k} (${JSON.stringify(params)})`, () => {
+      const { out, cache } = maxpoolForward(tensor(c.x), params);
+      expectTensor(out, c.out);
+      expectTensor(maxpoolBackward(tensor(c.dout), cache).dx, c.dx);
+    });
+  });
+
+  it("on ties gives the gradient to the first maximum in row-major order, as PyTorch", () => {
+    // The same two cases are asserted against torch in gen_layers_spatial.py.
+    const one = Tensor.from([[[[1]]]]);
+    const a = maxpoolForward(Tensor.from([[[[1, 1], [1, 1]]]]), { kernel: 2 });
+    const da = maxpoolBackward(one, a.cache).dx;
+    expect(Array.from(da.data)).toEqual([1, 0, 0, 0]);
+    const x = Tensor.from([[[[0, 2, 1], [2, 2, 0], [1, 0, 2]]]]);
+    const b = maxpoolForward(x, { kernel: 3 });
+    expect(b.out.data[0]).toBe(2);
+    const db = maxpoolBackward(one, b.cache).dx;
+    expect(Array.from(db.data)).toEqual([0, 1, 0, 0, 0, 0, 0, 0, 0]);
+  });
+
+  it("stride defaults to the kernel size", () => {
+    const { out } = maxpoolForward(Tensor.from([[[[1, 5, 2, 0], [3, 4, 8, 1]]]]), { kernel: 2 });
+    expect(out.toArray()).toEqual([[[[5, 8]]]]);
+  });
+
+  it("passes a numerical gradient check with overlapping windows", () => {
+    const rng = new Random(11);
+    const x = randomTensor(rng, [2, 2, 7, 6]); // distinct values: no tie within ±1e-5
+    const params = { kernel: 3, stride: 2 };
+    const { out, cache } = maxpoolForward(x, params);
+    const dout = randomTensor(rng, out.shape);
+    const { dx } = maxpoolBackward(dout, cache);
+    const num = numericGrad(() => maxpoolForward(x, params).out, x, dout);
+    expect(relError(num, flatView(dx))).toBeLessThan(1e-7);
+  });
+
+  it("rejects bad input with messages naming maxpool", () => {
+    const x = Tensor.zeros(1, 2, 3, 3);
+    expect(() => maxpoolForward(x, { kernel: 4 })).toThrow(
+      "maxpool: kernel 4×4 is larger than input 1×2×3×3",
+    );
+    expect(() => maxpoolForward(x, { kernel: 2, stride: 0 })).toThrow(RangeError);
+    expect(() => maxpoolForward(x, { kernel: 0 })).toThrow(/^maxpool: kernel must be/);
+    expect(() => maxpoolForward(Tensor.zeros(0, 2, 3, 3), { kernel: 2 })).toThrow(
+      /^maxpool: empty batch/,
+    );
+    const bad = x.clone();
+    bad.set(0, 1, 2, 2, Infinity);
+    expect(() => maxpoolForward(bad, { kernel: 2 })).toThrow(NonFiniteError);
+    const { cache } = maxpoolForward(x, { kernel: 2 });
+    expect(() => maxpoolBackward(Tensor.zeros(1, 2, 2, 2), cache)).toThrow(
+      "maxpoolBackward: dout is 1×2×2×2 but the output was 1×2×1×1",
+    );
+  });
+});
+
+describe("attention", () => {
+  ref.attention.forEach((c, k) => {
+    const mask = "mask" in c ? (c.mask as boolean[][]) : undefined;
+    it(`matches a torch softmax(QKᵀ/√d)·V and autograd, case ${k}${mask ? " (masked)" : ""}`, () => {
+      const { out, weights, cache } = attentionForward(matrix(c.q), matrix(c.k), matrix(c.v), mask);
+      expectClose(out, c.out.data);
+      expectClose(weights, c.weights.data);
+      const { dq, dk, dv } = attentionBackward(matrix(c.dout), cache);
+      expectClose(dq, c.dq.data);
+      expectClose(dk, c.dk.data);
+      expectClose(dv, c.dv.data);
+    });
+  });
+
+  it("weights are a distribution per query; blocked keys get exactly 0", () => {
+    const rng = new Random(3);
+    const mask = [[true, false, true], [false, false, true]];
+    const { weights } = attentionForward(rng.randn(2, 4), rng.randn(3, 4), rng.randn(3, 2), mask);
+    expectClose(weights.toArray().map((r) => r.reduce((s, v) => s + v, 0)), [1, 1]);
+    expect([weights.get(0, 1), weights.get(1, 0), weights.get(1, 1)]).toEqual([0, 0, 0]);
+    expect(weights.get(1, 2)).toBe(1);
+  });
+
+  for (const masked of [false, true]) {
+    it(`passes a numerical gradient check${masked ? " with a mask" : ""}`, () => {
+      const rng = new Random(masked ? 5 : 4);
+      const q = rng.randn(3, 4), k = rng.randn(5, 4), v = rng.randn(5, 2);
+      const T = true, F = false;
+      const mask = masked ? [[T, T, F, F, T], [F, T, T, T, F], [T, F, F, F, F]] : undefined;
+      const { out, cache } = attentionForward(q, k, v, mask);
+      const dout = rng.randn(out.rows, out.cols);
+      const g = attentionBackward(dout, cache);
+      const f = () => attentionForward(q, k, v, mask).out;
+      expect(relError(numericalGradientArray(f, q, dout), g.dq)).toBeLessThan(1e-7);
+      expect(relError(numericalGradientArray(f, k, dout), g.dk)).toBeLessThan(1e-7);
+      expect(relError(numericalGradientArray(f, v, dout), g.dv)).toBeLessThan(1e-7);
+    });
+  }
+
+  it("rejects bad input with messages naming attention", () => {
+    const q = Matrix.zeros(2, 3), k = Matrix.zeros(4, 3), v = Matrix.zeros(4, 2);
+    expect(() => attentionForward(q, Matrix.zeros(4, 2), v)).toThrow(ShapeError);
+    expect(() => attentionForward(q, Matrix.zeros(4, 2), v)).toThrow(
+      "attention: queries Q 2×3 and keys K 4×2 must have the same width",
+    );
+    expect(() => attentionForward(q, k, Matrix.zeros(3, 2))).toThrow(
+      "attention: keys K 4×3 and values V 3×2 must have the same number of rows",
+    );
+    expect(() => attentionForward(q, k, v, [[true, true, true, true]])).toThrow(
+      /^attention: mask must be 2×4/,
+    );
+    expect(() =>
+      attentionForward(q, k, v, [[true, true, true, true], [false, false, false, false]])
+    )
+      .toThrow("attention: mask row 1 blocks every key (softmax would be 0/0)");
+    expect(() => attentionForward(Matrix.zeros(0, 3), k, v)).toThrow(/^attention: no queries/);
+    expect(() => attentionForward(q, k, Matrix.filled(4, 2, NaN))).toThrow(NonFiniteError);
+    const { cache } = attentionForward(q, k, v);
+    expect(() => attentionBackward(Matrix.zeros(2, 3), cache)).toThrow(
+      "attentionBackward: dout is 2×3 but the output was 2×2",
+    );
+  });
+});
+
+// The checks above could fail: a gradient that is off by 1% is caught.
+describe("gradient checks can fail", () => {
+  it("detects a wrong conv2d gradient", () => {
+    const rng = new Random(1);
+    const x = randomTensor(rng, [1, 1, 3, 3]), w = randomTensor(rng, [1, 1, 2, 2]);
+    const b = Matrix.zeros(1, 1);
+    const { cache } = conv2dForward(x, w, b);
+    const dout = randomTensor(rng, [1, 1, 2, 2]);
+    const dw = conv2dBackward(dout, cache).dw.map((g) => g * 1.01);
+    const loss = () => {
+      const o = conv2dForward(x, w, b).out;
+      return o.data.reduce((s, v, i) => s + v * dout.data[i], 0);
+    };
+    expect(relError(numericalGradient(loss, flatView(w)), flatView(dw))).toBeGreaterThan(1e-4);
+  });
+});
