@@ -1,0 +1,281 @@
+import { describe, expect, it } from "vitest";
+import { Matrix, NonFiniteError, ShapeError } from "../../lib/matrix.ts";
+import { Random } from "../../lib/random.ts";
+import { numericalGradientArray, relError } from "../../lib/gradcheck.ts";
+import { linearBackward, linearForward } from "../../lib/layers/linear.ts";
+import { type Activation, mlpBackward, mlpForward, mlpInit, relu } from "../../lib/layers/mlp.ts";
+import {
+  batchnormBackward,
+  batchnormForward,
+  batchnormRunningInit,
+} from "../../lib/layers/batchnorm.ts";
+import { layernormBackward, layernormForward } from "../../lib/layers/layernorm.ts";
+import { softmaxBackward, softmaxForward } from "../../lib/layers/softmax.ts";
+import { expectClose } from "./_compare.ts";
+import ref from "../reference/layers_dense.json" with { type: "json" };
+
+const M = (a: number[][]) => Matrix.from(a);
+
+const tanh: Activation = {
+  name: "tanh",
+  f: Math.tanh,
+  df: (x) => 1 - Math.tanh(x) ** 2,
+};
+
+describe("linear", () => {
+  const r = ref.linear;
+  it("matches PyTorch F.linear forward and autograd", () => {
+    const { out, cache } = linearForward(M(r.x), M(r.w), M(r.b));
+    expectClose(out, r.out);
+    const { dx, dw, db } = linearBackward(M(r.dout), cache);
+    expectClose(dx, r.dx);
+    expectClose(dw, r.dw);
+    expectClose(db, r.db);
+    expect(dw.shape).toEqual([3, 5]); // PyTorch layout: out×in, like w
+  });
+  it("passes a numerical gradient check for x, w and b", () => {
+    const x = M(r.x), w = M(r.w), b = M(r.b), dout = M(r.dout);
+    const f = () => linearForward(x, w, b).out;
+    const { dx, dw, db } = linearBackward(dout, linearForward(x, w, b).cache);
+    expect(relError(dx, numericalGradientArray(f, x, dout))).toBeLessThan(1e-7);
+    expect(relError(dw, numericalGradientArray(f, w, dout))).toBeLessThan(1e-7);
+    expect(relError(db, numericalGradientArray(f, b, dout))).toBeLessThan(1e-7);
+  });
+  it("rejects bad input, naming the operation", () => {
+    const w = new Matrix(3, 5), b = new Matrix(1, 3);
+    expect(() => linearForward(new Matrix(2, 4), w, b)).toThrow(ShapeError);
+    expect(() => linearForward(new Matrix(2, 4), w, b)).toThrow(/^linearForward: x is 2×4/);
+    expect(() => linearForward(new Matrix(2, 5), w, new Matrix(3, 1))).toThrow(
+      /^linearForward: b must be 1×3/,
+    );
+    expect(() => linearForward(new Matrix(0, 5), w, b)).toThrow(/^linearForward: empty batch/);
+    expect(() => linearForward(Matrix.filled(2, 5, NaN), w, b)).toThrow(NonFiniteError);
+    const { cache } = linearForward(new Matrix(2, 5), w, b);
+    expect(() => linearBackward(new Matrix(2, 4), cache)).toThrow(/^linearBackward: dout/);
+  });
+});
+
+describe("mlp", () => {
+  const r = ref.mlp;
+  const params = () => r.params.map((p) => ({ w: M(p.w), b: M(p.b) }));
+  for (const [name, act] of [["relu", relu], ["tanh", tanh]] as const) {
+    it(`matches PyTorch for a 3-layer ${name} network`, () => {
+      const { out, cache } = mlpForward(M(r.x), params(), act);
+      const expected = r[name];
+      expectClose(out, expected.out);
+      const { dx, grads } = mlpBackward(M(r.dout), cache);
+      expectClose(dx, expected.dx);
+      expect(grads.length).toBe(3);
+      grads.forEach((g, l) => {
+        expectClose(g.dw, expected.grads[l].dw);
+        expectClose(g.db, expected.grads[l].db);
+      });
+    });
+    it(`passes a numerical gradient check for every W, b and x (${name})`, () => {
+      const x = M(r.x), ps = params(), dout = M(r.dout);
+      const { cache } = mlpForward(x, ps, act);
+      // Keep the ReLU check away from its kink: no pre-activation near 0.
+      if (name === "relu") {
+        for (const { z } of cache.layers) {
+          for (const v of z.data) expect(Math.abs(v)).toBeGreaterThan(1e-3);
+        }
+      }
+      const f = () => mlpForward(x, ps, act).out;
+      const { dx, grads } = mlpBackward(dout, cache);
+      expect(relError(dx, numericalGradientArray(f, x, dout))).toBeLessThan(1e-7);
+      ps.forEach((p, l) => {
+        expect(relError(grads[l].dw, numericalGradientArray(f, p.w, dout))).toBeLessThan(1e-7);
+        expect(relError(grads[l].db, numericalGradientArray(f, p.b, dout))).toBeLessThan(1e-7);
+      });
+    });
+  }
+  it("uses ReLU by default, with ReLU'(0) = 0 as in PyTorch", () => {
+    expect(relu.df(0)).toBe(0);
+    const { out } = mlpForward(M(r.x), params());
+    expectClose(out, r.relu.out);
+  });
+  it("initialises with the requested shapes and scales", () => {
+    const sizes = [200, 100, 50, 10];
+    for (const init of ["torch", "he", "xavier", "xavier-normal"] as const) {
+      const ps = mlpInit(sizes, new Random(1), init);
+      expect(ps.map((p) => [p.w.shape, p.b.shape])).toEqual([
+        [[100, 200], [1, 100]],
+        [[50, 100], [1, 50]],
+        [[10, 50], [1, 10]],
+      ]);
+      const w = ps[0].w.data;
+      const variance = w.reduce((s, v) => s + v * v, 0) / w.length;
+      const expected = {
+        torch: 1 / (3 * 200), // uniform on ±1/√in has variance (1/√in)²/3
+        he: 2 / 200,
+        xavier: 2 / 300,
+        "xavier-normal": 2 / 300,
+      }[init];
+      expect(Math.abs(variance / expected - 1)).toBeLessThan(0.05);
+      if (init === "torch") {
+        expect(Math.max(...ps[0].b.data.map(Math.abs))).toBeLessThanOrEqual(1 / Math.sqrt(200));
+        expect(Math.max(...ps[0].b.data.map(Math.abs))).toBeGreaterThan(0);
+      } else expect(ps.every((p) => p.b.data.every((v) => v === 0))).toBe(true);
+    }
+    // repeatable for a seed
+    expect(mlpInit([3, 2], new Random(7)).map((p) => p.w.toArray())).toEqual(
+      mlpInit([3, 2], new Random(7)).map((p) => p.w.toArray()),
+    );
+  });
+  it("keeps the pre-activation variance through 6 ReLU layers with He init, not Xavier", () => {
+    const meanSq = (m: Matrix) => m.data.reduce((s, v) => s + v * v, 0) / m.data.length;
+    const ratio = (init: "he" | "xavier") => {
+      const rng = new Random(3);
+      const ps = mlpInit([200, 200, 200, 200, 200, 200, 200], rng, init);
+      const { cache } = mlpForward(rng.randn(500, 200), ps);
+      return meanSq(cache.layers[5].z) / meanSq(cache.layers[0].z);
+    };
+    expect(Math.abs(ratio("he") - 1)).toBeLessThan(0.35); // ReLU halves, 2/n doubles back
+    expect(ratio("xavier")).toBeLessThan(0.1); // about (1/2)^5 ≈ 0.03
+  });
+  it("rejects bad input, naming the operation", () => {
+    expect(() => mlpInit([3], new Random(1))).toThrow(/^mlpInit: /);
+    expect(() => mlpInit([3, 0], new Random(1))).toThrow(RangeError);
+    const ps = mlpInit([3, 4, 2], new Random(1));
+    expect(() => mlpForward(new Matrix(2, 5), ps)).toThrow(/^mlpForward: layer 0 expects 3/);
+    expect(() => mlpForward(new Matrix(2, 3), [])).toThrow(/^mlpForward: /);
+    expect(() => mlpForward(new Matrix(0, 3), ps)).toThrow(/empty batch/);
+    const { cache } = mlpForward(new Matrix(2, 3), ps);
+    expect(() => mlpBackward(new Matrix(2, 3), cache)).toThrow(/^mlpBackward: dout must be 2×2/);
+  });
+});
+
+describe("batchnorm (BatchNorm1d)", () => {
+  const r = ref.batchnorm;
+  it("matches PyTorch over 3 training steps: outputs, gradients, running statistics", () => {
+    let running = batchnormRunningInit(4);
+    for (const s of r.steps) {
+      const fwd = batchnormForward(M(s.x), M(r.gamma), M(r.beta), running, { training: true });
+      expectClose(fwd.out, s.out);
+      running = fwd.running;
+      expectClose(running.mean, s.running_mean);
+      expectClose(running.var, s.running_var); // updated with the unbiased variance
+      const { dx, dgamma, dbeta } = batchnormBackward(M(s.dout), fwd.cache);
+      expectClose(dx, s.dx);
+      expectClose(dgamma, s.dgamma);
+      expectClose(dbeta, s.dbeta);
+    }
+    const e = r.eval;
+    const fwd = batchnormForward(M(e.x), M(r.gamma), M(r.beta), running, { training: false });
+    expectClose(fwd.out, e.out);
+    expect(fwd.running).toBe(running); // eval leaves the statistics alone
+    const { dx, dgamma, dbeta } = batchnormBackward(M(e.dout), fwd.cache);
+    expectClose(dx, e.dx);
+    expectClose(dgamma, e.dgamma);
+    expectClose(dbeta, e.dbeta);
+  });
+  it("does not modify the running statistics it is given", () => {
+    const running = batchnormRunningInit(4);
+    const s = r.steps[0];
+    batchnormForward(M(s.x), M(r.gamma), M(r.beta), running, { training: true });
+    expect(Array.from(running.mean.data)).toEqual([0, 0, 0, 0]);
+    expect(Array.from(running.var.data)).toEqual([1, 1, 1, 1]);
+  });
+  for (const training of [true, false]) {
+    it(`passes a numerical gradient check (${training ? "training" : "eval"})`, () => {
+      const s = r.steps[1];
+      const x = M(s.x), gamma = M(r.gamma), beta = M(r.beta), dout = M(s.dout);
+      const running = { mean: M(r.steps[0].running_mean), var: M(r.steps[0].running_var) };
+      const f = () => batchnormForward(x, gamma, beta, running, { training }).out;
+      const { cache } = batchnormForward(x, gamma, beta, running, { training });
+      const { dx, dgamma, dbeta } = batchnormBackward(dout, cache);
+      expect(relError(dx, numericalGradientArray(f, x, dout))).toBeLessThan(1e-7);
+      expect(relError(dgamma, numericalGradientArray(f, gamma, dout))).toBeLessThan(1e-7);
+      expect(relError(dbeta, numericalGradientArray(f, beta, dout))).toBeLessThan(1e-7);
+    });
+  }
+  it("rejects bad input, naming the operation", () => {
+    const g = Matrix.filled(1, 3, 1), b = new Matrix(1, 3), run = batchnormRunningInit(3);
+    const train = { training: true };
+    expect(() => batchnormForward(new Matrix(4, 2), g, b, run, train)).toThrow(ShapeError);
+    expect(() => batchnormForward(new Matrix(4, 2), g, b, run, train)).toThrow(
+      /^batchnormForward: gamma must be 1×2/,
+    );
+    expect(() => batchnormForward(new Matrix(0, 3), g, b, run, train)).toThrow(
+      /^batchnormForward: empty batch/,
+    );
+    expect(() => batchnormForward(new Matrix(1, 3), g, b, run, train)).toThrow(
+      /^batchnormForward: training needs at least 2/,
+    );
+    expect(() => batchnormForward(new Matrix(1, 3), g, b, run, { training: false })).not.toThrow();
+    expect(() => batchnormForward(new Matrix(2, 3), g, b, run, { training: true, momentum: 2 }))
+      .toThrow(/^batchnormForward: momentum/);
+    expect(() => batchnormForward(new Matrix(2, 3), g, b, run, { training: true, eps: 0 }))
+      .toThrow(RangeError);
+    expect(() => batchnormForward(Matrix.filled(2, 3, Infinity), g, b, run, train)).toThrow(
+      NonFiniteError,
+    );
+    const { cache } = batchnormForward(new Matrix(2, 3), g, b, run, train);
+    expect(() => batchnormBackward(new Matrix(3, 3), cache)).toThrow(/^batchnormBackward: dout/);
+  });
+});
+
+describe("layernorm", () => {
+  const r = ref.layernorm;
+  it("matches PyTorch nn.LayerNorm forward and autograd", () => {
+    const { out, cache } = layernormForward(M(r.x), M(r.gamma), M(r.beta));
+    expectClose(out, r.out);
+    const { dx, dgamma, dbeta } = layernormBackward(M(r.dout), cache);
+    expectClose(dx, r.dx);
+    expectClose(dgamma, r.dgamma);
+    expectClose(dbeta, r.dbeta);
+  });
+  it("passes a numerical gradient check", () => {
+    const x = M(r.x), gamma = M(r.gamma), beta = M(r.beta), dout = M(r.dout);
+    const f = () => layernormForward(x, gamma, beta).out;
+    const { dx, dgamma, dbeta } = layernormBackward(dout, layernormForward(x, gamma, beta).cache);
+    expect(relError(dx, numericalGradientArray(f, x, dout))).toBeLessThan(1e-7);
+    expect(relError(dgamma, numericalGradientArray(f, gamma, dout))).toBeLessThan(1e-7);
+    expect(relError(dbeta, numericalGradientArray(f, beta, dout))).toBeLessThan(1e-7);
+  });
+  it("normalises each example on its own (a batch of one works)", () => {
+    const x = M([r.x[0]]);
+    const { out } = layernormForward(x, Matrix.filled(1, 5, 1), new Matrix(1, 5));
+    const biasedVar = (v: number[]) => {
+      const mean = v.reduce((s, t) => s + t, 0) / v.length;
+      return { mean, variance: v.reduce((s, t) => s + (t - mean) ** 2, 0) / v.length };
+    };
+    const { mean, variance } = biasedVar(Array.from(out.data));
+    const sigma2 = biasedVar(r.x[0]).variance;
+    expect(Math.abs(mean)).toBeLessThan(1e-12);
+    expectClose(variance, sigma2 / (sigma2 + 1e-5)); // ε keeps it just below 1
+  });
+  it("rejects bad input, naming the operation", () => {
+    const g = Matrix.filled(1, 3, 1), b = new Matrix(1, 3);
+    expect(() => layernormForward(new Matrix(2, 4), g, b)).toThrow(/^layernormForward: gamma/);
+    expect(() => layernormForward(new Matrix(0, 3), g, b)).toThrow(/^layernormForward: empty/);
+    expect(() => layernormForward(Matrix.filled(2, 3, NaN), g, b)).toThrow(NonFiniteError);
+    expect(() => layernormForward(new Matrix(2, 3), g, b, -1)).toThrow(/^layernormForward: eps/);
+    const { cache } = layernormForward(new Matrix(2, 3), g, b);
+    expect(() => layernormBackward(new Matrix(2, 2), cache)).toThrow(/^layernormBackward: dout/);
+  });
+});
+
+describe("softmax", () => {
+  const r = ref.softmax;
+  it("matches PyTorch F.softmax and autograd, including rows shifted by ±1000", () => {
+    const { out, cache } = softmaxForward(M(r.x));
+    expectClose(out, r.out);
+    for (let i = 0; i < out.rows; i++) {
+      expect(Math.abs(out.row(i).reduce((s, v) => s + v, 0) - 1)).toBeLessThan(1e-14);
+    }
+    expectClose(softmaxBackward(M(r.dout), cache).dx, r.dx);
+  });
+  it("passes a numerical gradient check", () => {
+    const x = M(r.x.slice(0, 1).concat(r.x.slice(3))), dout = M([r.dout[0], r.dout[3]]);
+    const f = () => softmaxForward(x).out;
+    const { dx } = softmaxBackward(dout, softmaxForward(x).cache);
+    expect(relError(dx, numericalGradientArray(f, x, dout))).toBeLessThan(1e-7);
+  });
+  it("rejects bad input, naming the operation", () => {
+    expect(() => softmaxForward(new Matrix(0, 3))).toThrow(/^softmaxForward: empty batch/);
+    expect(() => softmaxForward(Matrix.filled(1, 3, -Infinity))).toThrow(NonFiniteError);
+    const { cache } = softmaxForward(new Matrix(2, 3));
+    expect(() => softmaxBackward(new Matrix(3, 2), cache)).toThrow(/^softmaxBackward: dout/);
+  });
+});
