@@ -1,0 +1,89 @@
+/**
+ * The course's own grading guarantees, for every registered exercise: the reference solutions
+ * get full marks; the released (untouched) exercises get 0, with a message on every check;
+ * exercises/ is in step with solutions/; the CLI writes a valid Gradescope results.json.
+ */
+
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { gradeCourse, ROOT } from "../../grader/grade.ts";
+import { EXERCISES } from "../checks/mod.ts";
+import { checkReleased, release } from "../../tools/release.ts";
+
+let fresh: string;
+
+beforeAll(async () => {
+  // Grade what a learner receives, whatever the working copy of exercises/ holds.
+  fresh = await Deno.makeTempDir({ prefix: "released-" });
+  for (const e of EXERCISES) {
+    const solution = await Deno.readTextFile(`${ROOT}solutions/${e.name}.ts`);
+    const released = release(solution).replaceAll('"../lib/', `"${ROOT}lib/`);
+    await Deno.writeTextFile(`${fresh}/${e.name}.ts`, released);
+  }
+});
+afterAll(async () => {
+  await Deno.remove(fresh, { recursive: true });
+});
+
+describe("every exercise", () => {
+  it("has solutions that get full marks", async () => {
+    const course = await gradeCourse(`${ROOT}solutions`);
+    for (const e of course.exercises) {
+      for (const c of e.checks) expect(c, `${e.name}: ${c.name}: ${c.message}`).toMatchObject({ status: "passed" });
+      expect(e.typeErrors).toEqual([]);
+    }
+    expect(course.score).toBe(course.maxScore);
+    expect(course.maxScore).toBeGreaterThan(0);
+  }, 60_000);
+
+  it("gets 0 when untouched, with a message and a hint on every check", async () => {
+    const course = await gradeCourse(fresh);
+    expect(course.score).toBe(0);
+    for (const e of course.exercises) {
+      expect(e.typeErrors).toEqual([]);
+      for (const c of e.checks) {
+        expect(c.status).toBe("not implemented");
+        expect(c.message).toMatch(/is not implemented yet/);
+        expect(c.hint?.length).toBeGreaterThan(10);
+        expect(c.maxScore).toBeGreaterThan(0);
+      }
+    }
+  }, 60_000);
+
+  it("is in step with its solution outside the answer regions", async () => {
+    expect(await checkReleased()).toEqual([]);
+    // And every solution has a registered exercise with at least one check.
+    const names = EXERCISES.map((e) => e.name);
+    for await (const f of Deno.readDir(`${ROOT}solutions`)) {
+      expect(names).toContain(f.name.replace(/\.ts$/, ""));
+    }
+  });
+});
+
+describe("deno task grade", () => {
+  it("writes Gradescope's results.json and reports per-check points", async () => {
+    const json = `${fresh}/results.json`;
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", `${ROOT}grader/cli.ts`, "--solutions", "--json", json],
+      env: { NO_COLOR: "1" },
+    }).output();
+    const text = new TextDecoder().decode(out.stdout);
+    expect(out.code).toBe(0);
+    expect(text).toMatch(/Total: (\d+)\/\1 points \(100%\)/);
+    const results = JSON.parse(await Deno.readTextFile(json));
+    expect(results.score).toBe(results.max_score);
+    expect(results.tests.length).toBeGreaterThan(0);
+    for (const t of results.tests) {
+      expect(Object.keys(t)).toEqual(expect.arrayContaining(["name", "score", "max_score", "output", "status"]));
+      expect(t.status).toBe("passed");
+    }
+  }, 60_000);
+
+  it("names the problem for an unknown exercise and exits 2", async () => {
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", `${ROOT}grader/cli.ts`, "no_such_thing"],
+      env: { NO_COLOR: "1" },
+    }).output();
+    expect(out.code).toBe(2);
+    expect(new TextDecoder().decode(out.stderr)).toMatch(/there is no exercise named "no_such_thing"; the exercises are: ema/);
+  });
+});

@@ -1,0 +1,80 @@
+"""Reference learning rates for lib/schedules.ts from torch.optim.lr_scheduler (PyTorch 1.13).
+
+Run: /usr/bin/python3 test/reference/gen_schedules.py  (writes test/reference/schedules.json)
+
+Each case records optimizer lr at t = 0 and after each of N calls of scheduler.step(),
+i.e. the value PyTorch uses in epoch (or step) t. The TS options are stored beside it.
+"""
+import json
+import os
+import warnings
+
+import torch
+from torch.optim import SGD, lr_scheduler as S
+
+torch.set_default_dtype(torch.float64)
+warnings.simplefilter("ignore")
+
+
+def run(make, lr0, n):
+    opt = SGD([torch.zeros(1, requires_grad=True)], lr=lr0, momentum=0.9)
+    sched = make(opt)
+    lrs = [opt.param_groups[0]["lr"]]
+    for _ in range(n):
+        opt.step()
+        sched.step()
+        lrs.append(opt.param_groups[0]["lr"])
+    return lrs
+
+
+N = 100
+CASES = [
+    ("stepLR", {"lr0": 0.1, "stepSize": 7, "gamma": 0.5},
+     lambda o: S.StepLR(o, step_size=7, gamma=0.5), 0.1, N),
+    ("stepLR", {"lr0": 0.3, "stepSize": 30}, lambda o: S.StepLR(o, step_size=30), 0.3, N),
+    ("exponentialLR", {"lr0": 0.1, "gamma": 0.95},
+     lambda o: S.ExponentialLR(o, gamma=0.95), 0.1, N),
+    ("inverseTimeLR", {"lr0": 0.1, "k": 0.1},
+     lambda o: S.LambdaLR(o, lambda t: 1 / (1 + 0.1 * t)), 0.1, N),
+    ("linearLR", {"lr0": 0.1}, lambda o: S.LinearLR(o), 0.1, 20),
+    ("linearLR", {"lr0": 0.1, "startFactor": 0.25, "endFactor": 1, "totalIters": 10},
+     lambda o: S.LinearLR(o, start_factor=0.25, end_factor=1.0, total_iters=10), 0.1, 30),
+    ("linearLR", {"lr0": 0.1, "startFactor": 1, "endFactor": 0.1, "totalIters": 40},
+     lambda o: S.LinearLR(o, start_factor=1.0, end_factor=0.1, total_iters=40), 0.1, 60),
+    ("cosineAnnealingLR", {"lr0": 0.1, "tMax": 100},
+     lambda o: S.CosineAnnealingLR(o, T_max=100), 0.1, N),
+    ("cosineAnnealingLR", {"lr0": 0.1, "tMax": 30, "etaMin": 1e-3},
+     lambda o: S.CosineAnnealingLR(o, T_max=30, eta_min=1e-3), 0.1, N),
+    ("cosineAnnealingWarmRestarts", {"lr0": 0.1, "t0": 10},
+     lambda o: S.CosineAnnealingWarmRestarts(o, T_0=10), 0.1, N),
+    ("cosineAnnealingWarmRestarts", {"lr0": 0.1, "t0": 5, "tMult": 2, "etaMin": 1e-3},
+     lambda o: S.CosineAnnealingWarmRestarts(o, T_0=5, T_mult=2, eta_min=1e-3), 0.1, N),
+    ("oneCycleLR", {"maxLr": 0.1, "totalSteps": 100},
+     lambda o: S.OneCycleLR(o, max_lr=0.1, total_steps=100), 0.1, 99),
+    ("oneCycleLR", {"maxLr": 0.5, "totalSteps": 50, "pctStart": 0.25, "threePhase": True},
+     lambda o: S.OneCycleLR(o, max_lr=0.5, total_steps=50, pct_start=0.25, three_phase=True),
+     0.1, 49),
+    ("oneCycleLR", {"maxLr": 0.2, "totalSteps": 64, "anneal": "linear", "divFactor": 10,
+                    "finalDivFactor": 100},
+     lambda o: S.OneCycleLR(o, max_lr=0.2, total_steps=64, anneal_strategy="linear",
+                            div_factor=10, final_div_factor=100), 0.1, 63),
+    ("cyclicLR", {"baseLr": 0.01, "maxLr": 0.1, "stepSizeUp": 10},
+     lambda o: S.CyclicLR(o, base_lr=0.01, max_lr=0.1, step_size_up=10,
+                          cycle_momentum=False), 0.1, N),
+    ("cyclicLR", {"baseLr": 0.01, "maxLr": 0.1, "stepSizeUp": 8, "stepSizeDown": 4,
+                  "mode": "triangular2"},
+     lambda o: S.CyclicLR(o, base_lr=0.01, max_lr=0.1, step_size_up=8, step_size_down=4,
+                          mode="triangular2", cycle_momentum=False), 0.1, N),
+    ("cyclicLR", {"baseLr": 0.001, "maxLr": 0.1, "stepSizeUp": 6, "mode": "exp_range",
+                  "gamma": 0.98},
+     lambda o: S.CyclicLR(o, base_lr=0.001, max_lr=0.1, step_size_up=6, mode="exp_range",
+                          gamma=0.98, cycle_momentum=False), 0.1, N),
+]
+
+ref = {"torch": torch.__version__,
+       "cases": [{"schedule": s, "options": opts, "lrs": run(make, lr0, n)}
+                 for s, opts, make, lr0, n in CASES]}
+path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "schedules.json")
+with open(path, "w") as f:
+    json.dump(ref, f, separators=(",", ":"))
+print(path, os.path.getsize(path), "bytes")

@@ -1,0 +1,143 @@
+import { describe, expect, it } from "vitest";
+import { Matrix, NonFiniteError } from "../../lib/matrix.ts";
+import { Random } from "../../lib/random.ts";
+import { clipGradNorm, clipGradValue } from "../../lib/clip.ts";
+import {
+  calculateGain,
+  kaimingNormal,
+  type KaimingOptions,
+  kaimingStd,
+  kaimingUniform,
+  type Nonlinearity,
+  xavierNormal,
+  xavierStd,
+  xavierUniform,
+} from "../../lib/init.ts";
+import { expectClose } from "./_compare.ts";
+import ref from "../reference/clip_init.json" with { type: "json" };
+
+const grads = () => ref.grads.map((g, i) => new Matrix(ref.shapes[i][0], ref.shapes[i][1], g));
+
+describe("clipping matches torch.nn.utils (PyTorch 1.13)", () => {
+  it.each(ref.clip.map((c) => [c.kind, c.maxNorm ?? c.clipValue, c.normType ?? "", c] as const))(
+    "clip by %s %s %s",
+    (_kind, _v, _p, c) => {
+      const gs = grads();
+      if (c.kind === "norm") {
+        const p = c.normType === "inf" ? Infinity : Number(c.normType);
+        expectClose(clipGradNorm(gs, c.maxNorm!, p), c.total!);
+      } else {
+        clipGradValue(gs, c.clipValue!);
+      }
+      expectClose(gs, c.grads);
+    },
+  );
+
+  it("leaves the direction alone and caps the norm just under maxNorm (the 1e-6)", () => {
+    const gs = [Matrix.from([[3, 4]])];
+    expect(clipGradNorm(gs, 1)).toBe(5);
+    expectClose(gs, [[0.6 / (1 + 2e-7), 0.8 / (1 + 2e-7)]]);
+    expect(clipGradNorm(gs, 1)).toBeLessThan(1);
+    expect(clipGradNorm([], 1)).toBe(0);
+  });
+
+  it("refuses bad input, naming the operation", () => {
+    const g = Matrix.from([[1, Infinity]]);
+    expect(() => clipGradNorm([g], 1)).toThrow(NonFiniteError);
+    expect(() => clipGradNorm([g], 1)).toThrow("clipGradNorm: grads[0]: entry (0, 1) is Infinity");
+    expect(() => clipGradValue([g], 1)).toThrow("clipGradValue: grads[0]");
+    expect(() => clipGradNorm([], -1)).toThrow(
+      "clipGradNorm: maxNorm must be a finite positive number, got -1",
+    );
+    expect(() => clipGradNorm([], 1, 0)).toThrow("clipGradNorm: normType");
+    expect(() => clipGradValue([], 0)).toThrow("clipGradValue: clipValue");
+  });
+});
+
+describe("initialisation follows torch.nn.init's formulas", () => {
+  it.each(ref.gains.map((g) => [g.nonlinearity, g.param ?? "", g] as const))(
+    "calculateGain(%s %s)",
+    (n, _a, g) => {
+      expectClose(calculateGain(n as Nonlinearity, g.param ?? undefined), g.gain);
+    },
+  );
+
+  type Init = (w: Matrix, rng: Random, o: number & KaimingOptions) => Matrix;
+  const inits: Record<string, Init> = {
+    xavierUniform: (w, r, o) => xavierUniform(w, r, (o as { gain?: number }).gain),
+    xavierNormal: (w, r, o) => xavierNormal(w, r, (o as { gain?: number }).gain),
+    kaimingUniform,
+    kaimingNormal,
+  } as Record<string, Init>;
+
+  it.each(ref.inits.map((c) => [c.init, JSON.stringify(c.options), c.shape.join("×"), c] as const))(
+    "%s %s %s",
+    (name, _o, _s, c) => {
+      const [rows, cols] = c.shape;
+      const o = c.options as { gain?: number } & KaimingOptions;
+      // torch's exact std (or bound = √3·std) from our formula
+      const std = name.startsWith("xavier") ? xavierStd(cols, rows, o.gain) : kaimingStd(
+        o.mode === "fan_out" ? rows : cols,
+        calculateGain(o.nonlinearity ?? "leaky_relu", o.a ?? 0),
+      );
+      if (c.bound !== undefined) expectClose(Math.sqrt(3) * std, c.bound);
+      else expectClose(std, c.std!);
+      // our samples: standard deviation as the formula says (and as torch's sample shows)
+      const w = inits[name](new Matrix(rows, cols), new Random(7), o as number & KaimingOptions);
+      let s2 = 0, maxAbs = 0;
+      for (const x of w.data) {
+        s2 += x * x;
+        maxAbs = Math.max(maxAbs, Math.abs(x));
+      }
+      const sampleStd = Math.sqrt(s2 / w.size);
+      expect(Math.abs(sampleStd / std - 1)).toBeLessThan(0.02);
+      expect(Math.abs(sampleStd / c.sampleStd - 1)).toBeLessThan(0.03);
+      if (c.bound !== undefined) {
+        expect(maxAbs).toBeLessThanOrEqual(c.bound);
+        expect(maxAbs).toBeGreaterThan(0.999 * c.bound);
+      } else {
+        expect(maxAbs).toBeGreaterThan(3 * std); // a normal, not a bounded uniform
+      }
+    },
+  );
+
+  it("erratum 10: the N(0, σ) of Xavier normal is a standard deviation, σ² the variance", () => {
+    const w = xavierNormal(new Matrix(400, 600), new Random(1));
+    const variance = w.data.reduce((s, x) => s + x * x, 0) / w.size;
+    expect(Math.abs(variance / (2 / 1000) - 1)).toBeLessThan(0.02); // variance 2/(n_in+n_out)
+    expect(Math.abs(Math.sqrt(variance) / Math.sqrt(2 / 1000) - 1)).toBeLessThan(0.01);
+  });
+
+  it("Kaiming keeps the variance of a deep ReLU net's activations; too-small weights lose it", () => {
+    const rng = new Random(3), n = 256;
+    let x = Matrix.from([Array.from({ length: n }, () => rng.normal())]);
+    let y = x;
+    const meanSquare = (m: Matrix) => m.data.reduce((s, v) => s + v * v, 0) / m.size;
+    const layer = (h: Matrix, w: Matrix) =>
+      new Matrix(
+        1,
+        n,
+        w.toArray().map((row) => Math.max(0, row.reduce((s, v, j) => s + v * h.data[j], 0))),
+      );
+    for (let l = 0; l < 10; l++) {
+      x = layer(x, kaimingNormal(new Matrix(n, n), rng, { nonlinearity: "relu" }));
+      y = layer(y, xavierNormal(new Matrix(n, n), rng));
+    }
+    // E[x²] stays about 1 with He; with Xavier (gain 1) it halves each ReLU layer
+    expect(meanSquare(x)).toBeGreaterThan(0.3);
+    expect(meanSquare(x)).toBeLessThan(3);
+    expect(meanSquare(y)).toBeLessThan(0.01);
+  });
+
+  it("refuses bad input, naming the operation", () => {
+    const rng = new Random(0);
+    expect(() => xavierUniform(new Matrix(0, 3), rng)).toThrow("xavierUniform: cannot initialise");
+    expect(() => xavierNormal(new Matrix(2, 3), rng, -1)).toThrow(
+      "xavierNormal: gain must be a finite positive number, got -1",
+    );
+    expect(() => kaimingUniform(new Matrix(2, 3), rng, { mode: "fan" as "fan_in" })).toThrow(
+      "kaimingUniform: mode",
+    );
+    expect(() => calculateGain("softmax" as Nonlinearity)).toThrow("calculateGain: unsupported");
+  });
+});

@@ -1,0 +1,205 @@
+import { describe, expect, it } from "vitest";
+import { Matrix, NonFiniteError, ShapeError } from "../../lib/matrix.ts";
+import {
+  adagrad,
+  adam,
+  adamw,
+  amsgrad,
+  nadam,
+  type Optimizer,
+  rmsprop,
+  sgd,
+  textbookMomentum,
+} from "../../lib/optim.ts";
+import { expectClose } from "./_compare.ts";
+import ref from "../reference/optim.json" with { type: "json" };
+
+// deno-lint-ignore no-explicit-any
+const factories: Record<string, (o: any) => Optimizer> = {
+  sgd,
+  adagrad,
+  rmsprop,
+  adam,
+  amsgrad,
+  adamw,
+  nadam,
+};
+const lrFixed = ref.fixed.lr as Record<string, number>;
+
+function build(id: string, lr: number): Optimizer {
+  const c = ref.configs.find((c) => c.id === id)!;
+  return factories[c.factory]({ ...c.options, lr });
+}
+
+/** Rosenbrock f = (1 − x)² + 100·(y − x²)² and its gradient at p = [x, y]. */
+function rosenbrockGrad(p: Matrix): Matrix {
+  const [x, y] = p.data;
+  return new Matrix(1, 2, [-2 * (1 - x) - 400 * x * (y - x * x), 200 * (y - x * x)]);
+}
+
+describe("optimisers match torch.optim (PyTorch 1.13, NAdam with 2.0 semantics)", () => {
+  it.each(ref.configs.map((c) => [c.id, c] as const))(
+    "%s: 20 steps over a fixed gradient sequence",
+    (id, c) => {
+      const w = new Matrix(2, 3, ref.fixed.w0), b = new Matrix(1, 3, ref.fixed.b0);
+      const opt = build(id, lrFixed[c.factory]);
+      ref.fixed.grads.forEach(([gw, gb], t) => {
+        opt.step([w, b], [new Matrix(2, 3, gw), new Matrix(1, 3, gb)]);
+        expectClose([w, b], c.fixed[t]);
+      });
+    },
+  );
+
+  it.each(ref.configs.map((c) => [c.id, c] as const))(
+    "%s: 200 steps on Rosenbrock (rtol 1e-8)",
+    (id, c) => {
+      const p = new Matrix(1, 2, ref.rosenbrock.start);
+      const opt = build(id, c.rosenbrockLr);
+      const path = [Array.from(p.data)];
+      for (let t = 1; t <= ref.rosenbrock.steps; t++) {
+        opt.step([p], [rosenbrockGrad(p)]);
+        if (t % ref.rosenbrock.every === 0) path.push(Array.from(p.data));
+      }
+      expectClose(path, c.rosenbrock, 1e-8, 1e-10);
+    },
+  );
+});
+
+describe("behaviour", () => {
+  it("keeps state per parameter and leaves gradients alone", () => {
+    const g1 = Matrix.from([[0.5, -1]]), g2 = Matrix.from([[2, 0.1]]);
+    const a = Matrix.from([[1, 2]]), b = Matrix.from([[3, 4]]);
+    const a2 = a.clone(), b2 = b.clone();
+    const together = adam({ lr: 0.1 }), apart = adam({ lr: 0.1 });
+    for (let t = 0; t < 3; t++) {
+      together.step([a, b], [g1, g2]);
+      apart.step([a2], [g1]);
+      apart.step([b2], [g2]);
+    }
+    expect(a2.data).toEqual(a.data);
+    expect(b2.data).toEqual(b.data);
+    expect(Array.from(g1.data)).toEqual([0.5, -1]);
+    expect(together.stateOf(a)?.t).toBe(3);
+  });
+
+  it("Adam's first step has size ≈ lr whatever the gradient's scale (bias correction)", () => {
+    // Erratum 2: without m̂ and v̂ the first step would be lr·(1−β₁)/√(1−β₂)·sign(g) ≈ 3.16·lr.
+    for (const scale of [1e-3, 1, 1e3]) {
+      const p = Matrix.from([[0, 0]]);
+      adam({ lr: 0.01 }).step([p], [Matrix.from([[scale, -scale]])]);
+      expectClose(p, [[-0.01, 0.01]], 1e-4);
+    }
+  });
+
+  it("AdamW decays decoupled from the moments; Adam's L2 goes through them", () => {
+    const g = Matrix.from([[0.3, -2]]);
+    const p = Matrix.from([[1, -1]]), q = p.clone(), r = p.clone();
+    adamw({ lr: 0.1, weightDecay: 0.5 }).step([p], [g]);
+    adam({ lr: 0.1 }).step([q], [g]);
+    // AdamW = shrink by (1 − lr·λ), then plain Adam on the raw gradient
+    // (the first Adam step is lr·g/(|g| + ε) ≈ lr·sign(g), hence rtol 1e-6)
+    expectClose(p, [[0.95 * 1 - 0.1, 0.95 * -1 + 0.1]], 1e-6);
+    expectClose(q, [[0.9, -0.9]], 1e-6);
+    adam({ lr: 0.1, weightDecay: 0.5 }).step([r], [g]);
+    // the L2 term 0.5·p is normalised with g: here g + λp = (0.8, −2.5), step ≈ lr·sign
+    expectClose(r, [[0.9, -0.9]], 1e-6);
+    expect(Math.abs(p.data[0] - r.data[0])).toBeGreaterThan(0.04);
+  });
+});
+
+describe("erratum 6: the momentum forms are one method with lr rescaled", () => {
+  const grads = Array.from(
+    { length: 30 },
+    (_, t) => Matrix.from([[Math.sin(t), Math.cos(3 * t) * 2, 1 / (t + 1)]]),
+  );
+  function run(opt: Optimizer, lrs?: number[]): Matrix {
+    const p = Matrix.from([[1, -1, 0.5]]);
+    grads.forEach((g, t) => {
+      if (lrs) opt.lr = lrs[t];
+      opt.step([p], [g]);
+    });
+    return p;
+  }
+  const lr = 0.05, mu = 0.9;
+  const torchLike = run(sgd({ lr, momentum: mu }));
+
+  it("v = γv + η∇, θ −= v and v = γv − η∇, θ += v equal PyTorch's with the same lr", () => {
+    expectClose(run(textbookMomentum({ lr, momentum: mu, form: "velocity" })), torchLike);
+    expectClose(run(textbookMomentum({ lr, momentum: mu, form: "negative-velocity" })), torchLike);
+  });
+
+  it("V = αV + (1−α)g, w −= ηV equals PyTorch's with lr·(1 − α)", () => {
+    const ema = run(textbookMomentum({ lr: lr / (1 - mu), momentum: mu, form: "ema" }));
+    expectClose(ema, torchLike);
+    // PyTorch's dampening is not the EMA form: its first buffer is g, not (1 − α)·g
+    const damped = run(sgd({ lr: lr / (1 - mu), momentum: mu, dampening: mu }));
+    const gap = Math.max(...damped.data.map((x, k) => Math.abs(x - torchLike.data[k])));
+    expect(gap).toBeGreaterThan(1e-2);
+  });
+
+  it("differ when the learning rate changes over time", () => {
+    const lrs = grads.map((_, t) => lr * 0.9 ** t);
+    const a = run(sgd({ lr, momentum: mu }), lrs);
+    const b = run(textbookMomentum({ lr, momentum: mu, form: "velocity" }), lrs);
+    const c = run(
+      textbookMomentum({ lr: lr / (1 - mu), momentum: mu, form: "ema" }),
+      lrs.map((
+        x,
+      ) => x / (1 - mu)),
+    );
+    expectClose(c, a); // EMA form rescales the history by the current lr, like PyTorch
+    const gap = Math.max(...a.data.map((x, k) => Math.abs(x - b.data[k])));
+    expect(gap).toBeGreaterThan(1e-2);
+  });
+});
+
+describe("erratum 11: RMSprop with ε inside vs outside the root", () => {
+  function firstSteps(g: number, epsInside: boolean): number {
+    const p = Matrix.from([[0]]);
+    const opt = rmsprop({ lr: 0.01, eps: 1e-8, epsInside });
+    for (let t = 0; t < 5; t++) opt.step([p], [Matrix.from([[g]])]);
+    return -p.data[0];
+  }
+  it("agree when S is large", () => {
+    expectClose(firstSteps(1, true), firstSteps(1, false), 1e-6);
+  });
+  it("differ when S is small: √(S + ε) is dominated by √ε", () => {
+    const outside = firstSteps(1e-6, false), inside = firstSteps(1e-6, true);
+    expect(outside / inside).toBeGreaterThan(5);
+    expect(inside).toBeLessThan(1e-3);
+  });
+});
+
+describe("bad input", () => {
+  it("checks hyper-parameters", () => {
+    expect(() => sgd({ lr: -1 })).toThrow("sgd: lr must be a finite positive number, got -1");
+    expect(() => adam({ lr: NaN })).toThrow(RangeError);
+    expect(() => adam({ betas: [1, 0.999] })).toThrow("adam: betas[0] must be in [0, 1), got 1");
+    expect(() => nadam({ betas: [0.9, -0.1] })).toThrow("nadam: betas[1]");
+    expect(() => adamw({ eps: 0 })).toThrow("adamw: eps must be a finite positive number");
+    expect(() => rmsprop({ alpha: 1 })).toThrow("rmsprop: alpha");
+    expect(() => adagrad({ lrDecay: -1 })).toThrow("adagrad: lrDecay");
+    expect(() => sgd({ lr: 0.1, nesterov: true })).toThrow("sgd: nesterov");
+    expect(() => textbookMomentum({ lr: 1, momentum: 0.9, form: "x" as "ema" })).toThrow(
+      "textbookMomentum: unknown form",
+    );
+    const opt = sgd({ lr: 0.1 });
+    expect(() => {
+      opt.lr = Infinity;
+    }).toThrow("sgd: lr must be a finite positive number, got Infinity");
+  });
+
+  it("checks gradients", () => {
+    const p = new Matrix(2, 3), opt = adam();
+    expect(() => opt.step([p], [new Matrix(3, 2)])).toThrow(ShapeError);
+    expect(() => opt.step([p], [new Matrix(3, 2)])).toThrow(
+      "adam: grads[0] is 3×2 but params[0] is 2×3",
+    );
+    expect(() => opt.step([p], [])).toThrow("adam: 1 params but 0 grads");
+    const g = new Matrix(2, 3);
+    g.set(1, 2, NaN);
+    expect(() => opt.step([p], [g])).toThrow(NonFiniteError);
+    expect(() => opt.step([p], [g])).toThrow("adam: grads[0]: entry (1, 2) is NaN");
+    expect(opt.stateOf(p)).toBeUndefined(); // nothing was updated
+  });
+});

@@ -1,0 +1,101 @@
+import { describe, expect, it } from "vitest";
+import {
+  cosineAnnealingLR,
+  cosineAnnealingWarmRestarts,
+  cyclicLR,
+  exponentialLR,
+  inverseTimeLR,
+  linearLR,
+  oneCycleLR,
+  type Schedule,
+  stepLR,
+} from "../../lib/schedules.ts";
+import { sgd } from "../../lib/optim.ts";
+import { Matrix } from "../../lib/matrix.ts";
+import { expectClose } from "./_compare.ts";
+import ref from "../reference/schedules.json" with { type: "json" };
+
+// deno-lint-ignore no-explicit-any
+const factories: Record<string, (o: any) => Schedule> = {
+  stepLR,
+  exponentialLR,
+  inverseTimeLR,
+  linearLR,
+  cosineAnnealingLR,
+  cosineAnnealingWarmRestarts,
+  oneCycleLR,
+  cyclicLR,
+};
+
+const range = (n: number) => Array.from({ length: n }, (_, t) => t);
+
+describe("schedules match torch.optim.lr_scheduler (PyTorch 1.13)", () => {
+  it.each(ref.cases.map((c) => [c.schedule, JSON.stringify(c.options), c] as const))(
+    "%s %s",
+    (name, _opts, c) => {
+      const f = factories[name](c.options);
+      // PyTorch's CosineAnnealingLR, LinearLR and ExponentialLR are recursive; the closed
+      // forms here agree with them to 1e-10 over the whole run.
+      expectClose(range(c.lrs.length).map(f), c.lrs);
+    },
+  );
+});
+
+describe("shapes of the schedules", () => {
+  it("erratum 7: a cyclic (triangular) schedule is linear between its bounds, not a cosine", () => {
+    const cyc = cyclicLR({ baseLr: 0.01, maxLr: 0.1, stepSizeUp: 10 });
+    const cos = cosineAnnealingWarmRestarts({ lr0: 0.1, t0: 20, etaMin: 0.01 });
+    // second differences vanish inside each linear leg of the triangle…
+    for (const t of [1, 5, 8, 11, 15, 18]) {
+      expect(Math.abs(cyc(t + 1) - 2 * cyc(t) + cyc(t - 1))).toBeLessThan(1e-15);
+    }
+    // …but not for a cosine; and the triangle rises where the cosine falls
+    expect(Math.abs(cos(6) - 2 * cos(5) + cos(4))).toBeGreaterThan(1e-4);
+    expect(cyc(5)).toBeCloseTo(0.055, 15);
+    expect(cos(5)).toBeGreaterThan(cos(6));
+    expect(cyc(6)).toBeGreaterThan(cyc(5));
+  });
+
+  it("cosine annealing hits η_min at T_max and warm restarts jump back to lr0", () => {
+    expectClose(cosineAnnealingLR({ lr0: 0.1, tMax: 30, etaMin: 1e-3 })(30), 1e-3);
+    const sgdr = cosineAnnealingWarmRestarts({ lr0: 0.1, t0: 5, tMult: 2 });
+    expect([0, 5, 15, 35].map(sgdr)).toEqual([0.1, 0.1, 0.1, 0.1]);
+    expect(sgdr(14)).toBeLessThan(0.01);
+  });
+
+  it("one-cycle starts at maxLr/divFactor, peaks at maxLr, ends at its minimum", () => {
+    const f = oneCycleLR({ maxLr: 0.1, totalSteps: 100 });
+    expectClose(f(0), 0.1 / 25);
+    expectClose(f(29), 0.1);
+    expectClose(f(99), 0.1 / 25 / 1e4);
+    expect(() => f(101)).toThrow("oneCycleLR: step 101 is past totalSteps = 100");
+  });
+
+  it("drives an optimiser's learning rate", () => {
+    const lrAt = stepLR({ lr0: 0.1, stepSize: 2 });
+    const opt = sgd({ lr: lrAt(0) }), p = Matrix.from([[0]]), g = Matrix.from([[1]]);
+    for (let t = 0; t < 4; t++) {
+      opt.lr = lrAt(t);
+      opt.step([p], [g]);
+    }
+    expectClose(p, [[-(0.1 + 0.1 + 0.01 + 0.01)]]);
+  });
+});
+
+describe("bad input", () => {
+  it("names the schedule and the problem", () => {
+    expect(() => stepLR({ lr0: 0.1, stepSize: 0 })).toThrow(
+      "stepLR: stepSize must be a positive integer, got 0",
+    );
+    expect(() => exponentialLR({ lr0: -1, gamma: 0.9 })).toThrow(RangeError);
+    expect(() => cosineAnnealingLR({ lr0: 0.1, tMax: 0 })).toThrow("cosineAnnealingLR: tMax");
+    expect(() => oneCycleLR({ maxLr: 0.1, totalSteps: 10, pctStart: 1 })).toThrow(
+      "oneCycleLR: pctStart",
+    );
+    expect(() => linearLR({ lr0: 0.1, startFactor: 0 })).toThrow("linearLR: factors");
+    expect(() => inverseTimeLR({ lr0: 0.1, k: 1 })(-1)).toThrow(
+      "inverseTimeLR: t must be a finite number ≥ 0, got -1",
+    );
+    expect(() => cyclicLR({ baseLr: 0.1, maxLr: 1 })(NaN)).toThrow("cyclicLR: t");
+  });
+});

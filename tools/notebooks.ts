@@ -1,0 +1,87 @@
+/**
+ * `deno task notebooks [NAME ...]`: executes the notebooks top to bottom on the Deno kernel
+ * (into dist/executed/) and verifies their outputs: every code cell not tagged `no-output`
+ * has an output, no cell failed unless tagged `raises-exception`, figures carry all three
+ * MIME views, and no plain-text output holds ANSI colour codes.
+ */
+
+import { executeNotebooks, listNotebooks, ROOT } from "./jupyter.ts";
+import { PLOTLY_MIME } from "../lib/plot.ts";
+
+export const EXECUTED = `${ROOT}dist/executed`;
+
+interface Output {
+  output_type: string;
+  data?: Record<string, unknown>;
+  text?: string | string[];
+  ename?: string;
+  evalue?: string;
+}
+interface Cell {
+  cell_type: string;
+  source: string | string[];
+  metadata: { tags?: string[] };
+  outputs?: Output[];
+}
+
+const text = (s: string | string[] | undefined) => (Array.isArray(s) ? s.join("") : s ?? "");
+
+/** What is wrong with an executed notebook's outputs; empty when all is well. */
+export function verifyOutputs(notebook: { cells: Cell[] }, name: string): string[] {
+  const problems: string[] = [];
+  let index = 0;
+  for (const cell of notebook.cells) {
+    if (cell.cell_type !== "code") continue;
+    index++;
+    const tags = cell.metadata.tags ?? [];
+    const outputs = cell.outputs ?? [];
+    const where = `${name}, code cell ${index} (${text(cell.source).split("\n")[0].slice(0, 50)})`;
+    if (!tags.includes("no-output") && outputs.length === 0) problems.push(`${where}: no output`);
+    for (const o of outputs) {
+      if (o.output_type === "error" && !tags.includes("raises-exception")) {
+        problems.push(`${where}: ${o.ename}: ${o.evalue}`);
+      }
+      const plain = o.data ? text(o.data["text/plain"] as string) : text(o.text);
+      if (plain.includes("\u001b[")) problems.push(`${where}: ANSI colour codes in text output`);
+      if (o.data && PLOTLY_MIME in o.data) {
+        for (const mime of ["text/html", "text/plain"]) {
+          if (!(mime in o.data)) problems.push(`${where}: figure without ${mime}`);
+        }
+      }
+    }
+  }
+  return problems;
+}
+
+/** Executes and verifies; returns one line per notebook and the problems found. */
+export async function runNotebooks(
+  paths: string[],
+): Promise<{ lines: string[]; problems: string[] }> {
+  const results = await executeNotebooks(paths, EXECUTED);
+  const lines: string[] = [];
+  const problems: string[] = [];
+  for (const r of results) {
+    const name = r.notebook.split("/").pop()!;
+    const found = r.ok
+      ? verifyOutputs(JSON.parse(await Deno.readTextFile(`${EXECUTED}/${name}`)), name)
+      : [`${name}: ${r.error}`];
+    problems.push(...found);
+    lines.push(`${found.length ? "✗" : "✓"} ${name}  ${r.seconds.toFixed(1)} s`);
+  }
+  return { lines, problems };
+}
+
+if (import.meta.main) {
+  const all = await listNotebooks();
+  const paths = Deno.args.length
+    ? Deno.args.map((a) => {
+      const hit = all.find((p) => p.endsWith(`/${a}`) || p.includes(`/${a}`));
+      if (!hit) throw new Error(`no notebook matches "${a}"`);
+      return hit;
+    })
+    : all;
+  const { lines, problems } = await runNotebooks(paths);
+  console.log(lines.join("\n"));
+  for (const p of problems) console.error(`  ${p}`);
+  Deno.exit(problems.length ? 1 : 0);
+}
