@@ -9,8 +9,8 @@
  * - `application/vnd.plotly.v1+json` — drawn natively by JupyterLab and VS Code;
  * - `text/html` — a `<div>` and a script that draws it with plotly.js loaded from
  *   `vendor/plotly.min.js` beside the notebook (`deno task start` puts it there), so it works
- *   offline in classic Notebook 6.4 (where require.js owns `define`, so plotly is loaded as an
- *   AMD module) and in nbconvert's HTML written next to the notebook;
+ *   offline in classic Notebook 6.4 (which has require.js: plotly is loaded through it) and in
+ *   nbconvert's HTML written next to the notebook;
  * - `text/plain` — one line saying what the figure shows.
  *
  * @module
@@ -45,6 +45,8 @@ export class Figure {
   constructor(data: Trace[], layout: Layout = {}) {
     this.data = data;
     this.layout = { margin: { t: 48, r: 16, b: 48, l: 56 }, ...layout };
+    // plotly.js 3 accepts only `title: { text }`; a plain string is the common way to write it.
+    if (typeof layout.title === "string") this.layout.title = { text: layout.title };
   }
 
   /** The plotly JSON: what JupyterLab draws and what the slides embed. */
@@ -72,7 +74,8 @@ export class Figure {
   var src = new URL("${PLOTLY_PATH}", document.baseURI).href;
   if (typeof window.require === "function" && window.require.config) {
     window.require.config({ paths: { plotly: src.replace(/\\.js$/, "") } });
-    window.require(["plotly"], function (P) { window.Plotly = P; draw(P); });
+    // plotly.js 3 defines no AMD module: require.js just runs it, and it sets window.Plotly.
+    window.require(["plotly"], function (P) { draw(P || window.Plotly); });
   } else {
     var s = document.createElement("script");
     s.src = src;

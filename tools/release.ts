@@ -54,7 +54,7 @@ export function release(solution: string, file = "solution"): string {
     else if (/^\s*\/\/ hint:/.test(line)) out.splice(out.length - 1, 0, line);
   }
   regions(solution, file); // validates the markers
-  let text = out.join("\n");
+  const text = out.join("\n");
   // After the module's doc comment, if it opens with one.
   const at = text.startsWith("/**") ? text.indexOf("*/") + 3 : 0;
   return `${text.slice(0, at)}\n${LINT_IGNORE}\n${TODO_IMPORT}\n${text.slice(at)}`;
