@@ -62,7 +62,12 @@ async function runCheck(sandbox: Sandbox, check: Check, file: string): Promise<C
       return done("crashed", `${check.fn} stopped the sandbox: ${outcome.error}`);
     case "threw":
       return outcome.notImplemented
-        ? done("not implemented", `${check.fn} is not implemented yet`)
+        ? done(
+          "not implemented",
+          `${
+            /(\w+) is not implemented/.exec(outcome.error)?.[1] ?? check.fn
+          } is not implemented yet`,
+        )
         : done("error", `${check.fn} threw ${outcome.error}`);
   }
   const miss = compare(outcome.value, check.expected, {
