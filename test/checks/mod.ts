@@ -4,6 +4,18 @@
  */
 
 import type { Exercise } from "../../grader/types.ts";
+import { activationsExercise } from "./activations.ts";
+import { backpropExercise } from "./backprop.ts";
 import { emaExercise } from "./ema.ts";
+import { gradcheckExercise } from "./gradcheck.ts";
+import { hingeExercise } from "./hinge.ts";
+import { neuronExercise } from "./neuron.ts";
 
-export const EXERCISES: Exercise[] = [emaExercise];
+export const EXERCISES: Exercise[] = [
+  neuronExercise,
+  activationsExercise,
+  hingeExercise,
+  backpropExercise,
+  gradcheckExercise,
+  emaExercise,
+];

@@ -68,14 +68,15 @@ describe.each(names)("deck %s", (name) => {
     await page.evaluate(() =>
       (globalThis as unknown as { drawAllFigures(): void }).drawAllFigures()
     );
-    const stats = await page.evaluate(() => ({
-      slides: document.querySelectorAll(".slides section").length,
-      maths: document.querySelectorAll(".katex").length,
-      mathErrors: document.querySelectorAll(".katex-error").length,
-      figures: document.querySelectorAll(".figure").length,
-      drawn: document.querySelectorAll(".figure .main-svg").length,
-      notes: document.querySelectorAll("aside.notes").length,
-    }));
+    const count = (selector: string) => page.locator(selector).count();
+    const stats = {
+      slides: await count(".slides section"),
+      maths: await count(".katex"),
+      mathErrors: await count(".katex-error"),
+      figures: await count(".figure"),
+      drawn: await count(".figure .main-svg"),
+      notes: await count("aside.notes"),
+    };
     const figuresInNotebook = nb.cells.filter((
       c: { metadata: { slideshow?: { slide_type?: string } }; outputs?: { data?: object }[] },
     ) =>
@@ -106,16 +107,8 @@ describe("a figure's text/html fallback", () => {
       `${EXECUTED}/vendor/plotly.min.js`,
     );
     const { page, errors } = await open(`file://${EXECUTED}/${name}.html`);
-    await page.waitForFunction(
-      () => document.querySelectorAll(".course-figure .main-svg").length > 0,
-      null,
-      {
-        timeout: 20_000,
-      },
-    );
-    const drawn = await page.evaluate(() =>
-      document.querySelectorAll(".course-figure.js-plotly-plot").length
-    );
+    await page.locator(".course-figure .main-svg").first().waitFor({ timeout: 20_000 });
+    const drawn = await page.locator(".course-figure.js-plotly-plot").count();
     await page.close();
     const nb = JSON.parse(await Deno.readTextFile(`${EXECUTED}/${name}.ipynb`));
     const figures = nb.cells.flatMap((c: { outputs?: { data?: object }[] }) => c.outputs ?? [])

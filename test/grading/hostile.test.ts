@@ -26,7 +26,9 @@ afterAll(async () => {
 async function gradeWith(fn: string, body: string, extra = ""): Promise<ExerciseResult> {
   const pattern = new RegExp(`(// BEGIN YOUR CODE: ${fn}\\n)[\\s\\S]*?(\\n\\s*// END YOUR CODE)`);
   let source = extra + solution.replace(pattern, `$1${body}$2`);
-  if (body.includes("await ")) source = source.replace(`export function ${fn}(`, `export async function ${fn}(`);
+  if (body.includes("await ")) {
+    source = source.replace(`export function ${fn}(`, `export async function ${fn}(`);
+  }
   const sub = await Deno.makeTempDir({ dir });
   await Deno.writeTextFile(`${sub}/ema.ts`, source);
   return gradeExercise(ema, sub);
@@ -38,7 +40,9 @@ const CALLERS: Record<string, string[]> = { emaDebiased: ["adamMoments"] };
 function split(result: ExerciseResult, fn: string) {
   const of = (c: { name: string }, f: string) => c.name.startsWith(`${f}:`);
   const touched = result.checks.filter((c) => of(c, fn));
-  const others = result.checks.filter((c) => !of(c, fn) && !(CALLERS[fn] ?? []).some((f) => of(c, f)));
+  const others = result.checks.filter((c) =>
+    !of(c, fn) && !(CALLERS[fn] ?? []).some((f) => of(c, f))
+  );
   return { touched, others };
 }
 
@@ -107,12 +111,18 @@ describe("hostile learner code costs only the checks it touches", () => {
   });
 
   it("a huge allocation on the heap", async () => {
-    const r = await gradeWith("ema", "const a: number[][] = []; while (true) a.push(new Array(1e6).fill(1.5));");
+    const r = await gradeWith(
+      "ema",
+      "const a: number[][] = []; while (true) a.push(new Array(1e6).fill(1.5));",
+    );
     expectContained(r, "ema", "crashed", /ran out of memory/);
   }, 30_000);
 
   it("a huge typed-array allocation", async () => {
-    const r = await gradeWith("ema", "const a = []; while (true) a.push(new Float64Array(1e7).fill(1)); return [];");
+    const r = await gradeWith(
+      "ema",
+      "const a = []; while (true) a.push(new Float64Array(1e7).fill(1)); return [];",
+    );
     const { touched } = split(r, "ema");
     for (const c of touched) {
       expect(c.score).toBe(0);
@@ -122,9 +132,13 @@ describe("hostile learner code costs only the checks it touches", () => {
 
   it("a type error costs nothing by itself but is reported", async () => {
     const sub = await Deno.makeTempDir({ dir });
-    const source = solution.replace("const out: number[] = [];", "const out: number[] = [];\n  const wrong: string = 3;\n  void wrong;");
+    const source = solution.replace(
+      "const out: number[] = [];",
+      "const out: number[] = [];\n  const wrong: string = 3;\n  void wrong;",
+    );
     await Deno.writeTextFile(`${sub}/ema.ts`, source);
-    const [r] = (await import("../../grader/grade.ts").then((g) => g.gradeCourse(sub, ["ema"]))).exercises;
+    const [r] =
+      (await import("../../grader/grade.ts").then((g) => g.gradeCourse(sub, ["ema"]))).exercises;
     expect(r.typeErrors.join("\n")).toMatch(/TS2322/);
     expect(r.score).toBe(r.maxScore);
   });
@@ -147,9 +161,17 @@ describe("hostile learner code costs only the checks it touches", () => {
 
   it("a missing function", async () => {
     const sub = await Deno.makeTempDir({ dir });
-    await Deno.writeTextFile(`${sub}/ema.ts`, solution.replace("export function alphaCorrection", "function alphaCorrection"));
+    await Deno.writeTextFile(
+      `${sub}/ema.ts`,
+      solution.replace("export function alphaCorrection", "function alphaCorrection"),
+    );
     const r = await gradeExercise(ema, sub);
-    expectContained(r, "alphaCorrection", "error", /does not export a function named alphaCorrection/);
+    expectContained(
+      r,
+      "alphaCorrection",
+      "error",
+      /does not export a function named alphaCorrection/,
+    );
   });
 
   it("a missing file", async () => {

@@ -1,0 +1,96 @@
+/**
+ * Exercise: the forward and backward pass of a two-layer classifier, by hand.
+ *
+ * Notebooks: notebooks/04_backprop_one_example.ipynb (the rules, one unit at a time) and
+ * notebooks/05_backprop_vectorised.ipynb (the same rules as matrix products). Write the function
+ * between BEGIN YOUR CODE and END YOUR CODE, then grade it with `deno task grade backprop` (or
+ * run the grading cell at the end of notebook 05).
+ *
+ * You may use the Matrix class and the generic operations of lib/matrix.ts (matmul, transpose,
+ * add, mul, scale, …); the point is to write the backward pass yourself, so do not import the
+ * course's layers or losses.
+ */
+
+import { matmul, Matrix, transpose } from "../lib/matrix.ts";
+
+/** The parameters, in PyTorch's layout: W1 is H×D, b1 is 1×H, W2 is C×H, b2 is 1×C. */
+export interface TwoLayerParams {
+  W1: Matrix;
+  b1: Matrix;
+  W2: Matrix;
+  b2: Matrix;
+}
+
+/** The mean loss over the batch, and its gradient with respect to each parameter. */
+export interface TwoLayerGrads {
+  loss: number;
+  dW1: Matrix;
+  db1: Matrix;
+  dW2: Matrix;
+  db2: Matrix;
+}
+
+/**
+ * A two-layer classifier on a batch `x` (N×D, one example per row) with labels `y` (N class
+ * indices in 0 … C−1):
+ *
+ *     z1 = x·W1ᵀ + b1        (N×H)
+ *     a1 = f(z1)             f = "sigmoid" (1/(1 + e^−z)) or "relu" (max(0, z); take f'(0) = 0)
+ *     scores = a1·W2ᵀ + b2   (N×C)
+ *     loss = mean over the N rows of  −log softmax(scores row)[y_n]
+ *
+ * Return `{ loss, dW1, db1, dW2, db2 }`: the loss (a number) and the gradient of the loss with
+ * respect to each parameter, each a Matrix of the same shape as the parameter (dW1 H×D, db1 1×H,
+ * dW2 C×H, db2 1×C). Do not modify the inputs. Tip: subtract each row's maximum score before
+ * exponentiating, so large scores cannot overflow.
+ */
+export function twoLayerLoss(
+  x: Matrix,
+  y: readonly number[],
+  params: TwoLayerParams,
+  activation: "sigmoid" | "relu",
+): TwoLayerGrads {
+  // BEGIN YOUR CODE: twoLayerLoss
+  const { W1, b1, W2, b2 } = params;
+  const N = x.rows, H = W1.rows, C = W2.rows;
+  const f = activation === "sigmoid"
+    ? (z: number) => 1 / (1 + Math.exp(-z))
+    : (z: number) => (z > 0 ? z : 0);
+  const df = activation === "sigmoid"
+    ? (z: number) => f(z) * (1 - f(z))
+    : (z: number) => (z > 0 ? 1 : 0);
+
+  // forward
+  const z1 = matmul(x, transpose(W1)).map((v, _n, i) => v + b1.data[i]);
+  const a1 = z1.map(f);
+  const scores = matmul(a1, transpose(W2)).map((v, _n, c) => v + b2.data[c]);
+
+  // softmax cross-entropy; dscores = (softmax − one-hot) / N is δ of the output layer
+  let loss = 0;
+  const dscores = new Matrix(N, C);
+  for (let n = 0; n < N; n++) {
+    const row = scores.row(n);
+    const m = Math.max(...row);
+    const e = row.map((s) => Math.exp(s - m));
+    const total = e.reduce((s, v) => s + v, 0);
+    loss += Math.log(total) + m - row[y[n]];
+    for (let c = 0; c < C; c++) {
+      dscores.set(n, c, (e[c] / total - (c === y[n] ? 1 : 0)) / N);
+    }
+  }
+  loss /= N;
+
+  // backward: ∇W = δᵀ·(layer input), ∇b = Σ_n δ, δ1 = (δ2·W2) ⊙ f'(z1)
+  const sumOverBatch = (d: Matrix, width: number) => {
+    const out = new Matrix(1, width);
+    for (let n = 0; n < d.rows; n++) for (let j = 0; j < width; j++) out.data[j] += d.get(n, j);
+    return out;
+  };
+  const dW2 = matmul(transpose(dscores), a1);
+  const db2 = sumOverBatch(dscores, C);
+  const delta1 = matmul(dscores, W2).map((v, n, i) => v * df(z1.get(n, i)));
+  const dW1 = matmul(transpose(delta1), x);
+  const db1 = sumOverBatch(delta1, H);
+  return { loss, dW1, db1, dW2, db2 };
+  // END YOUR CODE
+}

@@ -1,0 +1,276 @@
+/**
+ * Graded checks for exercises/activations.ts. Reference values come from lib/activations.ts,
+ * computed in the grader's process; every derivative is also checked against a numerical
+ * gradient (lib/gradcheck.ts) of the reference function, at points away from kinks, and at
+ * the kinks against PyTorch's choice. `diagnose` names the usual mistakes.
+ */
+
+import {
+  type Activation,
+  makeLeakyRelu,
+  relu,
+  sigmoid,
+  softsign,
+  tanh,
+} from "../../lib/activations.ts";
+import { numericalGradient } from "../../lib/gradcheck.ts";
+import { Matrix } from "../../lib/matrix.ts";
+import type { Check, Exercise } from "../../grader/types.ts";
+import { matches } from "./diagnose.ts";
+
+/** f'(x) at every x by central differences of Σ f(xᵢ) (the reference f, not the learner's). */
+function numericalDerivative(act: Activation, xs: number[]): number[] {
+  const x = Matrix.column(xs);
+  return Array.from(
+    numericalGradient(() => x.data.reduce((s, v) => s + act.f(v), 0), x).data,
+  );
+}
+
+const on = (act: Activation, xs: number[]) => xs.map((x) => act.f(x));
+const dOn = (act: Activation, xs: number[]) => xs.map((x) => act.df(x));
+
+/** Smooth points, no kinks, moderate size: for numerical derivatives. */
+const SMOOTH = [-4.5, -2.2, -1.3, -0.6, -0.15, 0.07, 0.4, 0.9, 1.7, 3.1, 5.2];
+/** A wider spread, including 0 and large values (where saturation matters). */
+const WIDE = [-30, -8, -3, -1, -0.25, 0, 0.1, 0.5, 1, 2, 6, 12, 40];
+
+function sigmoidGradMistakes(xs: number[]) {
+  const s = on(sigmoid, xs);
+  return (actual: unknown) =>
+    matches(actual, [
+      [s.map((v) => v * (1 + v)), "that is σ(x)(1 + σ(x)); the derivative is σ(x)(1 − σ(x))"],
+      [
+        xs.map((x) => x * (1 - x)),
+        "that is x(1 − x): the derivative was taken at the activation instead of the input. " +
+        "xs are pre-activations; compute s = σ(x) first, then s(1 − s)",
+      ],
+      [
+        s.map((v) => sigmoid.df(v)),
+        "that is σ'(σ(x)): σ was applied twice. Take the derivative at x itself",
+      ],
+      [s, "that is σ(x) itself, not its derivative"],
+    ]);
+}
+
+function tanhMistakes(xs: number[]) {
+  return (actual: unknown) =>
+    matches(actual, [
+      [xs.map((x) => 2 * sigmoid.f(x) - 1), "the 2 inside is missing: tanh(x) = 2σ(2x) − 1"],
+      [xs.map((x) => sigmoid.f(2 * x) - 1), "the factor 2 outside is missing: 2σ(2x) − 1"],
+      [xs.map((x) => 2 * sigmoid.f(2 * x)), "the − 1 is missing: 2σ(2x) − 1"],
+    ]);
+}
+
+function tanhGradMistakes(xs: number[]) {
+  return (actual: unknown) =>
+    matches(actual, [
+      [
+        xs.map((x) => 1 - x * x),
+        "that is 1 − x²: the derivative was taken at the activation instead of the input. " +
+        "Compute t = tanh(x) first, then 1 − t²",
+      ],
+      [xs.map((x) => 1 - tanh.f(x)), "the square is missing: tanh'(x) = 1 − tanh²(x)"],
+      [xs.map((x) => 1 + tanh.f(x) ** 2), "the sign is wrong: tanh'(x) = 1 − tanh²(x)"],
+    ]);
+}
+
+function softsignGradMistakes(xs: number[]) {
+  return (actual: unknown) =>
+    matches(actual, [
+      [
+        xs.map((x) => Math.sign(x) / (1 + Math.abs(x)) ** 2),
+        "that is sgn(x)/(1 + |x|)², the formula in the source notes, which is wrong: softsign " +
+        "rises everywhere, so its slope is positive on both sides, 1/(1 + |x|)²",
+      ],
+      [xs.map((x) => 1 / (1 + Math.abs(x))), "the square is missing: 1/(1 + |x|)²"],
+      [
+        xs.map((x) => 1 / (1 + x) ** 2),
+        "|x| became x: for x < 0 the derivative is 1/(1 − x)² = 1/(1 + |x|)²",
+      ],
+    ]);
+}
+
+function kinkMistakes(grad: (x: number) => number, name: string) {
+  return (actual: unknown) =>
+    matches(actual, [
+      [
+        [-1, 0, 1].map((x) => (x >= 0 ? 1 : grad(x))),
+        `at x = 0 you return 1; PyTorch's ${name} takes the left branch there (x > 0 gives 1, ` +
+        "everything else the negative side's slope)",
+      ],
+      [
+        [-1, 0, 1].map((x) => (x === 0 ? (1 + grad(-1)) / 2 : grad(x))),
+        "at x = 0 you return the average of the two slopes; PyTorch takes the left one",
+      ],
+    ]);
+}
+
+function checks(): Check[] {
+  const leaky = makeLeakyRelu(0.1);
+  const leaky2 = makeLeakyRelu(0.25);
+  const out: Check[] = [
+    {
+      name: "sigmoid: values on a wide range",
+      points: 1,
+      fn: "sigmoid",
+      args: [WIDE],
+      expected: on(sigmoid, WIDE),
+      hint: "1 / (1 + Math.exp(−x)) for every x.",
+    },
+    {
+      name: "sigmoidGrad: against the reference σ(x)(1 − σ(x))",
+      points: 2,
+      fn: "sigmoidGrad",
+      args: [WIDE],
+      expected: dOn(sigmoid, WIDE),
+      diagnose: sigmoidGradMistakes(WIDE),
+      hint: "s = σ(x), then s·(1 − s). The xs are inputs of the sigmoid, not its outputs.",
+    },
+    {
+      name: "sigmoidGrad: against a numerical derivative (central differences)",
+      points: 1,
+      fn: "sigmoidGrad",
+      args: [SMOOTH],
+      expected: numericalDerivative(sigmoid, SMOOTH),
+      rtol: 1e-6,
+      atol: 1e-9,
+      diagnose: sigmoidGradMistakes(SMOOTH),
+      hint: "(σ(x + h) − σ(x − h)) / 2h should agree with your formula to about 1e-9.",
+    },
+    {
+      name: "tanh via 2σ(2x) − 1",
+      points: 2,
+      fn: "tanh",
+      args: [WIDE],
+      expected: on(tanh, WIDE),
+      diagnose: tanhMistakes(WIDE),
+      hint: "Both the input and the output of σ are scaled: 2·σ(2x) − 1.",
+    },
+    {
+      name: "tanhGrad: against the reference 1 − tanh²(x)",
+      points: 2,
+      fn: "tanhGrad",
+      args: [WIDE],
+      expected: dOn(tanh, WIDE),
+      diagnose: tanhGradMistakes(WIDE),
+      hint: "t = tanh(x), then 1 − t².",
+    },
+    {
+      name: "tanhGrad: against a numerical derivative",
+      points: 1,
+      fn: "tanhGrad",
+      args: [SMOOTH],
+      expected: numericalDerivative(tanh, SMOOTH),
+      rtol: 1e-6,
+      atol: 1e-9,
+      diagnose: tanhGradMistakes(SMOOTH),
+      hidden: true,
+      hint: "Your tanhGrad should match the slope of Math.tanh.",
+    },
+    {
+      name: "softsign: values",
+      points: 1,
+      fn: "softsign",
+      args: [WIDE],
+      expected: on(softsign, WIDE),
+      diagnose: (actual) =>
+        matches(actual, [[WIDE.map((x) => x / (1 + x)), "|x| became x: softsign is x/(1 + |x|)"]]),
+      hint: "x / (1 + Math.abs(x)).",
+    },
+    {
+      name: "softsignGrad: against the reference 1/(1 + |x|)²",
+      points: 2,
+      fn: "softsignGrad",
+      args: [WIDE],
+      expected: dOn(softsign, WIDE),
+      diagnose: softsignGradMistakes(WIDE),
+      hint: "Differentiate x/(1 + x) for x > 0 and x/(1 − x) for x < 0; both give 1/(1 + |x|)².",
+    },
+    {
+      name: "softsignGrad: against a numerical derivative",
+      points: 1,
+      fn: "softsignGrad",
+      args: [SMOOTH],
+      expected: numericalDerivative(softsign, SMOOTH),
+      rtol: 1e-6,
+      atol: 1e-9,
+      diagnose: softsignGradMistakes(SMOOTH),
+      hint: "A numerical derivative is positive on both sides of 0: softsign always rises.",
+    },
+    {
+      name: "relu: values",
+      points: 1,
+      fn: "relu",
+      args: [WIDE],
+      expected: on(relu, WIDE),
+      hint: "x if x > 0, else 0.",
+    },
+    {
+      name: "reluGrad: away from the kink, against a numerical derivative",
+      points: 1,
+      fn: "reluGrad",
+      args: [SMOOTH],
+      expected: numericalDerivative(relu, SMOOTH),
+      rtol: 1e-6,
+      atol: 1e-9,
+      hint: "1 where x > 0, 0 where x < 0.",
+    },
+    {
+      name: "reluGrad: at the kink, ReLU'(0) = 0 as in PyTorch",
+      points: 2,
+      fn: "reluGrad",
+      args: [[-1, 0, 1]],
+      expected: [-1, 0, 1].map((x) => relu.df(x)),
+      diagnose: kinkMistakes((x) => relu.df(x), "ReLU"),
+      hint: "Use x > 0 (strict): at exactly 0 the gradient is 0.",
+    },
+    {
+      name: "leakyRelu: slope 0.1",
+      points: 1,
+      fn: "leakyRelu",
+      args: [WIDE, 0.1],
+      expected: on(leaky, WIDE),
+      diagnose: (actual) =>
+        matches(actual, [[on(relu, WIDE), "negative inputs give 0: multiply them by slope"]]),
+      hint: "x if x > 0, else slope·x.",
+    },
+    {
+      name: "leakyReluGrad: slope 0.1, against a numerical derivative away from 0",
+      points: 1,
+      fn: "leakyReluGrad",
+      args: [SMOOTH, 0.1],
+      expected: numericalDerivative(leaky, SMOOTH),
+      rtol: 1e-6,
+      atol: 1e-9,
+      diagnose: (actual) =>
+        matches(actual, [[dOn(relu, SMOOTH), "for x < 0 the slope is `slope`, not 0"]]),
+      hint: "1 where x > 0, slope where x < 0.",
+    },
+    {
+      name: "leakyReluGrad: at the kink, PyTorch uses the slope at x = 0",
+      points: 2,
+      fn: "leakyReluGrad",
+      args: [[-1, 0, 1], 0.25],
+      expected: [-1, 0, 1].map((x) => leaky2.df(x)),
+      diagnose: kinkMistakes((x) => leaky2.df(x), "leaky ReLU"),
+      hint: "Use x > 0 for the slope 1 and `slope` otherwise, including at 0.",
+    },
+    {
+      name: "leakyReluGrad: slope 0.25 on a wide range",
+      points: 1,
+      fn: "leakyReluGrad",
+      args: [WIDE, 0.25],
+      expected: dOn(leaky2, WIDE),
+      hidden: true,
+      hint: "Use the slope argument, not a fixed 0.01.",
+    },
+  ];
+  return out;
+}
+
+export const activationsExercise: Exercise = {
+  name: "activations",
+  title: "Activation functions and their derivatives",
+  notebook: "02_activations.ipynb",
+  checks,
+};

@@ -1,0 +1,267 @@
+/**
+ * Graded checks for exercises/backprop.ts (twoLayerLoss). Reference values come from
+ * lib/backprop.ts (the library's MLP and softmax cross-entropy), computed in the grader's
+ * process, and from a numerical gradient of that reference loss.
+ *
+ * The gradients are checked one parameter at a time in the order backprop computes them
+ * (dW2, db2, dW1, db1), so the first failing check points at the first wrong step. Where a
+ * wrong gradient equals a known mistake (computed below from the reference pieces), the
+ * feedback names it.
+ */
+
+import { matmul, Matrix, mul, scale, sumRows, transpose } from "../../lib/matrix.ts";
+import { Random } from "../../lib/random.ts";
+import { type Activation, relu, sigmoid } from "../../lib/activations.ts";
+import { numericalGradient } from "../../lib/gradcheck.ts";
+import { mlpForward } from "../../lib/layers/mlp.ts";
+import { softmaxCrossEntropy } from "../../lib/losses.ts";
+import { twoLayerLoss, type TwoLayerParams } from "../../lib/backprop.ts";
+import type { Check, Exercise } from "../../grader/types.ts";
+import { matches } from "./diagnose.ts";
+
+type ActName = "sigmoid" | "relu";
+const ACT: Record<ActName, Activation> = { sigmoid, relu };
+
+/** The gradient fields, in the order backprop produces them. */
+export const GRADIENTS = ["dW2", "db2", "dW1", "db1"] as const;
+export type GradName = (typeof GRADIENTS)[number];
+
+/** One graded problem: inputs, and the seed/shape they came from. */
+export interface Problem {
+  x: Matrix;
+  y: number[];
+  params: TwoLayerParams;
+  act: ActName;
+}
+
+/**
+ * A random problem with N examples, D inputs, H hidden units and C classes. For ReLU the seed
+ * is advanced until no pre-activation lies within 1e-3 of the kink, so the numerical gradient
+ * is valid.
+ */
+export function problem(
+  seed: number,
+  [N, D, H, C]: [number, number, number, number],
+  act: ActName,
+): Problem {
+  const rng = new Random(seed);
+  for (;;) {
+    const x = rng.randn(N, D);
+    const params = {
+      W1: rng.randn(H, D, 0.8),
+      b1: rng.randn(1, H, 0.2),
+      W2: rng.randn(C, H, 0.8),
+      b2: rng.randn(1, C, 0.2),
+    };
+    const y = Array.from({ length: N }, (_, n) => (n < C ? n : rng.int(C)));
+    const z1 = mlpForward(x, [{ w: params.W1, b: params.b1 }], relu).out;
+    if (act === "sigmoid" || z1.data.every((v) => Math.abs(v) > 1e-3)) {
+      return { x, y, params, act };
+    }
+  }
+}
+
+/** The reference result plus the pieces the mistakes are built from. */
+function pieces(p: Problem) {
+  const act = ACT[p.act];
+  const { W1, b1, W2, b2 } = p.params;
+  const ref = twoLayerLoss(p.x, p.y, p.params, act);
+  const { out, cache } = mlpForward(p.x, [{ w: W1, b: b1 }, { w: W2, b: b2 }], act);
+  const { dscores } = softmaxCrossEntropy(out, p.y);
+  const z1 = cache.layers[0].z;
+  const a1 = z1.map((v) => act.f(v));
+  const back = matmul(dscores, W2); // ∂L/∂a1
+  /** dW1 and db1 for a given factor in place of f'(z1). */
+  const layer1 = (factor: Matrix | undefined) => {
+    const d1 = factor ? mul(back, factor) : back;
+    return { dW1: matmul(transpose(d1), p.x), db1: sumRows(d1) };
+  };
+  return {
+    ref,
+    atActivation: layer1(a1.map((v) => act.df(v))),
+    noDerivative: layer1(undefined),
+    dW2FromZ1: matmul(transpose(dscores), z1),
+    N: p.x.rows,
+  };
+}
+
+/** The messages naming each mistake; the unit test matches on these. */
+export const MISTAKE = {
+  transposed: (g: GradName) =>
+    `${g} is transposed: keep PyTorch's layout, ${g} has the shape of ${
+      g.slice(1)
+    } (out×in), i.e. δᵀ·(layer input), not (layer input)ᵀ·δ`,
+  missingMean: (g: GradName, N: number) =>
+    `${g} is N = ${N} times too large: the loss is the mean over the batch, so the score gradient (softmax − one-hot) must be divided by N`,
+  sign: (g: GradName) =>
+    `${g} has the wrong sign: ∂loss/∂scores is softmax − one-hot, not one-hot − softmax`,
+  zeroBias: (g: GradName) =>
+    `${g} is all zeros: a bias is a weight on a constant input 1, so its gradient is the sum of δ over the batch`,
+  atActivation: (g: GradName) =>
+    `${g} uses f' taken at the activation a1 = f(z1); take it at the pre-activation: δ1 = (δ2·W2) ⊙ f'(z1)`,
+  noDerivative: (g: GradName) =>
+    `${g} is missing the factor f'(z1): the error reaching the hidden units must be multiplied by the activation's derivative, δ1 = (δ2·W2) ⊙ f'(z1)`,
+  dW2FromZ1: () =>
+    "dW2 uses the hidden pre-activations z1; the weight gradient multiplies δ2 by the layer's input a1 = f(z1)",
+  lossSum: (N: number) =>
+    `the loss is summed over the batch (N = ${N} times too large): return the mean`,
+  lossSign: () => "the loss has the wrong sign: cross-entropy is −log softmax(scores)[y] ≥ 0",
+};
+
+/** The known wrong values of one gradient, each with its message. */
+function wrongGradients(g: GradName, p: ReturnType<typeof pieces>): [unknown, string][] {
+  const right = p.ref[g];
+  const out: [unknown, string][] = [];
+  if (g === "dW1" || g === "dW2") out.push([transpose(right), MISTAKE.transposed(g)]);
+  out.push([scale(right, p.N), MISTAKE.missingMean(g, p.N)]);
+  out.push([scale(right, -1), MISTAKE.sign(g)]);
+  if (g === "db1" || g === "db2") out.push([Matrix.zeros(1, right.cols), MISTAKE.zeroBias(g)]);
+  if (g === "dW1" || g === "db1") {
+    out.push([p.atActivation[g], MISTAKE.atActivation(g)]);
+    out.push([p.noDerivative[g], MISTAKE.noDerivative(g)]);
+  }
+  if (g === "dW2") out.push([p.dW2FromZ1, MISTAKE.dW2FromZ1()]);
+  return out;
+}
+
+/**
+ * A `diagnose` for a check on the given fields: finds the first field (loss, then the
+ * gradients in backprop order) that differs from the reference and names the mistake it
+ * matches, if any. With ReLU, f'(a1) equals f'(z1) exactly, so that mistake cannot show there.
+ */
+export function diagnoseFields(p: Problem, fields: readonly ("loss" | GradName)[]) {
+  const parts = pieces(p);
+  return (actual: unknown): string | undefined => {
+    const got = (actual ?? {}) as Record<string, unknown>;
+    for (const f of fields) {
+      if (matches(got[f], [[parts.ref[f], "same"]]) === "same") continue;
+      if (f === "loss") {
+        const l = parts.ref.loss;
+        return matches(got.loss, [
+          [l * parts.N, MISTAKE.lossSum(parts.N)],
+          [-l, MISTAKE.lossSign()],
+        ]);
+      }
+      return matches(got[f], wrongGradients(f, parts));
+    }
+    return undefined;
+  };
+}
+
+/** The numerical gradient of the reference loss with respect to each parameter. */
+function numericGradients(p: Problem): Record<GradName, Matrix> {
+  const params = {
+    W1: p.params.W1.clone(),
+    b1: p.params.b1.clone(),
+    W2: p.params.W2.clone(),
+    b2: p.params.b2.clone(),
+  };
+  const loss = () => twoLayerLoss(p.x, p.y, params, ACT[p.act]).loss;
+  return {
+    dW2: numericalGradient(loss, params.W2),
+    db2: numericalGradient(loss, params.b2),
+    dW1: numericalGradient(loss, params.W1),
+    db1: numericalGradient(loss, params.b1),
+  };
+}
+
+const HINTS: Record<"loss" | GradName, string> = {
+  loss: "Forward: z1 = x·W1ᵀ + b1, a1 = f(z1), scores = a1·W2ᵀ + b2; the loss is the mean over " +
+    "rows of logsumexp(scores row) − score of the true class.",
+  dW2: "Start from δ2 = ∂loss/∂scores = (softmax − one-hot)/N (N×C); then dW2 = δ2ᵀ·a1 (C×H).",
+  db2: "The bias adds 1·b2 to every row, so db2 is δ2 summed over the batch (1×C).",
+  dW1: "Send the error down: δ1 = (δ2·W2) ⊙ f'(z1) (N×H), then dW1 = δ1ᵀ·x (H×D).",
+  db1: "db1 is δ1 summed over the batch (1×H).",
+};
+
+function args(p: Problem): unknown[] {
+  return [p.x, p.y, p.params, p.act];
+}
+
+/** Every check of the exercise; exported for the unit test of the diagnoses. */
+export function checks(): Check[] {
+  const main = problem(1, [6, 4, 5, 3], "sigmoid");
+  const ref = twoLayerLoss(main.x, main.y, main.params, sigmoid);
+  const numeric = numericGradients(main);
+  const out: Check[] = [
+    {
+      name: "backprop: loss, sigmoid hidden layer (N=6, D=4, H=5, C=3)",
+      points: 2,
+      fn: "twoLayerLoss",
+      args: args(main),
+      expected: { loss: ref.loss },
+      diagnose: diagnoseFields(main, ["loss"]),
+      hint: HINTS.loss,
+    },
+    ...GRADIENTS.map((g): Check => ({
+      name: `backprop: ${g} matches the reference (sigmoid)`,
+      points: g.startsWith("dW") ? 2 : 1,
+      fn: "twoLayerLoss",
+      args: args(main),
+      expected: { [g]: ref[g] },
+      diagnose: diagnoseFields(main, [g]),
+      hint: HINTS[g],
+    })),
+    {
+      name: "backprop: every gradient agrees with a numerical gradient of the loss (sigmoid)",
+      points: 2,
+      fn: "twoLayerLoss",
+      args: args(main),
+      expected: numeric,
+      rtol: 1e-6,
+      atol: 1e-8,
+      diagnose: diagnoseFields(main, GRADIENTS),
+      hint: "The numbers come from (loss(θ + h) − loss(θ − h)) / 2h, one parameter entry at a " +
+        "time; the message names the first gradient (in the order dW2, db2, dW1, db1) that disagrees.",
+    },
+  ];
+  const reluMain = problem(2, [6, 4, 5, 3], "relu");
+  const reluRef = twoLayerLoss(reluMain.x, reluMain.y, reluMain.params, relu);
+  out.push({
+    name: "backprop: ReLU hidden layer, loss and every gradient",
+    points: 3,
+    fn: "twoLayerLoss",
+    args: args(reluMain),
+    expected: { loss: reluRef.loss, ...pick(reluRef) },
+    diagnose: diagnoseFields(reluMain, ["loss", ...GRADIENTS]),
+    hint: "ReLU: f(z) = max(0, z) and f'(z) = 1 for z > 0, else 0 (f'(0) = 0, as in PyTorch).",
+  });
+  const one = problem(3, [1, 3, 4, 3], "sigmoid");
+  const oneRef = twoLayerLoss(one.x, one.y, one.params, sigmoid);
+  out.push({
+    name: "backprop: a batch of one example",
+    points: 1,
+    fn: "twoLayerLoss",
+    args: args(one),
+    expected: { loss: oneRef.loss, ...pick(oneRef) },
+    diagnose: diagnoseFields(one, ["loss", ...GRADIENTS]),
+    hint: "With N = 1 every matrix still has its batch dimension: x is 1×D, db1 is 1×H.",
+  });
+  for (const [seed, act] of [[11, "sigmoid"], [12, "relu"]] as const) {
+    const p = problem(seed, [9, 3, 7, 4], act);
+    const r = twoLayerLoss(p.x, p.y, p.params, ACT[act]);
+    out.push({
+      name: `backprop: ${act}, another seed and shape (N=9, D=3, H=7, C=4)`,
+      points: 2,
+      fn: "twoLayerLoss",
+      args: args(p),
+      expected: { loss: r.loss, ...pick(r) },
+      diagnose: diagnoseFields(p, ["loss", ...GRADIENTS]),
+      hidden: true,
+      hint:
+        "Nothing may depend on the sizes of the visible checks: read N, D, H, C from the shapes.",
+    });
+  }
+  return out;
+}
+
+function pick(r: Record<GradName, Matrix>): Record<GradName, Matrix> {
+  return { dW2: r.dW2, db2: r.db2, dW1: r.dW1, db1: r.db1 };
+}
+
+export const backpropExercise: Exercise = {
+  name: "backprop",
+  title: "Backprop through a two-layer network",
+  notebook: "05_backprop_vectorised.ipynb",
+  checks,
+};

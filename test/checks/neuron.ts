@@ -1,0 +1,208 @@
+/**
+ * Graded checks for exercises/neuron.ts. Reference values come from lib/neuron.ts (and
+ * lib/layers/linear.ts, lib/activations.ts), computed in the grader's process; `diagnose`
+ * names the usual mistakes when a result matches one of them.
+ */
+
+import { sigmoid } from "../../lib/activations.ts";
+import { linearForward } from "../../lib/layers/linear.ts";
+import { addRow, matmul, Matrix, transpose } from "../../lib/matrix.ts";
+import {
+  biasTrick,
+  dot,
+  layerForward,
+  neuronForward,
+  oneHiddenForward,
+  windowVector,
+} from "../../lib/neuron.ts";
+import { Random } from "../../lib/random.ts";
+import type { Check, Exercise } from "../../grader/types.ts";
+import { matches } from "./diagnose.ts";
+
+const sig = (m: Matrix) => m.map((v) => sigmoid.f(v));
+
+function vec(rng: Random, n: number, std = 1): number[] {
+  return Array.from({ length: n }, () => rng.normal(0, std));
+}
+
+function neuronMistakes(x: number[], w: number[], b: number) {
+  const z = dot(w, x) + b;
+  return (actual: unknown) =>
+    matches(actual, [
+      [sigmoid.f(dot(w, x)), "the bias is missing: the unit computes σ(w·x + b)"],
+      [z, "that is z = w·x + b; the unit's output is σ(z)"],
+      [sigmoid.f(-z), "the sign in the exponent is flipped: σ(z) = 1 / (1 + e^(−z))"],
+      [sigmoid.f(dot(w, x) - b), "the bias is subtracted; it is added: σ(w·x + b)"],
+    ]);
+}
+
+function layerMistakes(x: Matrix, w: Matrix, b: Matrix) {
+  const candidates: [unknown, string][] = [
+    [sig(matmul(x, transpose(w))), "the bias is missing: a = σ(x·wᵀ + b)"],
+    [linearForward(x, w, b).out, "that is z = x·wᵀ + b; the layer returns σ(z)"],
+  ];
+  if (w.rows === w.cols) {
+    candidates.push([
+      sig(addRow(matmul(x, w), b)),
+      "it looks like w is used transposed: w is out×in (one unit per row), so z = x·wᵀ + b",
+    ]);
+  }
+  return (actual: unknown) => matches(actual, candidates);
+}
+
+function windowMistakes(e: Matrix, window: number[]) {
+  const d = e.cols, n = window.length;
+  const interleaved = new Matrix(1, n * d);
+  window.forEach((word, k) => {
+    for (let j = 0; j < d; j++) interleaved.data[j * n + k] = e.get(word, j);
+  });
+  const candidates: [unknown, string][] = [
+    [
+      interleaved,
+      "the entries are interleaved (dimension by dimension); put each word's whole vector in one block",
+    ],
+    [
+      windowVector(e, [...window].reverse()),
+      "the words are in reverse order; keep the window's order",
+    ],
+  ];
+  if (window.every((k) => k + 1 < e.rows)) {
+    candidates.push([
+      windowVector(e, window.map((k) => k + 1)),
+      "off by one: word k is row k of the embeddings (indices start at 0)",
+    ]);
+  }
+  return (actual: unknown) => matches(actual, candidates);
+}
+
+function checks(): Check[] {
+  const rng = new Random(101);
+  const x5 = vec(rng, 5), w5 = vec(rng, 5), b5 = 0.4;
+  const x12 = vec(rng, 12), w12 = vec(rng, 12, 0.5), b12 = -1.3;
+
+  // A layer with in = out = 4 (so a transposed w is a wrong answer, not a shape error),
+  // and a rectangular one.
+  const xs = rng.randn(6, 4), ws = rng.randn(4, 4), bs = rng.randn(1, 4);
+  const xr = rng.randn(7, 5), wr = rng.randn(3, 5), br = rng.randn(1, 3);
+
+  const emb = rng.randn(20, 4);
+  const win = [3, 17, 0, 9, 3];
+  const embBig = rng.randn(50, 8);
+  const winBig = [49, 1, 25, 7, 33, 12, 0];
+
+  const xh = rng.randn(5, 6), w1 = rng.randn(4, 6), b1 = rng.randn(1, 4);
+  const w2 = rng.randn(3, 4), b2 = rng.randn(1, 3);
+  const net = oneHiddenForward(xh, { w1, b1, w2, b2 });
+
+  return [
+    {
+      name: "neuronForward: 5 inputs",
+      points: 2,
+      fn: "neuronForward",
+      args: [x5, w5, b5],
+      expected: neuronForward(x5, w5, b5),
+      diagnose: neuronMistakes(x5, w5, b5),
+      hint: "z = b + Σᵢ wᵢxᵢ, then return 1 / (1 + Math.exp(−z)).",
+    },
+    {
+      name: "neuronForward: on the boundary w·x + b = 0 the output is 0.5",
+      points: 1,
+      fn: "neuronForward",
+      args: [[2, 1], [1, -2], 0],
+      expected: 0.5,
+      hint: "σ(0) = 1/2.",
+    },
+    {
+      name: "neuronForward: 12 inputs, negative bias",
+      points: 1,
+      fn: "neuronForward",
+      args: [x12, w12, b12],
+      expected: neuronForward(x12, w12, b12),
+      diagnose: neuronMistakes(x12, w12, b12),
+      hidden: true,
+      hint: "Loop over all inputs; add the bias once.",
+    },
+    {
+      name: "withBiasTrick: appends 1 to x and b to w",
+      points: 2,
+      fn: "withBiasTrick",
+      args: [x5, w5, b5],
+      expected: biasTrick(x5, w5, b5),
+      diagnose: (actual) =>
+        matches(actual, [
+          [
+            { x: [1, ...x5], w: [b5, ...w5] },
+            "the 1 and b are put first; the course appends them at the end: [x, 1] and [w, b]",
+          ],
+          [{ x: [...x5, 0], w: [...w5, b5] }, "x gets a 0 appended; it must be a constant 1"],
+          [{ x: [...x5, b5], w: [...w5, 1] }, "1 and b are swapped: x gets the 1, w gets b"],
+        ]),
+      hint: "Return { x: [...x, 1], w: [...w, b] }; their dot product is w·x + b.",
+    },
+    {
+      name: "layerForward: square layer (4 → 4), batch of 6",
+      points: 3,
+      fn: "layerForward",
+      args: [xs, ws, bs],
+      expected: layerForward(xs, ws, bs).out,
+      diagnose: layerMistakes(xs, ws, bs),
+      hint: "Row n of the result is σ(W xₙ + b): entry (n, j) is σ(b_j + Σᵢ w[j][i]·x[n][i]).",
+    },
+    {
+      name: "layerForward: 5 → 3, batch of 7 (result is 7×3)",
+      points: 2,
+      fn: "layerForward",
+      args: [xr, wr, br],
+      expected: layerForward(xr, wr, br).out,
+      diagnose: layerMistakes(xr, wr, br),
+      hidden: true,
+      hint: "x is N×in and w is out×in, so the result x·wᵀ + b is N×out.",
+    },
+    {
+      name: "windowVector: 5 words of 4 dimensions → 1×20",
+      points: 2,
+      fn: "windowVector",
+      args: [emb, win],
+      expected: windowVector(emb, win),
+      diagnose: windowMistakes(emb, win),
+      hint: "Copy row window[0] of the embeddings, then row window[1], … into one 1×(n·d) row.",
+    },
+    {
+      name: "windowVector: 7 words of 8 dimensions → 1×56",
+      points: 1,
+      fn: "windowVector",
+      args: [embBig, winBig],
+      expected: windowVector(embBig, winBig),
+      diagnose: windowMistakes(embBig, winBig),
+      hidden: true,
+      hint: "Entries k·d … k·d + d − 1 hold the vector of word window[k].",
+    },
+    {
+      name: "oneHiddenForward: 6 → 4 → 3, batch of 5",
+      points: 3,
+      fn: "oneHiddenForward",
+      args: [xh, w1, b1, w2, b2],
+      expected: net,
+      diagnose: (actual) => {
+        const s = (actual as { s?: unknown })?.s;
+        const h = (actual as { h?: unknown })?.h;
+        const hLinear = linearForward(xh, w1, b1).out;
+        return matches(s, [
+          [sig(net.s), "σ was applied to the scores; s = W₂h + b₂ has no activation"],
+          [
+            linearForward(hLinear, w2, b2).out,
+            "the hidden layer has no sigmoid: h = σ(W₁x + b₁)",
+          ],
+        ]) ?? matches(h, [[hLinear, "h is missing its sigmoid: h = σ(x·w1ᵀ + b1)"]]);
+      },
+      hint: "h = layerForward(x, w1, b1); then s = h·w2ᵀ + b2, with no sigmoid.",
+    },
+  ];
+}
+
+export const neuronExercise: Exercise = {
+  name: "neuron",
+  title: "The neuron and the layer",
+  notebook: "01_neuron_and_layer.ipynb",
+  checks,
+};

@@ -1,0 +1,167 @@
+/**
+ * The `backprop` exercise's diagnoses work: each common mistake, written here as a buggy
+ * learner implementation, fails the checks it should and gets the message that names it.
+ */
+import { describe, expect, it } from "vitest";
+import { matmul, Matrix, transpose } from "../../lib/matrix.ts";
+import { compare } from "../../grader/compare.ts";
+import type { Check } from "../../grader/types.ts";
+import { checks, MISTAKE } from "../checks/backprop.ts";
+import { twoLayerLoss as solution } from "../../solutions/backprop.ts";
+
+type Bug =
+  | "none"
+  | "transposedDW1"
+  | "transposedDW2"
+  | "noMean"
+  | "flippedSign"
+  | "zeroBias"
+  | "derivativeAtActivation"
+  | "noDerivative"
+  | "dW2FromZ1"
+  | "lossSummed";
+
+interface Params {
+  W1: Matrix;
+  b1: Matrix;
+  W2: Matrix;
+  b2: Matrix;
+}
+
+/** A learner's twoLayerLoss, written independently of lib/, with one deliberate bug. */
+function learner(bug: Bug) {
+  return (x: Matrix, y: number[], p: Params, activation: "sigmoid" | "relu") => {
+    const N = x.rows, C = p.W2.rows;
+    const f = activation === "sigmoid"
+      ? (z: number) => 1 / (1 + Math.exp(-z))
+      : (z: number) => Math.max(0, z);
+    const df = activation === "sigmoid"
+      ? (z: number) => f(z) * (1 - f(z))
+      : (z: number) => (z > 0 ? 1 : 0);
+    const z1 = matmul(x, transpose(p.W1)).map((v, _n, i) => v + p.b1.data[i]);
+    const a1 = z1.map(f);
+    const s = matmul(a1, transpose(p.W2)).map((v, _n, c) => v + p.b2.data[c]);
+    let loss = 0;
+    const ds = new Matrix(N, C);
+    for (let n = 0; n < N; n++) {
+      const row = s.row(n);
+      const z = Math.log(row.reduce((t, v) => t + Math.exp(v), 0));
+      loss += z - row[y[n]];
+      for (let c = 0; c < C; c++) {
+        const g = Math.exp(row[c] - z) - (c === y[n] ? 1 : 0);
+        ds.set(n, c, (bug === "flippedSign" ? -g : g) / (bug === "noMean" ? 1 : N));
+      }
+    }
+    if (bug !== "lossSummed") loss /= N;
+    const colSums = (d: Matrix) =>
+      bug === "zeroBias"
+        ? new Matrix(1, d.cols)
+        : new Matrix(1, d.cols, d.toArray().reduce((t, r) => t.map((v, j) => v + r[j])));
+    const dW2 = bug === "transposedDW2"
+      ? matmul(transpose(a1), ds)
+      : matmul(transpose(ds), bug === "dW2FromZ1" ? z1 : a1);
+    const back = matmul(ds, p.W2);
+    const d1 = bug === "noDerivative"
+      ? back
+      : back.map((v, n, i) =>
+        v * (bug === "derivativeAtActivation" ? df(a1.get(n, i)) : df(z1.get(n, i)))
+      );
+    const dW1 = bug === "transposedDW1" ? matmul(transpose(x), d1) : matmul(transpose(d1), x);
+    return { loss, dW1, db1: colSums(d1), dW2, db2: colSums(ds) };
+  };
+}
+
+const all = checks();
+const run = (bug: Bug, c: Check) =>
+  learner(bug)(...(c.args as [Matrix, number[], Params, "sigmoid"]));
+const failing = (bug: Bug) =>
+  all.filter((c) =>
+    compare(run(bug, c), c.expected, { rtol: c.rtol ?? 1e-9, atol: c.atol ?? 1e-12 })
+  );
+const byName = (part: string) => all.find((c) => c.name.includes(part))!;
+
+describe("backprop checks", () => {
+  it("the solution and a bug-free independent implementation pass every check", () => {
+    expect(failing("none").map((c) => c.name)).toEqual([]);
+    for (const c of all) {
+      const got = solution(...(c.args as [Matrix, number[], Params, "sigmoid"]));
+      expect(compare(got, c.expected, { rtol: c.rtol ?? 1e-9, atol: c.atol ?? 1e-12 }), c.name)
+        .toBeUndefined();
+    }
+  });
+
+  it("has a loss check, one check per gradient in backprop order, a numeric one and hidden ones", () => {
+    const names = all.map((c) => c.name);
+    const order = ["dW2", "db2", "dW1", "db1"].map((g) =>
+      names.findIndex((n) => n.includes(` ${g} matches`))
+    );
+    expect(order.every((i, k) => i > 0 && (k === 0 || i > order[k - 1]))).toBe(true);
+    expect(names.some((n) => n.includes("numerical gradient"))).toBe(true);
+    expect(all.filter((c) => c.hidden).length).toBeGreaterThanOrEqual(2);
+    // Every gradient check compares that one field only.
+    for (const g of ["dW2", "db2", "dW1", "db1"]) {
+      expect(Object.keys(byName(` ${g} matches`).expected as object)).toEqual([g]);
+    }
+  });
+
+  const cases: [Bug, string, string][] = [
+    ["transposedDW2", "dW2 matches", MISTAKE.transposed("dW2")],
+    ["transposedDW1", "dW1 matches", MISTAKE.transposed("dW1")],
+    ["noMean", "dW2 matches", MISTAKE.missingMean("dW2", 6)],
+    ["noMean", "db1 matches", MISTAKE.missingMean("db1", 6)],
+    ["flippedSign", "db2 matches", MISTAKE.sign("db2")],
+    ["flippedSign", "dW1 matches", MISTAKE.sign("dW1")],
+    ["zeroBias", "db2 matches", MISTAKE.zeroBias("db2")],
+    ["zeroBias", "db1 matches", MISTAKE.zeroBias("db1")],
+    ["derivativeAtActivation", "dW1 matches", MISTAKE.atActivation("dW1")],
+    ["derivativeAtActivation", "db1 matches", MISTAKE.atActivation("db1")],
+    ["noDerivative", "dW1 matches", MISTAKE.noDerivative("dW1")],
+    ["dW2FromZ1", "dW2 matches", MISTAKE.dW2FromZ1()],
+    ["lossSummed", "loss, sigmoid", MISTAKE.lossSum(6)],
+    // checks on several fields name the first wrong one, in backprop order
+    ["transposedDW1", "numerical gradient", MISTAKE.transposed("dW1")],
+    ["derivativeAtActivation", "numerical gradient", MISTAKE.atActivation("dW1")],
+    ["noMean", "numerical gradient", MISTAKE.missingMean("dW2", 6)],
+    ["zeroBias", "ReLU hidden layer", MISTAKE.zeroBias("db2")],
+    ["flippedSign", "another seed and shape", MISTAKE.sign("dW2")],
+  ];
+  for (const [bug, check, message] of cases) {
+    it(`${bug}: fails "${check}" and the feedback names the mistake`, () => {
+      const c = byName(check);
+      const got = run(bug, c);
+      expect(compare(got, c.expected, { rtol: c.rtol ?? 1e-9, atol: c.atol ?? 1e-12 }))
+        .toBeDefined();
+      expect(c.diagnose!(got)).toBe(message);
+    });
+  }
+
+  it("messages name the parameter and the fix", () => {
+    expect(MISTAKE.transposed("dW1")).toMatch(/^dW1 is transposed.*W1/);
+    expect(MISTAKE.missingMean("db2", 6)).toMatch(/^db2 is N = 6 times too large/);
+    expect(MISTAKE.atActivation("db1")).toMatch(/pre-activation/);
+  });
+
+  it("each bug fails the checks it touches and only those (visible sigmoid checks)", () => {
+    const visible = (bug: Bug) =>
+      failing(bug).filter((c) => / matches | loss, sigmoid/.test(c.name)).map((c) =>
+        c.name.split(": ")[1].split(" ")[0]
+      );
+    expect(visible("transposedDW2")).toEqual(["dW2"]);
+    expect(visible("zeroBias")).toEqual(["db2", "db1"]);
+    expect(visible("derivativeAtActivation")).toEqual(["dW1", "db1"]);
+    expect(visible("lossSummed")).toEqual(["loss,"]);
+  });
+
+  it("with ReLU the derivative-at-activation mistake is harmless (ReLU'(ReLU(z)) = ReLU'(z))", () => {
+    const c = byName("ReLU hidden layer");
+    expect(compare(run("derivativeAtActivation", c), c.expected, { rtol: 1e-9, atol: 1e-12 }))
+      .toBeUndefined();
+  });
+
+  it("a wrong answer that is no known mistake gets no diagnosis", () => {
+    const c = byName("dW1 matches");
+    const got = run("none", c);
+    got.dW1.data[0] += 0.5;
+    expect(c.diagnose!(got)).toBeUndefined();
+  });
+});
