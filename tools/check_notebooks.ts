@@ -1,8 +1,12 @@
 /**
- * Type-checks and lints the notebooks' code cells, which `deno check` and `deno lint` refuse
- * to read from .ipynb: each notebook's code cells are written, in order, to
- * dist/nbcheck/NAME.ts (a module, as the kernel runs them), then checked and linted there.
- * Errors point at the cell: every cell starts with a `// cell N` comment.
+ * Checks the notebooks as source: formatting, and type checks and lint of their code cells.
+ *
+ * - Formatting goes through `deno fmt --ext ipynb -` (stdin): `deno fmt --check` reports
+ *   correctly formatted notebooks as unformatted when its cache is cold (Deno 2.9), so the
+ *   suite's format step leaves notebooks to this tool.
+ * - `deno check` and `deno lint` refuse .ipynb: each notebook's code cells are written, in
+ *   order, to dist/nbcheck/NAME.ts (a module, as the kernel runs them), then checked and linted
+ *   there. Errors point at the cell: every cell starts with a `// cell N` comment.
  */
 
 import { listNotebooks, ROOT, run } from "./jupyter.ts";
@@ -22,16 +26,39 @@ export function notebookModule(
   return parts.join("\n") + "\nexport {};\n";
 }
 
+/** True when `deno fmt` would leave the notebook as it is. */
+async function formatted(path: string): Promise<boolean> {
+  const source = await Deno.readFile(path);
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["fmt", "--ext", "ipynb", "-"],
+    cwd: ROOT,
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "null",
+  }).spawn();
+  const writer = child.stdin.getWriter();
+  await writer.write(source);
+  await writer.close();
+  const out = await child.output();
+  return out.success && new TextDecoder().decode(out.stdout) === new TextDecoder().decode(source);
+}
+
 if (import.meta.main) {
   await Deno.mkdir(OUT, { recursive: true });
   const files: string[] = [];
+  let failed = false;
   for (const path of await listNotebooks()) {
+    if (!(await formatted(path))) {
+      failed = true;
+      console.error(
+        `${path.replace(ROOT, "")} is not formatted: run \`deno fmt ${path.replace(ROOT, "")}\``,
+      );
+    }
     const name = path.split("/").pop()!.replace(/\.ipynb$/, "");
     const file = `${OUT}/${name}.ts`;
     await Deno.writeTextFile(file, notebookModule(JSON.parse(await Deno.readTextFile(path))));
     files.push(file);
   }
-  let failed = false;
   for (
     const [what, args] of [["check", ["check", ...files]], ["lint", [
       "lint",
@@ -46,8 +73,8 @@ if (import.meta.main) {
     }
   }
   console.log(
-    `${files.length} notebook(s): code cells ${
-      failed ? "have problems" : "type-check and lint clean"
+    `${files.length} notebook(s): ${
+      failed ? "have problems" : "formatted; code cells type-check and lint clean"
     }`,
   );
   Deno.exit(failed ? 1 : 0);

@@ -3,7 +3,8 @@
  * shows every problem.
  *
  * 1. formatting (`deno fmt --check`) and lint (`deno lint`);
- * 2. type checks of every TypeScript file and of the notebooks' code cells;
+ * 2. type checks of every TypeScript file; the notebooks' formatting and code cells
+ *    (tools/check_notebooks.ts);
  * 3. exercises/ in step with solutions/ (`deno task release --check`);
  * 4. vitest: unit tests of lib/ against PyTorch references and numerical gradients, grading
  *    tests (solutions full marks, untouched exercises 0, hostile code contained), and the
@@ -16,10 +17,10 @@ const deno = Deno.execPath();
 const TS_DIRS = ["lib", "tools", "grader", "test", "exercises", "solutions", "bench"];
 
 const steps: [string, string[]][] = [
-  ["format", ["fmt", "--check"]],
+  ["format", ["fmt", "--check", "--ignore=notebooks,dist,node_modules,test/reference"]],
   ["lint", ["lint"]],
   ["type check", ["check", ...TS_DIRS]],
-  ["notebook cells: type check and lint", ["run", "-A", "tools/check_notebooks.ts"]],
+  ["notebooks: format, cells type-check and lint", ["run", "-A", "tools/check_notebooks.ts"]],
   ["exercises in step with solutions", ["run", "-A", "tools/release.ts", "--check"]],
   ["vitest: unit, grading, notebooks, decks", ["run", "-A", "npm:vitest@^4.1.9", "run"]],
 ];
