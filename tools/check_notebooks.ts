@@ -4,6 +4,7 @@
  * - Formatting goes through `deno fmt --ext ipynb -` (stdin): `deno fmt --check` reports
  *   correctly formatted notebooks as unformatted when its cache is cold (Deno 2.9), so the
  *   suite's format step leaves notebooks to this tool.
+ * - The grading cell (`await check(…)`) is left out of the slides (`slide_type: skip`).
  * - `deno check` and `deno lint` refuse .ipynb: each notebook's code cells are written, in
  *   order, to dist/nbcheck/NAME.ts (a module, as the kernel runs them), then checked and linted
  *   there. Errors point at the cell: every cell starts with a `// cell N` comment.
@@ -48,6 +49,14 @@ if (import.meta.main) {
   const files: string[] = [];
   let failed = false;
   for (const path of await listNotebooks()) {
+    const notebook = JSON.parse(await Deno.readTextFile(path));
+    for (const cell of notebook.cells) {
+      const source = Array.isArray(cell.source) ? cell.source.join("") : cell.source;
+      if (/await check\(/.test(source) && cell.metadata?.slideshow?.slide_type !== "skip") {
+        failed = true;
+        console.error(`${path.replace(ROOT, "")}: the grading cell must be "skip" on slides`);
+      }
+    }
     if (!(await formatted(path))) {
       failed = true;
       console.error(
@@ -56,7 +65,7 @@ if (import.meta.main) {
     }
     const name = path.split("/").pop()!.replace(/\.ipynb$/, "");
     const file = `${OUT}/${name}.ts`;
-    await Deno.writeTextFile(file, notebookModule(JSON.parse(await Deno.readTextFile(path))));
+    await Deno.writeTextFile(file, notebookModule(notebook));
     files.push(file);
   }
   for (

@@ -73,6 +73,7 @@ interface Slide {
 export function slidesHTML(cells: NotebookCell[], figures: unknown[]): string {
   const stacks: Slide[][] = [];
   const current = () => stacks.at(-1)!.at(-1)!;
+  let pending: "slide" | "subslide" | undefined;
   for (const cell of cells) {
     const type = cell.metadata.slideshow?.slide_type ?? "-";
     if (type === "skip") continue;
@@ -95,13 +96,20 @@ export function slidesHTML(cells: NotebookCell[], figures: unknown[]): string {
         }</code></pre>`;
       html = code + out.html;
     } else continue;
-    if (type === "slide" || stacks.length === 0) stacks.push([{ parts: [], notes: [] }]);
-    else if (type === "subslide" || (figure && current().parts.length > 0)) {
+    // A break waits for the next cell that shows something, so no slide is left empty.
+    if (type === "slide" || type === "subslide") pending = pending === "slide" ? "slide" : type;
+    if (!html) continue;
+    if (pending === "slide" || stacks.length === 0) stacks.push([{ parts: [], notes: [] }]);
+    else if (pending === "subslide" || (figure && current().parts.length > 0)) {
       // A figure needs the whole slide: it gets a slide of its own, below the text.
       stacks.at(-1)!.push({ parts: [], notes: [] });
     }
-    if (!html) continue;
-    current().parts.push(type === "fragment" ? `<div class="fragment">${html}</div>` : html);
+    pending = undefined;
+    // A fragment alone on its slide would show an empty slide first: show it at once.
+    const alone = current().parts.length === 0;
+    current().parts.push(
+      type === "fragment" && !alone ? `<div class="fragment">${html}</div>` : html,
+    );
   }
   const section = (s: Slide) =>
     `<section>${s.parts.join("\n")}${

@@ -76,6 +76,10 @@ describe.each(names)("deck %s", (name) => {
       figures: await count(".figure"),
       drawn: await count(".figure .main-svg"),
       notes: await count("aside.notes"),
+      empty: await page.evaluate(
+        `[...document.querySelectorAll(".slides section:not(.stack)")]
+          .filter((s) => !s.querySelector(":scope > :not(aside):not(.fragment)")).length`,
+      ),
     };
     const figuresInNotebook = nb.cells.filter((
       c: { metadata: { slideshow?: { slide_type?: string } }; outputs?: { data?: object }[] },
@@ -90,6 +94,7 @@ describe.each(names)("deck %s", (name) => {
     expect(stats.figures).toBe(figuresInNotebook);
     expect(stats.drawn).toBeGreaterThanOrEqual(stats.figures); // plotly draws ≥ 1 svg layer per figure
     expect(stats.notes).toBeGreaterThan(0);
+    expect(stats.empty).toBe(0);
     expect(failed).toEqual([]);
     expect(outside).toEqual([]);
     expect(errors).toEqual([]);
