@@ -11,6 +11,7 @@
 
 import type { Activation } from "./activations.ts";
 import { Matrix } from "./matrix.ts";
+import { positive } from "./validate.ts";
 
 /** Evenly spaced points from `lo` to `hi` inclusive (`n ≥ 2`). */
 export function linspace(lo: number, hi: number, n: number): number[] {
@@ -21,9 +22,7 @@ export function linspace(lo: number, hi: number, n: number): number[] {
 }
 
 function checkRadius(op: string, radius: number): void {
-  if (!(Number.isFinite(radius) && radius > 0)) {
-    throw new RangeError(`${op}: radius must be a finite positive number, got ${radius}`);
-  }
+  positive(op, "radius", radius);
 }
 
 /** One end of a range: a bound (attained or approached) or unbounded. */

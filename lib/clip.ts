@@ -12,6 +12,7 @@
  */
 
 import { assertFinite, type Matrix } from "./matrix.ts";
+import { positive } from "./validate.ts";
 
 /**
  * Clamps every gradient entry to `[−clipValue, clipValue]`, in place
@@ -19,11 +20,7 @@ import { assertFinite, type Matrix } from "./matrix.ts";
  * point in a different direction. Non-finite gradients throw rather than pass through.
  */
 export function clipGradValue(grads: readonly Matrix[], clipValue: number): void {
-  if (!(Number.isFinite(clipValue) && clipValue > 0)) {
-    throw new RangeError(
-      `clipGradValue: clipValue must be a finite positive number, got ${clipValue}`,
-    );
-  }
+  positive("clipGradValue", "clipValue", clipValue);
   grads.forEach((g, i) => assertFinite(`clipGradValue: grads[${i}]`, g));
   for (const g of grads) {
     for (let k = 0; k < g.data.length; k++) {
@@ -52,9 +49,7 @@ function pNorm(xs: Iterable<number>, p: number): number {
  * silently turn every gradient into NaN).
  */
 export function clipGradNorm(grads: readonly Matrix[], maxNorm: number, normType = 2): number {
-  if (!(Number.isFinite(maxNorm) && maxNorm > 0)) {
-    throw new RangeError(`clipGradNorm: maxNorm must be a finite positive number, got ${maxNorm}`);
-  }
+  positive("clipGradNorm", "maxNorm", maxNorm);
   if (!(normType > 0)) {
     throw new RangeError(`clipGradNorm: normType must be positive or Infinity, got ${normType}`);
   }

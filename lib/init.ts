@@ -26,6 +26,7 @@
 
 import type { Matrix } from "./matrix.ts";
 import type { Random } from "./random.ts";
+import { positive } from "./validate.ts";
 
 /** Nonlinearities {@link calculateGain} knows. */
 export type Nonlinearity = "linear" | "sigmoid" | "tanh" | "relu" | "leaky_relu" | "selu";
@@ -63,9 +64,7 @@ function fans(op: string, w: Matrix): { fanIn: number; fanOut: number } {
 }
 
 function checkGain(op: string, gain: number): void {
-  if (!(Number.isFinite(gain) && gain > 0)) {
-    throw new RangeError(`${op}: gain must be a finite positive number, got ${gain}`);
-  }
+  positive(op, "gain", gain);
 }
 
 /** Xavier/Glorot standard deviation, `gain·√(2/(fanIn + fanOut))`. */

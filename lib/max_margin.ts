@@ -20,6 +20,7 @@
 
 import { matmul, Matrix, ShapeError, shapeOf, transpose } from "./matrix.ts";
 import { l2Penalty, pairwiseHinge } from "./losses.ts";
+import { positive } from "./validate.ts";
 
 function checkPairs(op: string, w: Matrix, xTrue: Matrix, xCorrupt: Matrix): void {
   if (xTrue.rows !== xCorrupt.rows || xTrue.cols !== xCorrupt.cols) {
@@ -90,9 +91,7 @@ export function trainLinearScorer(
   { delta, lr, steps, l2 = 0, w0 }: ScorerTraining,
 ): { w: Matrix; losses: number[] } {
   const op = "trainLinearScorer";
-  if (!(Number.isFinite(lr) && lr > 0)) {
-    throw new RangeError(`${op}: lr must be a finite positive number, got ${lr}`);
-  }
+  positive(op, "lr", lr);
   if (!Number.isInteger(steps) || steps < 0) {
     throw new RangeError(`${op}: steps must be a non-negative integer, got ${steps}`);
   }

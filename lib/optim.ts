@@ -20,6 +20,7 @@
  */
 
 import { assertFinite, Matrix, ShapeError, shapeOf } from "./matrix.ts";
+import { coefficient, nonNegative, positive } from "./validate.ts";
 
 /** How one optimiser changes one parameter array `p`, given its gradient `g` and state `s`. */
 type Rule<S> = (p: Float64Array, g: Float64Array, s: S, lr: number) => void;
@@ -86,25 +87,6 @@ export class Optimizer<S = unknown> {
 }
 
 // ---------------------------------------------------------------- hyper-parameter checks
-
-function positive(op: string, name: string, v: number): void {
-  if (!(Number.isFinite(v) && v > 0)) {
-    throw new RangeError(`${op}: ${name} must be a finite positive number, got ${v}`);
-  }
-}
-
-function nonNegative(op: string, name: string, v: number): void {
-  if (!(Number.isFinite(v) && v >= 0)) {
-    throw new RangeError(`${op}: ${name} must be a finite number ≥ 0, got ${v}`);
-  }
-}
-
-/** A decay or momentum coefficient: in [0, 1). */
-function coefficient(op: string, name: string, v: number): void {
-  if (!(v >= 0 && v < 1)) {
-    throw new RangeError(`${op}: ${name} must be in [0, 1), got ${v}`);
-  }
-}
 
 const zeros = (n: number) => new Float64Array(n);
 

@@ -15,26 +15,10 @@
  * @module
  */
 
+import { nonNegative, positive, positiveInteger } from "./validate.ts";
+
 /** A learning-rate schedule: epoch or step number → learning rate. */
 export type Schedule = (t: number) => number;
-
-function positive(op: string, name: string, v: number): void {
-  if (!(Number.isFinite(v) && v > 0)) {
-    throw new RangeError(`${op}: ${name} must be a finite positive number, got ${v}`);
-  }
-}
-
-function nonNegative(op: string, name: string, v: number): void {
-  if (!(Number.isFinite(v) && v >= 0)) {
-    throw new RangeError(`${op}: ${name} must be a finite number ≥ 0, got ${v}`);
-  }
-}
-
-function positiveInteger(op: string, name: string, v: number): void {
-  if (!(Number.isInteger(v) && v > 0)) {
-    throw new RangeError(`${op}: ${name} must be a positive integer, got ${v}`);
-  }
-}
 
 /** Wraps `f` so that it refuses epochs that are negative or not finite. */
 function schedule(op: string, f: Schedule): Schedule {

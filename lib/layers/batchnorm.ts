@@ -16,6 +16,7 @@
  */
 
 import { assertFinite, Matrix, ShapeError, shapeOf } from "../matrix.ts";
+import { positive } from "../validate.ts";
 
 /** The running statistics of a batch-norm layer: two 1×D rows. */
 export interface BatchNormRunning {
@@ -68,9 +69,7 @@ export function batchnormForward(
   if (!(momentum >= 0 && momentum <= 1)) {
     throw new RangeError(`${op}: momentum must be in [0, 1], got ${momentum}`);
   }
-  if (!(eps > 0 && Number.isFinite(eps))) {
-    throw new RangeError(`${op}: eps must be a finite positive number, got ${eps}`);
-  }
+  positive(op, "eps", eps);
   if (n === 0) throw new Error(`${op}: empty batch (x has 0 rows)`);
   if (training && n < 2) {
     throw new Error(`${op}: training needs at least 2 examples per feature, got 1`);

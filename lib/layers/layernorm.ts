@@ -11,6 +11,7 @@
  */
 
 import { assertFinite, Matrix, ShapeError, shapeOf } from "../matrix.ts";
+import { positive } from "../validate.ts";
 
 /** What {@link layernormBackward} needs from the forward pass. */
 export interface LayerNormCache {
@@ -33,9 +34,7 @@ export function layernormForward(
       throw new ShapeError(`${op}: ${name} must be 1×${d} for x ${shapeOf(x)}, got ${shapeOf(m)}`);
     }
   }
-  if (!(eps > 0 && Number.isFinite(eps))) {
-    throw new RangeError(`${op}: eps must be a finite positive number, got ${eps}`);
-  }
+  positive(op, "eps", eps);
   if (n === 0) throw new Error(`${op}: empty batch (x has 0 rows)`);
   if (d === 0) throw new Error(`${op}: no features to normalise (x has 0 columns)`);
   for (const m of [x, gamma, beta]) assertFinite(op, m);

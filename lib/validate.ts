@@ -1,0 +1,34 @@
+/**
+ * Checks for hyper-parameters, shared by every part of the library. Each throws a RangeError
+ * whose message starts with the operation's name and says what was wrong.
+ *
+ * @module
+ */
+
+/** A finite number > 0 (a learning rate, an ε, a gain, a radius). */
+export function positive(op: string, name: string, v: number): void {
+  if (!(Number.isFinite(v) && v > 0)) {
+    throw new RangeError(`${op}: ${name} must be a finite positive number, got ${v}`);
+  }
+}
+
+/** A finite number ≥ 0 (a weight decay, a margin). */
+export function nonNegative(op: string, name: string, v: number): void {
+  if (!(Number.isFinite(v) && v >= 0)) {
+    throw new RangeError(`${op}: ${name} must be a finite number ≥ 0, got ${v}`);
+  }
+}
+
+/** A decay or momentum coefficient: in [0, 1). */
+export function coefficient(op: string, name: string, v: number): void {
+  if (!(v >= 0 && v < 1)) {
+    throw new RangeError(`${op}: ${name} must be in [0, 1), got ${v}`);
+  }
+}
+
+/** A whole number > 0 (a step size in epochs, a period). */
+export function positiveInteger(op: string, name: string, v: number): void {
+  if (!(Number.isInteger(v) && v > 0)) {
+    throw new RangeError(`${op}: ${name} must be a positive integer, got ${v}`);
+  }
+}
