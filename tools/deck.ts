@@ -13,34 +13,18 @@
 import MarkdownIt from "markdown-it";
 import { katex } from "@mdit/plugin-katex";
 import { PLOTLY_MIME } from "../lib/plot.ts";
+import { type Cell, joined } from "./nbformat.ts";
 
 const NODE_MODULES = decodeURIComponent(new URL("../node_modules/", import.meta.url).pathname);
-
-type SlideType = "slide" | "subslide" | "fragment" | "-" | "skip" | "notes";
-
-interface Output {
-  output_type: string;
-  data?: Record<string, unknown>;
-  text?: string | string[];
-  ename?: string;
-  evalue?: string;
-}
-export interface NotebookCell {
-  cell_type: "markdown" | "code" | "raw";
-  source: string | string[];
-  metadata: { slideshow?: { slide_type?: SlideType }; tags?: string[] };
-  outputs?: Output[];
-}
 
 /** Code cells longer than this are left out of the slides (their outputs stay). */
 const MAX_CODE_LINES = 10;
 
-const joined = (s: string | string[] | undefined) => (Array.isArray(s) ? s.join("") : s ?? "");
 const escape = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 
 const md = new MarkdownIt({ html: true, linkify: true }).use(katex, { throwOnError: true });
 
-function renderOutputs(cell: NotebookCell, figures: unknown[]): { html: string; figure: boolean } {
+function renderOutputs(cell: Cell, figures: unknown[]): { html: string; figure: boolean } {
   let html = "";
   let figure = false;
   for (const o of cell.outputs ?? []) {
@@ -70,7 +54,7 @@ interface Slide {
 }
 
 /** The `<section>` markup of a deck: horizontal slides, each with its vertical subslides. */
-export function slidesHTML(cells: NotebookCell[], figures: unknown[]): string {
+export function slidesHTML(cells: Cell[], figures: unknown[]): string {
   const stacks: Slide[][] = [];
   const current = () => stacks.at(-1)!.at(-1)!;
   let pending: "slide" | "subslide" | undefined;
@@ -159,7 +143,7 @@ const STYLE = `
 `;
 
 /** The whole deck as one HTML string. */
-export async function buildDeck(title: string, cells: NotebookCell[]): Promise<string> {
+export async function buildDeck(title: string, cells: Cell[]): Promise<string> {
   const figures: unknown[] = [];
   const slides = slidesHTML(cells, figures);
   const [revealCSS, theme, highlightCSS, revealJS, notesJS, highlightJS, plotlyJS, katex] =

@@ -7,27 +7,12 @@
 
 import { executeNotebooks, listNotebooks, ROOT } from "./jupyter.ts";
 import { PLOTLY_MIME } from "../lib/plot.ts";
+import { joined as text, type Notebook } from "./nbformat.ts";
 
 export const EXECUTED = `${ROOT}dist/executed`;
 
-interface Output {
-  output_type: string;
-  data?: Record<string, unknown>;
-  text?: string | string[];
-  ename?: string;
-  evalue?: string;
-}
-interface Cell {
-  cell_type: string;
-  source: string | string[];
-  metadata: { tags?: string[] };
-  outputs?: Output[];
-}
-
-const text = (s: string | string[] | undefined) => (Array.isArray(s) ? s.join("") : s ?? "");
-
 /** What is wrong with an executed notebook's outputs; empty when all is well. */
-export function verifyOutputs(notebook: { cells: Cell[] }, name: string): string[] {
+export function verifyOutputs(notebook: Notebook, name: string): string[] {
   const problems: string[] = [];
   let index = 0;
   for (const cell of notebook.cells) {

@@ -5,7 +5,8 @@
  * Chromium is installed.
  */
 
-import { buildDeck, type NotebookCell } from "./deck.ts";
+import { buildDeck } from "./deck.ts";
+import type { Cell } from "./nbformat.ts";
 import { listNotebooks, ROOT, run } from "./jupyter.ts";
 import { EXECUTED, runNotebooks } from "./notebooks.ts";
 
@@ -71,7 +72,7 @@ if (import.meta.main) {
   for (const path of paths) {
     const name = path.split("/").pop()!.replace(/\.ipynb$/, "");
     const nb = JSON.parse(await Deno.readTextFile(`${EXECUTED}/${name}.ipynb`));
-    const title = (nb.cells as NotebookCell[]).find((c) => c.cell_type === "markdown")
+    const title = (nb.cells as Cell[]).find((c) => c.cell_type === "markdown")
       ?.source.toString().match(/^#\s+(.+)$/m)?.[1] ?? name;
     const html = `${SLIDES}/${name}.html`;
     await Deno.writeTextFile(html, await buildDeck(title, nb.cells));
