@@ -150,7 +150,9 @@ describe("numerical gradient checks (away from kinks)", () => {
   for (const act of acts) {
     it(`${act.name}: backward agrees with central differences`, () => {
       const rng = new Random(7);
-      const far = (v: number) => [0, 1, -1].every((k) => Math.abs(v - k) > 1e-2);
+      // Away from the kinks, and |x| < 4: deep in a saturated tail the derivative is so small
+      // that the central difference's round-off (~1e-11) dominates the relative error.
+      const far = (v: number) => [0, 1, -1].every((k) => Math.abs(v - k) > 1e-2) && Math.abs(v) < 4;
       const x = new Matrix(5, 6).map(() => {
         let v = 0;
         do v = rng.normal(0, 2); while (!far(v));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { add, matmul, Matrix, ShapeError, transpose } from "../../lib/matrix.ts";
-import { Random } from "../../lib/random.ts";
+import { log, Random } from "../../lib/random.ts";
 import { numericalGradient, relError } from "../../lib/gradcheck.ts";
 
 describe("Matrix", () => {
@@ -32,5 +32,31 @@ describe("gradcheck", () => {
     const f = () => x.data.reduce((s, v) => s + Math.sin(v) * v, 0);
     const analytic = x.map((v) => Math.cos(v) * v + Math.sin(v));
     expect(relError(numericalGradient(f, x), analytic)).toBeLessThan(1e-8);
+  });
+});
+
+describe("log (fdlibm)", () => {
+  it("is within one ulp of Math.log and exact at the special points", () => {
+    let worst = 0;
+    for (let e = -1074; e <= 1023; e += 3) {
+      for (const m of [1, 1.1, 1.41421356, 1.5, 1.9999999]) {
+        const x = m * 2 ** e;
+        if (x === 0 || !Number.isFinite(x)) continue;
+        const ulp = Math.abs(log(x) - Math.log(x)) /
+          Math.max(Math.abs(Math.log(x)) * 2 ** -52, 5e-324);
+        worst = Math.max(worst, ulp);
+      }
+    }
+    expect(worst).toBeLessThanOrEqual(1);
+    expect([log(1), log(0), log(-1), log(Infinity)]).toEqual([0, -Infinity, NaN, Infinity]);
+  });
+
+  it("gives normals with mean 0 and variance 1", () => {
+    const rng = new Random(3);
+    const xs = Array.from({ length: 200_000 }, () => rng.normal());
+    const mean = xs.reduce((s, x) => s + x, 0) / xs.length;
+    const variance = xs.reduce((s, x) => s + (x - mean) ** 2, 0) / xs.length;
+    expect(Math.abs(mean)).toBeLessThan(0.01);
+    expect(Math.abs(variance - 1)).toBeLessThan(0.01);
   });
 });
