@@ -167,6 +167,20 @@ function solve(A: Float64Array, b: Float64Array): Float64Array | undefined {
   return z;
 }
 
+/** The result record every minimiser returns. */
+function finish(
+  x: Float64Array,
+  f: number,
+  g: Float64Array,
+  iterations: number,
+  evaluations: number,
+  gtol: number,
+  path: Float64Array[],
+): MinimizeResult {
+  const gradNorm = maxAbs(g);
+  return { x, f, gradNorm, iterations, evaluations, converged: gradNorm <= gtol, path };
+}
+
 /**
  * Newton's method: `d = −H⁻¹·g`, step length by backtracking Armijo from t = 1.
  * Safeguard (not part of pure Newton): if H is singular or d is not a descent direction
@@ -197,16 +211,7 @@ export function newton(
     ({ x, f: fx, g } = next);
     path.push(x);
   }
-  const gradNorm = maxAbs(g);
-  return {
-    x,
-    f: fx,
-    gradNorm,
-    iterations: it,
-    evaluations: ev.evaluations,
-    converged: gradNorm <= gtol,
-    path,
-  };
+  return finish(x, fx, g, it, ev.evaluations, gtol, path);
 }
 
 /**
@@ -245,16 +250,7 @@ export function bfgs(f: Fn, grad: Grad, x0: VectorLike, o: MinimizeOptions = {})
     ({ x, f: fx, g } = next);
     path.push(x);
   }
-  const gradNorm = maxAbs(g);
-  return {
-    x,
-    f: fx,
-    gradNorm,
-    iterations: it,
-    evaluations: ev.evaluations,
-    converged: gradNorm <= gtol,
-    path,
-  };
+  return finish(x, fx, g, it, ev.evaluations, gtol, path);
 }
 
 /**
@@ -307,14 +303,5 @@ export function lbfgs(
     ({ x, f: fx, g } = next);
     path.push(x);
   }
-  const gradNorm = maxAbs(g);
-  return {
-    x,
-    f: fx,
-    gradNorm,
-    iterations: it,
-    evaluations: ev.evaluations,
-    converged: gradNorm <= gtol,
-    path,
-  };
+  return finish(x, fx, g, it, ev.evaluations, gtol, path);
 }
