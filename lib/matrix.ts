@@ -108,10 +108,9 @@ export class Matrix {
   /** Applies `f` to every element and returns a new matrix. */
   map(f: (value: number, i: number, j: number) => number): Matrix {
     const out = new Matrix(this.rows, this.cols);
-    for (let i = 0; i < this.rows; i++) {
-      for (let j = 0; j < this.cols; j++) {
-        out.data[i * this.cols + j] = f(this.data[i * this.cols + j], i, j);
-      }
+    const src = this.data, dst = out.data, cols = this.cols;
+    for (let i = 0, k = 0; i < this.rows; i++) {
+      for (let j = 0; j < cols; j++, k++) dst[k] = f(src[k], i, j);
     }
     return out;
   }
@@ -167,6 +166,40 @@ export function matmul(a: Matrix, b: Matrix): Matrix {
 }
 
 /**
+ * `a · bᵀ` without building the transpose (a linear layer's `x · Wᵀ`); `a` is m×k, `b` is
+ * n×k. Equal, bit for bit, to `matmul(a, transpose(b))`.
+ */
+export function matmulNT(a: Matrix, b: Matrix): Matrix {
+  if (a.cols !== b.cols) {
+    throw new ShapeError(
+      `matmulNT: cannot multiply ${shapeOf(a)} by the transpose of ${
+        shapeOf(b)
+      } (${a.cols} ≠ ${b.cols})`,
+    );
+  }
+  const out = new Matrix(a.rows, b.rows);
+  gemm({ m: a.rows, n: b.rows, k: a.cols, a: a.data, b: b.data, c: out.data, transB: true });
+  return out;
+}
+
+/**
+ * `aᵀ · b` without building the transpose (a weight gradient's `doutᵀ · x`); `a` is k×m,
+ * `b` is k×n. Equal, bit for bit, to `matmul(transpose(a), b)`.
+ */
+export function matmulTN(a: Matrix, b: Matrix): Matrix {
+  if (a.rows !== b.rows) {
+    throw new ShapeError(
+      `matmulTN: cannot multiply the transpose of ${shapeOf(a)} by ${
+        shapeOf(b)
+      } (${a.rows} ≠ ${b.rows})`,
+    );
+  }
+  const out = new Matrix(a.cols, b.cols);
+  gemm({ m: a.cols, n: b.cols, k: a.rows, a: a.data, b: b.data, c: out.data, transA: true });
+  return out;
+}
+
+/**
  * The reference matrix product `a · b`: the plain triple loop, `C[i][j] = Σ_p A[i][p]·B[p][j]`
  * summed over p = 0, 1, …, k−1. `matmul` gives the same result faster for large sizes.
  */
@@ -196,7 +229,8 @@ export function transpose(a: Matrix): Matrix {
 function zip(op: string, a: Matrix, b: Matrix, f: (x: number, y: number) => number): Matrix {
   sameShape(op, a, b);
   const out = new Matrix(a.rows, a.cols);
-  for (let k = 0; k < a.data.length; k++) out.data[k] = f(a.data[k], b.data[k]);
+  const x = a.data, y = b.data, z = out.data;
+  for (let k = 0; k < z.length; k++) z[k] = f(x[k], y[k]);
   return out;
 }
 
@@ -214,7 +248,10 @@ export function mul(a: Matrix, b: Matrix): Matrix {
 }
 
 export function scale(a: Matrix, s: number): Matrix {
-  return a.map((x) => x * s);
+  const out = new Matrix(a.rows, a.cols);
+  const x = a.data, z = out.data;
+  for (let k = 0; k < z.length; k++) z[k] = x[k] * s;
+  return out;
 }
 
 /** Adds a 1×n row vector to every row of an m×n matrix (broadcasting, as `x + b`). */

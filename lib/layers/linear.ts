@@ -11,11 +11,12 @@ import {
   addRow,
   assertFinite,
   matmul,
+  matmulNT,
+  matmulTN,
   Matrix,
   ShapeError,
   shapeOf,
   sumRows,
-  transpose,
 } from "../matrix.ts";
 
 /** What {@link linearBackward} needs from the forward pass. */
@@ -49,7 +50,7 @@ export function linearForward(
   assertFinite("linearForward", x);
   assertFinite("linearForward", w);
   assertFinite("linearForward", b);
-  return { out: addRow(matmul(x, transpose(w)), b), cache: { x, w } };
+  return { out: addRow(matmulNT(x, w), b), cache: { x, w } }; // x·Wᵀ + b
 }
 
 /**
@@ -71,5 +72,5 @@ export function linearBackward(
     );
   }
   assertFinite("linearBackward", dout);
-  return { dx: matmul(dout, w), dw: matmul(transpose(dout), x), db: sumRows(dout) };
+  return { dx: matmul(dout, w), dw: matmulTN(dout, x), db: sumRows(dout) }; // dw = doutᵀ·x
 }

@@ -6,7 +6,15 @@ import {
   setWasmKernelEnabled,
   wasmKernelAvailable,
 } from "../../lib/kernels/matmul_wasm.ts";
-import { matmul, matmulReference, Matrix, ShapeError, transpose } from "../../lib/matrix.ts";
+import {
+  matmul,
+  matmulNT,
+  matmulReference,
+  matmulTN,
+  Matrix,
+  ShapeError,
+  transpose,
+} from "../../lib/matrix.ts";
 import { Random } from "../../lib/random.ts";
 
 const rng = new Random(20240611);
@@ -182,5 +190,37 @@ describe("WebAssembly is optional", () => {
     setWasmKernelEnabled(true);
     expect(wasmKernelAvailable()).toBe(true);
     expectIdentical(matmul(a, b).data, expected, "matmul with wasm");
+  });
+});
+
+describe("matmulNT and matmulTN", () => {
+  it("equal matmul with an explicit transpose, bit for bit, small and large", () => {
+    const rng = new Random(11);
+    for (
+      const [m, k, n] of [[1, 1, 1], [3, 0, 2], [5, 7, 3], [17, 33, 9], [64, 784, 256], [
+        40,
+        30,
+        20,
+      ]]
+    ) {
+      const a = rng.randn(m, k), bT = rng.randn(n, k), aT = rng.randn(k, m), b = rng.randn(k, n);
+      expect(Array.from(matmulNT(a, bT).data)).toEqual(
+        Array.from(matmulReference(a, transpose(bT)).data),
+      );
+      expect(Array.from(matmulTN(aT, b).data)).toEqual(
+        Array.from(matmulReference(transpose(aT), b).data),
+      );
+      expect(matmulNT(a, bT).shape).toEqual([m, n]);
+      expect(matmulTN(aT, b).shape).toEqual([m, n]);
+    }
+  });
+
+  it("name the operation and the shapes when they do not fit", () => {
+    expect(() => matmulNT(new Matrix(2, 3), new Matrix(2, 4))).toThrow(
+      "matmulNT: cannot multiply 2×3 by the transpose of 2×4 (3 ≠ 4)",
+    );
+    expect(() => matmulTN(new Matrix(2, 3), new Matrix(4, 3))).toThrow(
+      "matmulTN: cannot multiply the transpose of 2×3 by 4×3 (2 ≠ 4)",
+    );
   });
 });
