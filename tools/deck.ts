@@ -130,10 +130,10 @@ function base64(bytes: Uint8Array): string {
 }
 
 const STYLE = `
-.reveal { font-size: 32px; }
+.reveal { font-size: 28px; }
 .reveal h1 { font-size: 1.9em; } .reveal h2 { font-size: 1.3em; }
 .reveal p, .reveal li { text-align: left; line-height: 1.35; }
-.reveal pre.code { font-size: 0.48em; width: 100%; box-shadow: none; }
+.reveal pre.code { font-size: 0.46em; margin: 0.3em auto; width: 100%; box-shadow: none; }
 .reveal pre.code code { max-height: 420px; }
 .reveal pre.output { font-size: 0.5em; background: #f6f8fa; padding: 0.4em; text-align: left; }
 .reveal .output-html table { font-size: 0.7em; margin: 0.3em auto; border-collapse: collapse; }

@@ -2,15 +2,17 @@
  * The course as a learner and an instructor meet it: every notebook executed top to bottom on
  * the real Deno kernel through Jupyter with its outputs present; every deck built from the
  * executed notebooks and opened in headless Chromium with its maths and figures drawn and no
- * failed or outside request; and a figure's offline HTML fallback drawn in nbconvert's HTML.
+ * failed or outside request, every slide fitting its page; and a figure's offline HTML fallback
+ * drawn in nbconvert's HTML.
  */
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Browser, chromium } from "playwright-core";
+import type { Browser } from "playwright-core";
+import { launchChromium, openForPrint, overflowingSlides } from "../../tools/browser.ts";
 import { listNotebooks, run } from "../../tools/jupyter.ts";
 import { EXECUTED, runNotebooks } from "../../tools/notebooks.ts";
 import { buildDeck } from "../../tools/deck.ts";
-import { CHROMIUM_FLAGS, findChromium, SLIDES } from "../../tools/slides.ts";
+import { SLIDES } from "../../tools/slides.ts";
 
 const notebooks = await listNotebooks();
 const names = notebooks.map((p) => p.split("/").pop()!.replace(/\.ipynb$/, ""));
@@ -20,12 +22,7 @@ let browser: Browser;
 beforeAll(async () => {
   executed = await runNotebooks(notebooks);
   console.log(executed.lines.join("\n"));
-  const executable = await findChromium();
-  if (!executable) throw new Error("Chromium is not installed: `sudo apt-get install chromium`");
-  browser = await chromium.launch({
-    executablePath: (await run("which", [executable])).stdout.trim(),
-    args: CHROMIUM_FLAGS.filter((f) => f !== "--headless"),
-  });
+  browser = await launchChromium();
 }, 600_000);
 
 afterAll(async () => {
@@ -98,6 +95,13 @@ describe.each(names)("deck %s", (name) => {
     expect(failed).toEqual([]);
     expect(outside).toEqual([]);
     expect(errors).toEqual([]);
+  }, 60_000);
+
+  it("fits every slide on the page (print layout, as the PDF handout)", async () => {
+    const page = await openForPrint(browser, `${SLIDES}/${name}.html`);
+    const overflowing = await overflowingSlides(page);
+    await page.close();
+    expect(overflowing).toEqual([]);
   }, 60_000);
 });
 
