@@ -78,7 +78,12 @@ async function runCheck(sandbox: Sandbox, check: Check, file: string): Promise<C
   const parts = [`${check.fn}: ${miss.problem}`];
   if (!check.hidden && miss.detail) parts.push(`(${miss.detail})`);
   if (check.hidden) parts.push("(hidden check: the reference values are not shown)");
-  const mistake = check.diagnose?.(outcome.value);
+  let mistake: string | undefined;
+  try {
+    mistake = check.diagnose?.(outcome.value);
+  } catch {
+    // A diagnosis is a courtesy: one that cannot be computed for this answer says nothing.
+  }
   if (mistake) parts.push(`— ${mistake}`);
   return done("failed", parts.join(" "));
 }

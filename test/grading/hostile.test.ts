@@ -194,3 +194,23 @@ describe("hostile learner code costs only the checks it touches", () => {
     for (const c of touched.filter((c) => c.name !== "ema: empty series")) expect(c.score).toBe(0);
   });
 });
+
+describe("the grader's own checks", () => {
+  it("survive a diagnosis that throws, and still give the measured score", async () => {
+    const { gradeExercise } = await import("../../grader/grade.ts");
+    const exercise = {
+      ...ema,
+      checks: () => [{
+        ...ema.checks()[0],
+        diagnose: () => {
+          throw new Error("boom");
+        },
+      }],
+    };
+    const sub = await Deno.makeTempDir({ dir });
+    await Deno.writeTextFile(`${sub}/ema.ts`, solution.replace("(1 - beta) * x", "beta * x"));
+    const r = await gradeExercise(exercise, sub);
+    expect(r.checks[0]).toMatchObject({ status: "failed", score: 0 });
+    expect(r.checks[0].message).toMatch(/differs from the reference/);
+  });
+});
