@@ -13,23 +13,11 @@ import { matmul, matmulReference } from "../lib/matrix.ts";
 import { Random } from "../lib/random.ts";
 import { benchTfjs, type TfjsResult } from "./bench_tfjs.ts";
 import { makeMlp, stepFast, stepLayers } from "./mlp_step.ts";
+import { rate as rateFor } from "./rate.ts";
 
 const SIZES = [64, 128, 256, 512];
 const SECONDS = Deno.args.includes("--quick") ? 0.3 : 1;
-
-/** Calls `f` repeatedly for about `seconds` (after a warm-up) and returns calls a second. */
-function rate(f: () => void, seconds = SECONDS): number {
-  for (let i = 0; i < 3; i++) f();
-  let n = 0;
-  const t0 = performance.now();
-  let t = t0;
-  while (t - t0 < seconds * 1000) {
-    f();
-    n++;
-    t = performance.now();
-  }
-  return n / ((t - t0) / 1000);
-}
+const rate = (f: () => void, seconds = SECONDS) => rateFor(f, seconds);
 
 const gflops = (n: number, perSecond: number) => (2 * n ** 3 * perSecond) / 1e9;
 

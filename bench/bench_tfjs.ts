@@ -15,6 +15,7 @@ import * as tf from "npm:@tensorflow/tfjs@4.22.0";
 import "npm:@tensorflow/tfjs-backend-cpu@4.22.0";
 import { setWasmPaths } from "npm:@tensorflow/tfjs-backend-wasm@4.22.0";
 import { BATCH, HIDDEN, IN, LR, OUT } from "./mlp_step.ts";
+import { rate } from "./rate.ts";
 
 export interface TfjsResult {
   backend: string;
@@ -24,20 +25,6 @@ export interface TfjsResult {
   mlpStepsPerSecond: number;
   /** For the wasm backend: whether it runs with SIMD and threads. */
   notes: string;
-}
-
-/** Calls `f` repeatedly for about `seconds` (after a warm-up) and returns calls a second. */
-function rate(f: () => void, seconds: number): number {
-  for (let i = 0; i < 3; i++) f();
-  let n = 0;
-  const t0 = performance.now();
-  let t = t0;
-  while (t - t0 < seconds * 1000) {
-    f();
-    n++;
-    t = performance.now();
-  }
-  return n / ((t - t0) / 1000);
 }
 
 /** Benchmarks one backend ("cpu" or "wasm"). */
