@@ -22,8 +22,10 @@ console.log(`Deno kernel registered in ${kernelDir} (NO_COLOR=1).`);
 console.log(
   `Opening the course in Jupyter ${frontEnd === "lab" ? "Lab" : "Notebook"}: ${NOTEBOOKS}`,
 );
+// Jupyter refuses to run as root (common in containers) unless told it may.
+const asRoot = Deno.uid() === 0 ? ["--allow-root"] : [];
 const child = new Deno.Command("jupyter", {
-  args: [frontEnd, `--notebook-dir=${NOTEBOOKS}`, ...Deno.args],
+  args: [frontEnd, `--notebook-dir=${NOTEBOOKS}`, ...asRoot, ...Deno.args],
   stdin: "inherit",
 }).spawn();
 Deno.exit((await child.status).code);
