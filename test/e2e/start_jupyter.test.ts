@@ -1,9 +1,13 @@
 /**
  * `deno task start` as a learner runs it: Jupyter comes up serving notebooks/, with the `deno`
- * kernel registered and `NO_COLOR=1` in its environment.
+ * kernel registered and `NO_COLOR=1` in its environment; then the EMA notebook is opened in
+ * Chromium and run top to bottom in the classic Notebook UI, and its figures are drawn by the
+ * offline `text/html` fallback (plotly.js from notebooks/vendor/, loaded through require.js).
  */
 
 import { expect, it } from "vitest";
+import { jupyterFrontEnd } from "../../tools/jupyter.ts";
+import { launchChromium } from "../../tools/browser.ts";
 
 const PORT = 18897;
 const TOKEN = crypto.randomUUID();
@@ -37,10 +41,48 @@ it("deno task start serves the course with the Deno kernel registered", async ()
       .json();
     const names = contents.content.map((c: { name: string }) => c.name);
     expect(names).toContain("09_ema_bias_correction.ipynb");
+
+    expect(await jupyterFrontEnd(), "this UI test drives classic Notebook 6 (Debian's)").toBe(
+      "notebook",
+    );
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+      const errors: string[] = [];
+      page.on("pageerror", (e) => errors.push(String(e)));
+      await page.goto(
+        `http://127.0.0.1:${PORT}/notebooks/09_ema_bias_correction.ipynb?token=${TOKEN}`,
+      );
+      await page.waitForFunction(
+        "Jupyter.notebook.kernel && Jupyter.notebook.kernel.is_connected()",
+        null,
+        {
+          timeout: 30_000,
+        },
+      );
+      await page.evaluate("Jupyter.notebook.execute_all_cells()");
+      await page.waitForFunction(
+        `Jupyter.notebook.get_cells().every((c) => c.cell_type !== "code" || c.input_prompt_number !== "*") &&
+         Jupyter.notebook.get_cells().filter((c) => c.cell_type === "code").every((c) => c.input_prompt_number)`,
+        null,
+        { timeout: 60_000 },
+      );
+      await page.waitForTimeout(1000); // figures draw after plotly.js has loaded
+      const stats = await page.evaluate(`({
+        plots: document.querySelectorAll(".output_html .js-plotly-plot .main-svg").length > 0
+          ? document.querySelectorAll(".output_html .js-plotly-plot").length : 0,
+        errors: document.querySelectorAll(".output_error").length,
+        grade: document.body.innerText.includes("EMA and bias correction"),
+      })`) as { plots: number; errors: number; grade: boolean };
+      expect(stats).toEqual({ plots: 5, errors: 0, grade: true });
+      expect(errors).toEqual([]);
+    } finally {
+      await browser.close();
+    }
   } finally {
     // deno task runs Jupyter as a grandchild: end the whole group.
     child.kill("SIGTERM");
     await child.status;
     await new Deno.Command("pkill", { args: ["-f", `notebook-dir=.*port=${PORT}`] }).output();
   }
-}, 90_000);
+}, 180_000);
