@@ -56,7 +56,7 @@ export class Sandbox {
   #nextId = 0;
   #loadError?: string;
 
-  constructor(file: string, loadTimeoutMs = 5000) {
+  constructor(file: string, loadTimeoutMs = 10_000) {
     this.#file = file;
     this.#loadTimeoutMs = loadTimeoutMs;
   }
