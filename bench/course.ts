@@ -45,10 +45,8 @@ rows.push([
 const notebooks = await listNotebooks();
 const seconds = new Map<string, number[]>();
 for (let i = 0; i < RUNS; i++) {
-  const { lines } = await runNotebooks(notebooks);
-  for (const line of lines) {
-    const [, name, s] = /^. (\S+)\s+([\d.]+) s$/.exec(line)!;
-    seconds.set(name, [...(seconds.get(name) ?? []), Number(s)]);
+  for (const [name, s] of (await runNotebooks(notebooks)).seconds) {
+    seconds.set(name, [...(seconds.get(name) ?? []), s]);
   }
 }
 for (const [name, xs] of seconds) {

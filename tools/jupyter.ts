@@ -86,6 +86,20 @@ export async function listNotebooks(): Promise<string[]> {
   return names.sort();
 }
 
+/**
+ * The notebooks that `names` pick out, in course order; all of them when `names` is empty. A
+ * name matches by its start (`09`, `09_ema`, `09_ema_bias_correction.ipynb`); one that matches
+ * nothing is an error.
+ */
+export async function selectNotebooks(names: string[]): Promise<string[]> {
+  const all = await listNotebooks();
+  if (names.length === 0) return all;
+  for (const n of names) {
+    if (!all.some((p) => p.includes(`/${n}`))) throw new Error(`no notebook matches "${n}"`);
+  }
+  return all.filter((p) => names.some((n) => p.includes(`/${n}`)));
+}
+
 export interface ExecResult {
   notebook: string;
   ok: boolean;

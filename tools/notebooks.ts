@@ -5,7 +5,7 @@
  * MIME views, and no plain-text output holds ANSI colour codes.
  */
 
-import { executeNotebooks, listNotebooks, ROOT } from "./jupyter.ts";
+import { executeNotebooks, ROOT, selectNotebooks } from "./jupyter.ts";
 import { PLOTLY_MIME } from "../lib/plot.ts";
 import { joined as text, type Notebook } from "./nbformat.ts";
 
@@ -38,33 +38,34 @@ export function verifyOutputs(notebook: Notebook, name: string): string[] {
   return problems;
 }
 
-/** Executes and verifies; returns one line per notebook and the problems found. */
+/**
+ * Executes and verifies; returns one line per notebook, the problems found, and each
+ * notebook's execution time in seconds.
+ */
 export async function runNotebooks(
   paths: string[],
-): Promise<{ lines: string[]; problems: string[] }> {
+): Promise<{ lines: string[]; problems: string[]; seconds: Map<string, number> }> {
   const results = await executeNotebooks(paths, EXECUTED);
   const lines: string[] = [];
   const problems: string[] = [];
+  const seconds = new Map<string, number>();
   for (const r of results) {
     const name = r.notebook.split("/").pop()!;
     const found = r.ok
       ? verifyOutputs(JSON.parse(await Deno.readTextFile(`${EXECUTED}/${name}`)), name)
       : [`${name}: ${r.error}`];
     problems.push(...found);
+    seconds.set(name, r.seconds);
     lines.push(`${found.length ? "✗" : "✓"} ${name}  ${r.seconds.toFixed(1)} s`);
   }
-  return { lines, problems };
+  return { lines, problems, seconds };
 }
 
 if (import.meta.main) {
-  const all = await listNotebooks();
-  const paths = Deno.args.length
-    ? Deno.args.map((a) => {
-      const hit = all.find((p) => p.endsWith(`/${a}`) || p.includes(`/${a}`));
-      if (!hit) throw new Error(`no notebook matches "${a}"`);
-      return hit;
-    })
-    : all;
+  const paths = await selectNotebooks(Deno.args).catch((e: Error) => {
+    console.error(e.message);
+    Deno.exit(2);
+  });
   const { lines, problems } = await runNotebooks(paths);
   console.log(lines.join("\n"));
   for (const p of problems) console.error(`  ${p}`);

@@ -8,7 +8,7 @@
 import { buildDeck } from "./deck.ts";
 import type { Cell } from "./nbformat.ts";
 import { findChromium, launchChromium, printPDF } from "./browser.ts";
-import { listNotebooks, ROOT } from "./jupyter.ts";
+import { ROOT, selectNotebooks } from "./jupyter.ts";
 import { EXECUTED, runNotebooks } from "./notebooks.ts";
 
 export const SLIDES = `${ROOT}dist/slides`;
@@ -16,12 +16,10 @@ export const SLIDES = `${ROOT}dist/slides`;
 if (import.meta.main) {
   const pdf = Deno.args.includes("--pdf");
   const names = Deno.args.filter((a) => !a.startsWith("--"));
-  const all = await listNotebooks();
-  const paths = names.length ? all.filter((p) => names.some((n) => p.includes(`/${n}`))) : all;
-  if (paths.length === 0) {
-    console.error(`no notebook matches ${names.join(", ")}`);
+  const paths = await selectNotebooks(names).catch((e: Error) => {
+    console.error(e.message);
     Deno.exit(2);
-  }
+  });
   console.log(`Executing ${paths.length} notebook(s) on the Deno kernel…`);
   const { lines, problems } = await runNotebooks(paths);
   console.log(lines.join("\n"));
