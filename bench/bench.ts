@@ -9,8 +9,8 @@
  */
 import { gemmBlocked } from "../lib/kernels/matmul_blocked.ts";
 import { setWasmKernelEnabled, wasmKernelAvailable } from "../lib/kernels/matmul_wasm.ts";
-import { matmul, matmulReference } from "../lib/matrix.ts";
-import { Random } from "../lib/random.ts";
+import { matmul, matmulReference } from "../lib/core/matrix.ts";
+import { Random } from "../lib/core/random.ts";
 import { benchTfjs, type TfjsResult } from "./bench_tfjs.ts";
 import { makeMlp, stepFast, stepLayers } from "./mlp_step.ts";
 import { rate as rateFor } from "./rate.ts";

@@ -15,10 +15,10 @@
  * @module
  */
 import { gemm } from "../lib/kernels/gemm.ts";
-import { linearBackward, linearForward } from "../lib/layers/linear.ts";
-import { softmaxCrossEntropy } from "../lib/losses.ts";
-import { Matrix, scale, sub } from "../lib/matrix.ts";
-import { Random } from "../lib/random.ts";
+import { linearBackward, linearForward } from "../lib/nn/layers/linear.ts";
+import { softmaxCrossEntropy } from "../lib/nn/losses.ts";
+import { Matrix, scale, sub } from "../lib/core/matrix.ts";
+import { Random } from "../lib/core/random.ts";
 
 export const IN = 784, HIDDEN = 256, OUT = 10, BATCH = 64, LR = 0.01;
 

@@ -12,7 +12,7 @@
  */
 
 // deno-lint-ignore-file no-unused-vars
-import { todo } from "../lib/todo.ts";
+import { todo } from "../lib/core/todo.ts";
 
 /** The logistic sigmoid `σ(x) = 1 / (1 + e^{−x})`, entry by entry. */
 export function sigmoid(xs: number[]): number[] {

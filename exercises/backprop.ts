@@ -2,9 +2,9 @@
  * Exercise: the forward and backward pass of a two-layer classifier, by hand.
  *
  * Notebooks: notebooks/04_backprop_one_example.ipynb (the rules, one unit at a time) and
- * notebooks/05_backprop_vectorised.ipynb (the same rules as matrix products). Write the function
+ * notebooks/06_backprop_vectorised.ipynb (the same rules as matrix products). Write the function
  * between BEGIN YOUR CODE and END YOUR CODE, then grade it with `deno task grade backprop` (or
- * run the grading cell at the end of notebook 05).
+ * run the grading cell at the end of notebook 06).
  *
  * You may use the Matrix class and the generic operations of lib/matrix.ts (matmul, transpose,
  * add, mul, scale, …); the point is to write the backward pass yourself, so do not import the
@@ -12,9 +12,9 @@
  */
 
 // deno-lint-ignore-file no-unused-vars
-import { todo } from "../lib/todo.ts";
+import { todo } from "../lib/core/todo.ts";
 
-import { matmul, Matrix, transpose } from "../lib/matrix.ts";
+import { matmul, Matrix, transpose } from "../lib/core/matrix.ts";
 
 /** The parameters, in PyTorch's layout: W1 is H×D, b1 is 1×H, W2 is C×H, b2 is 1×C. */
 export interface TwoLayerParams {

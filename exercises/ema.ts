@@ -1,13 +1,13 @@
 /**
  * Exercise: the exponential moving average and its bias correction.
  *
- * Notebook: notebooks/09_ema_bias_correction.ipynb. Write each function between
+ * Notebook: notebooks/10_ema_bias_correction.ipynb. Write each function between
  * BEGIN YOUR CODE and END YOUR CODE, then grade it with `deno task grade ema` (or run the
  * grading cell at the end of the notebook). Plain arrays of numbers in, plain arrays out.
  */
 
 // deno-lint-ignore-file no-unused-vars
-import { todo } from "../lib/todo.ts";
+import { todo } from "../lib/core/todo.ts";
 
 /**
  * The raw EMA of `xs`: `v_0 = 0`, `v_t = β·v_{t−1} + (1 − β)·x_t`. Return `[v_1, …, v_n]`

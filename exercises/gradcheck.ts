@@ -1,7 +1,7 @@
 /**
  * Exercise: numerical gradients by central difference, and the relative error.
  *
- * Notebook: notebooks/06_gradient_checking.ipynb. Write `numericalGradient` and `relError`
+ * Notebook: notebooks/07_gradient_checking.ipynb. Write `numericalGradient` and `relError`
  * between BEGIN YOUR CODE and END YOUR CODE, then grade them with `deno task grade gradcheck`
  * (or run the grading cell at the end of the notebook). A Matrix stores its entries row by row
  * in `x.data` (a Float64Array); `new Matrix(rows, cols)` is all zeros.
@@ -11,10 +11,10 @@
  */
 
 // deno-lint-ignore-file no-unused-vars
-import { todo } from "../lib/todo.ts";
+import { todo } from "../lib/core/todo.ts";
 
-import { Matrix } from "../lib/matrix.ts";
-import { gradcheckProblem } from "../lib/gradcheck_problems.ts";
+import { Matrix } from "../lib/core/matrix.ts";
+import { gradcheckProblem } from "../lib/check/problems.ts";
 
 /**
  * The gradient of the scalar function `f` at `x`, by central differences with step `h`:

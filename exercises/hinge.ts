@@ -8,9 +8,9 @@
  */
 
 // deno-lint-ignore-file no-unused-vars
-import { todo } from "../lib/todo.ts";
+import { todo } from "../lib/core/todo.ts";
 
-import { Matrix } from "../lib/matrix.ts";
+import { Matrix } from "../lib/core/matrix.ts";
 
 /**
  * The pairwise hinge of a batch of N (true, corrupted) window pairs, averaged over the batch:

@@ -12,9 +12,9 @@
  */
 
 // deno-lint-ignore-file no-unused-vars
-import { todo } from "../lib/todo.ts";
+import { todo } from "../lib/core/todo.ts";
 
-import { addRow, matmul, Matrix, transpose } from "../lib/matrix.ts";
+import { addRow, matmul, Matrix, transpose } from "../lib/core/matrix.ts";
 
 /**
  * One sigmoid unit: return `σ(w·x + b)` with `σ(z) = 1 / (1 + e^{−z})`.

@@ -4,7 +4,7 @@
  * `detail` carries the numbers; hidden checks leave it out.
  */
 
-import { Matrix } from "../lib/matrix.ts";
+import { Matrix } from "../lib/core/matrix.ts";
 
 export interface Mismatch {
   /** What is wrong, without reference values (safe to show for hidden checks). */

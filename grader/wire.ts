@@ -4,7 +4,7 @@
  * Decoding builds fresh objects, so nothing the learner's code holds is shared with the grader.
  */
 
-import { Matrix } from "../lib/matrix.ts";
+import { Matrix } from "../lib/core/matrix.ts";
 
 type Encoded =
   | null

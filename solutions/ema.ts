@@ -1,7 +1,7 @@
 /**
  * Exercise: the exponential moving average and its bias correction.
  *
- * Notebook: notebooks/09_ema_bias_correction.ipynb. Write each function between
+ * Notebook: notebooks/10_ema_bias_correction.ipynb. Write each function between
  * BEGIN YOUR CODE and END YOUR CODE, then grade it with `deno task grade ema` (or run the
  * grading cell at the end of the notebook). Plain arrays of numbers in, plain arrays out.
  */

@@ -1,7 +1,7 @@
 /**
  * Exercise: numerical gradients by central difference, and the relative error.
  *
- * Notebook: notebooks/06_gradient_checking.ipynb. Write `numericalGradient` and `relError`
+ * Notebook: notebooks/07_gradient_checking.ipynb. Write `numericalGradient` and `relError`
  * between BEGIN YOUR CODE and END YOUR CODE, then grade them with `deno task grade gradcheck`
  * (or run the grading cell at the end of the notebook). A Matrix stores its entries row by row
  * in `x.data` (a Float64Array); `new Matrix(rows, cols)` is all zeros.
@@ -10,8 +10,8 @@
  * its test functions (a function cannot be sent to the grader); leave them as they are.
  */
 
-import { Matrix } from "../lib/matrix.ts";
-import { gradcheckProblem } from "../lib/gradcheck_problems.ts";
+import { Matrix } from "../lib/core/matrix.ts";
+import { gradcheckProblem } from "../lib/check/problems.ts";
 
 /**
  * The gradient of the scalar function `f` at `x`, by central differences with step `h`:

@@ -7,7 +7,7 @@
  * (one example per row, `scores.get(i, j)` is example i's score for class j).
  */
 
-import { Matrix } from "../lib/matrix.ts";
+import { Matrix } from "../lib/core/matrix.ts";
 
 /**
  * The pairwise hinge of a batch of N (true, corrupted) window pairs, averaged over the batch:

@@ -11,7 +11,7 @@
  * `matmul`/`transpose`/`addRow` are there if you want them.
  */
 
-import { addRow, matmul, Matrix, transpose } from "../lib/matrix.ts";
+import { addRow, matmul, Matrix, transpose } from "../lib/core/matrix.ts";
 
 /**
  * One sigmoid unit: return `σ(w·x + b)` with `σ(z) = 1 / (1 + e^{−z})`.

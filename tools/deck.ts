@@ -12,7 +12,7 @@
 
 import MarkdownIt from "markdown-it";
 import { katex } from "@mdit/plugin-katex";
-import { PLOTLY_MIME } from "../lib/plot.ts";
+import { PLOTLY_MIME } from "../lib/display/plot.ts";
 import { type Cell, joined } from "./nbformat.ts";
 
 const NODE_MODULES = decodeURIComponent(new URL("../node_modules/", import.meta.url).pathname);

@@ -88,7 +88,7 @@ export async function listNotebooks(): Promise<string[]> {
 
 /**
  * The notebooks that `names` pick out, in course order; all of them when `names` is empty. A
- * name matches by its start (`09`, `09_ema`, `09_ema_bias_correction.ipynb`); one that matches
+ * name matches by its start (`10`, `10_ema`, `10_ema_bias_correction.ipynb`); one that matches
  * nothing is an error.
  */
 export async function selectNotebooks(names: string[]): Promise<string[]> {

@@ -6,7 +6,7 @@
  */
 
 import { executeNotebooks, ROOT, selectNotebooks } from "./jupyter.ts";
-import { PLOTLY_MIME } from "../lib/plot.ts";
+import { PLOTLY_MIME } from "../lib/display/plot.ts";
 import { joined as text, type Notebook } from "./nbformat.ts";
 
 export const EXECUTED = `${ROOT}dist/executed`;

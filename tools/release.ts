@@ -12,7 +12,7 @@
 const ROOT = decodeURIComponent(new URL("../", import.meta.url).pathname);
 const BEGIN = /^(\s*)\/\/ BEGIN YOUR CODE: (\w+)\s*$/;
 const END = /^\s*\/\/ END YOUR CODE\s*$/;
-const TODO_IMPORT = `import { todo } from "../lib/todo.ts";`;
+const TODO_IMPORT = `import { todo } from "../lib/core/todo.ts";`;
 /** Stubs leave their parameters unused until the learner writes the body. */
 const LINT_IGNORE = "// deno-lint-ignore-file no-unused-vars";
 

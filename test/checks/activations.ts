@@ -12,9 +12,9 @@ import {
   sigmoid,
   softsign,
   tanh,
-} from "../../lib/activations.ts";
-import { numericalGradient } from "../../lib/gradcheck.ts";
-import { Matrix } from "../../lib/matrix.ts";
+} from "../../lib/nn/activations.ts";
+import { numericalGradient } from "../../lib/check/gradcheck.ts";
+import { Matrix } from "../../lib/core/matrix.ts";
 import type { Check, Exercise } from "../../grader/types.ts";
 import { matches } from "./diagnose.ts";
 

@@ -9,13 +9,13 @@
  * feedback names it.
  */
 
-import { matmul, Matrix, mul, scale, sumRows, transpose } from "../../lib/matrix.ts";
-import { Random } from "../../lib/random.ts";
-import { type Activation, relu, sigmoid } from "../../lib/activations.ts";
-import { numericalGradient } from "../../lib/gradcheck.ts";
-import { mlpForward } from "../../lib/layers/mlp.ts";
-import { softmaxCrossEntropy } from "../../lib/losses.ts";
-import { twoLayerLoss, type TwoLayerParams } from "../../lib/backprop.ts";
+import { matmul, Matrix, mul, scale, sumRows, transpose } from "../../lib/core/matrix.ts";
+import { Random } from "../../lib/core/random.ts";
+import { type Activation, relu, sigmoid } from "../../lib/nn/activations.ts";
+import { numericalGradient } from "../../lib/check/gradcheck.ts";
+import { mlpForward } from "../../lib/nn/layers/mlp.ts";
+import { softmaxCrossEntropy } from "../../lib/nn/losses.ts";
+import { twoLayerLoss, type TwoLayerParams } from "../../lib/nn/backprop.ts";
 import type { Check, Exercise } from "../../grader/types.ts";
 import { matches } from "./diagnose.ts";
 
@@ -262,6 +262,6 @@ function pick(r: Record<GradName, Matrix>): Record<GradName, Matrix> {
 export const backpropExercise: Exercise = {
   name: "backprop",
   title: "Backprop through a two-layer network",
-  notebook: "05_backprop_vectorised.ipynb",
+  notebook: "06_backprop_vectorised.ipynb",
   checks,
 };

@@ -9,8 +9,8 @@ import {
   emaAlpha,
   emaAlphaSeedCorrection,
   emaDebiased,
-} from "../../lib/ema.ts";
-import { Random } from "../../lib/random.ts";
+} from "../../lib/optim/ema.ts";
+import { Random } from "../../lib/core/random.ts";
 import type { Check, Exercise } from "../../grader/types.ts";
 import { matches } from "./diagnose.ts";
 
@@ -157,6 +157,6 @@ function checks(): Check[] {
 export const emaExercise: Exercise = {
   name: "ema",
   title: "EMA and bias correction",
-  notebook: "09_ema_bias_correction.ipynb",
+  notebook: "10_ema_bias_correction.ipynb",
   checks,
 };

@@ -5,10 +5,10 @@
  * the usual mistakes when a result matches one of them.
  */
 
-import { numericalGradient, relError } from "../../lib/gradcheck.ts";
-import { gradcheckProblem } from "../../lib/gradcheck_problems.ts";
-import { Matrix, maxAbsDiff } from "../../lib/matrix.ts";
-import { Random } from "../../lib/random.ts";
+import { numericalGradient, relError } from "../../lib/check/gradcheck.ts";
+import { gradcheckProblem } from "../../lib/check/problems.ts";
+import { Matrix, maxAbsDiff } from "../../lib/core/matrix.ts";
+import { Random } from "../../lib/core/random.ts";
 import type { Check, Exercise } from "../../grader/types.ts";
 import { matches } from "./diagnose.ts";
 
@@ -186,6 +186,6 @@ function checks(): Check[] {
 export const gradcheckExercise: Exercise = {
   name: "gradcheck",
   title: "Gradient checking",
-  notebook: "06_gradient_checking.ipynb",
+  notebook: "07_gradient_checking.ipynb",
   checks,
 };

@@ -4,10 +4,10 @@
  * `diagnose` names the usual mistakes when a result matches one of them.
  */
 
-import { multiMarginLoss, pairwiseHinge } from "../../lib/losses.ts";
-import { numericalGradient } from "../../lib/gradcheck.ts";
-import { Matrix } from "../../lib/matrix.ts";
-import { Random } from "../../lib/random.ts";
+import { multiMarginLoss, pairwiseHinge } from "../../lib/nn/losses.ts";
+import { numericalGradient } from "../../lib/check/gradcheck.ts";
+import { Matrix } from "../../lib/core/matrix.ts";
+import { Random } from "../../lib/core/random.ts";
 import type { Check, Exercise } from "../../grader/types.ts";
 import { matches } from "./diagnose.ts";
 

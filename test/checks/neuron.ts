@@ -4,9 +4,9 @@
  * names the usual mistakes when a result matches one of them.
  */
 
-import { sigmoid } from "../../lib/activations.ts";
-import { linearForward } from "../../lib/layers/linear.ts";
-import { addRow, matmul, Matrix, transpose } from "../../lib/matrix.ts";
+import { sigmoid } from "../../lib/nn/activations.ts";
+import { linearForward } from "../../lib/nn/layers/linear.ts";
+import { addRow, matmul, Matrix, transpose } from "../../lib/core/matrix.ts";
 import {
   biasTrick,
   dot,
@@ -14,8 +14,8 @@ import {
   neuronForward,
   oneHiddenForward,
   windowVector,
-} from "../../lib/neuron.ts";
-import { Random } from "../../lib/random.ts";
+} from "../../lib/nn/neuron.ts";
+import { Random } from "../../lib/core/random.ts";
 import type { Check, Exercise } from "../../grader/types.ts";
 import { matches } from "./diagnose.ts";
 

@@ -107,7 +107,7 @@ describe.each(names)("deck %s", (name) => {
 
 describe("a figure's text/html fallback", () => {
   it("draws offline in nbconvert's HTML, loading plotly from vendor/ beside the page", async () => {
-    const name = names.find((n) => n.startsWith("09_ema"))!;
+    const name = names.find((n) => n.startsWith("10_ema"))!;
     const out = await run("jupyter", ["nbconvert", "--to", "html", `${EXECUTED}/${name}.ipynb`]);
     expect(out.code, out.stderr).toBe(0);
     await Deno.mkdir(`${EXECUTED}/vendor`, { recursive: true });

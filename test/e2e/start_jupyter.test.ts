@@ -40,7 +40,7 @@ it("deno task start serves the course with the Deno kernel registered", async ()
     const contents = await (await poll(`http://127.0.0.1:${PORT}/api/contents?token=${TOKEN}`, 10))
       .json();
     const names = contents.content.map((c: { name: string }) => c.name);
-    expect(names).toContain("09_ema_bias_correction.ipynb");
+    expect(names).toContain("10_ema_bias_correction.ipynb");
 
     expect(await jupyterFrontEnd(), "this UI test drives classic Notebook 6 (Debian's)").toBe(
       "notebook",
@@ -51,7 +51,7 @@ it("deno task start serves the course with the Deno kernel registered", async ()
       const errors: string[] = [];
       page.on("pageerror", (e) => errors.push(String(e)));
       await page.goto(
-        `http://127.0.0.1:${PORT}/notebooks/09_ema_bias_correction.ipynb?token=${TOKEN}`,
+        `http://127.0.0.1:${PORT}/notebooks/10_ema_bias_correction.ipynb?token=${TOKEN}`,
       );
       await page.waitForFunction(
         "Jupyter.notebook.kernel && Jupyter.notebook.kernel.is_connected()",

@@ -5,7 +5,7 @@
  * @module
  */
 import { expect } from "vitest";
-import { Matrix } from "../../lib/matrix.ts";
+import { Matrix } from "../../lib/core/matrix.ts";
 
 /** Numbers, nested arrays of numbers, typed arrays or a Matrix. */
 export type Numeric = number | Matrix | Float64Array | readonly Numeric[];

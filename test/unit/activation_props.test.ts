@@ -10,7 +10,7 @@ import {
   sigmoid,
   softsign,
   tanh,
-} from "../../lib/activations.ts";
+} from "../../lib/nn/activations.ts";
 import {
   centralDifference,
   deadUnitFraction,
@@ -26,8 +26,8 @@ import {
   saturation,
   zeroCentring,
   zeroGradientFraction,
-} from "../../lib/activation_props.ts";
-import { Matrix } from "../../lib/matrix.ts";
+} from "../../lib/nn/activation_props.ts";
+import { Matrix } from "../../lib/core/matrix.ts";
 import { expectClose } from "./_compare.ts";
 
 describe("linspace", () => {

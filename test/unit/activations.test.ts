@@ -14,10 +14,10 @@ import {
   selu,
   sigmoid,
   tanh,
-} from "../../lib/activations.ts";
-import { Matrix, NonFiniteError, ShapeError } from "../../lib/matrix.ts";
-import { Random } from "../../lib/random.ts";
-import { numericalGradientArray, relError } from "../../lib/gradcheck.ts";
+} from "../../lib/nn/activations.ts";
+import { Matrix, NonFiniteError, ShapeError } from "../../lib/core/matrix.ts";
+import { Random } from "../../lib/core/random.ts";
+import { numericalGradientArray, relError } from "../../lib/check/gradcheck.ts";
 import { expectClose } from "./_compare.ts";
 import ref from "../reference/activations_losses.json" with { type: "json" };
 

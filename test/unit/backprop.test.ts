@@ -1,18 +1,18 @@
 import { describe, expect, it } from "vitest";
-import { matmul, Matrix, ShapeError, sum, transpose } from "../../lib/matrix.ts";
-import { numericalGradient, relError } from "../../lib/gradcheck.ts";
-import { type Activation, relu, sigmoid, tanh } from "../../lib/activations.ts";
-import type { LayerParams } from "../../lib/layers/mlp.ts";
-import { mlpBackward, mlpForward } from "../../lib/layers/mlp.ts";
-import { softmaxCrossEntropy } from "../../lib/losses.ts";
-import { Random } from "../../lib/random.ts";
+import { matmul, Matrix, ShapeError, sum, transpose } from "../../lib/core/matrix.ts";
+import { numericalGradient, relError } from "../../lib/check/gradcheck.ts";
+import { type Activation, relu, sigmoid, tanh } from "../../lib/nn/activations.ts";
+import type { LayerParams } from "../../lib/nn/layers/mlp.ts";
+import { mlpBackward, mlpForward } from "../../lib/nn/layers/mlp.ts";
+import { softmaxCrossEntropy } from "../../lib/nn/losses.ts";
+import { Random } from "../../lib/core/random.ts";
 import {
   backwardOneExample,
   forwardOneExample,
   mlpDeltas,
   seedSummedGradient,
   twoLayerLoss,
-} from "../../lib/backprop.ts";
+} from "../../lib/nn/backprop.ts";
 import { expectClose } from "./_compare.ts";
 import ref from "../reference/backprop.json" with { type: "json" };
 

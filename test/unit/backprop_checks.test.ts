@@ -3,7 +3,7 @@
  * learner implementation, fails the checks it should and gets the message that names it.
  */
 import { describe, expect, it } from "vitest";
-import { matmul, Matrix, transpose } from "../../lib/matrix.ts";
+import { matmul, Matrix, transpose } from "../../lib/core/matrix.ts";
 import { compare } from "../../grader/compare.ts";
 import type { Check } from "../../grader/types.ts";
 import { checks, MISTAKE } from "../checks/backprop.ts";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { Matrix, NonFiniteError } from "../../lib/matrix.ts";
-import { Random } from "../../lib/random.ts";
-import { clipGradNorm, clipGradValue } from "../../lib/clip.ts";
+import { Matrix, NonFiniteError } from "../../lib/core/matrix.ts";
+import { Random } from "../../lib/core/random.ts";
+import { clipGradNorm, clipGradValue } from "../../lib/optim/clip.ts";
 import {
   calculateGain,
   kaimingNormal,
@@ -12,7 +12,7 @@ import {
   xavierNormal,
   xavierStd,
   xavierUniform,
-} from "../../lib/init.ts";
+} from "../../lib/nn/init.ts";
 import { expectClose } from "./_compare.ts";
 import ref from "../reference/clip_init.json" with { type: "json" };
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { add, matmul, Matrix, ShapeError, transpose } from "../../lib/matrix.ts";
-import { log, Random } from "../../lib/random.ts";
-import { numericalGradient, relError } from "../../lib/gradcheck.ts";
+import { add, matmul, Matrix, ShapeError, transpose } from "../../lib/core/matrix.ts";
+import { log, Random } from "../../lib/core/random.ts";
+import { numericalGradient, relError } from "../../lib/check/gradcheck.ts";
 
 describe("Matrix", () => {
   it("multiplies", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { grid2d, spirals } from "../../lib/datasets.ts";
+import { grid2d, spirals } from "../../lib/data/synthetic.ts";
 
 describe("spirals", () => {
   it("has perClass·classes rows of 2-D points, labels class by class", () => {

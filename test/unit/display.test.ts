@@ -4,8 +4,8 @@
  */
 
 import { describe, expect, it } from "vitest";
-import { Figure, linePlot, PLOTLY_MIME, PLOTLY_PATH } from "../../lib/plot.ts";
-import { table } from "../../lib/table.ts";
+import { Figure, linePlot, PLOTLY_MIME, PLOTLY_PATH } from "../../lib/display/plot.ts";
+import { table } from "../../lib/display/table.ts";
 
 const display = (x: object) =>
   (x as Record<symbol, () => Record<string, unknown>>)[Symbol.for("Jupyter.display")]();

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { Matrix, NonFiniteError, ShapeError } from "../../lib/matrix.ts";
-import { Random } from "../../lib/random.ts";
-import { numericalGradientArray, relError } from "../../lib/gradcheck.ts";
+import { Matrix, NonFiniteError, ShapeError } from "../../lib/core/matrix.ts";
+import { Random } from "../../lib/core/random.ts";
+import { numericalGradientArray, relError } from "../../lib/check/gradcheck.ts";
 import {
   alphaDropoutBackward,
   alphaDropoutForward,
@@ -15,7 +15,7 @@ import {
   SELU_LAMBDA_ALPHA,
   spatialDropoutBackward,
   spatialDropoutForward,
-} from "../../lib/layers/dropout.ts";
+} from "../../lib/nn/layers/dropout.ts";
 import { expectClose } from "./_compare.ts";
 import ref from "../reference/layers_dense.json" with { type: "json" };
 

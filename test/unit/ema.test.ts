@@ -13,10 +13,10 @@ import {
   emaAlphaSeedCorrection,
   emaDebiased,
   emaWeights,
-} from "../../lib/ema.ts";
-import { adam } from "../../lib/optim.ts";
-import { Matrix } from "../../lib/matrix.ts";
-import { Random } from "../../lib/random.ts";
+} from "../../lib/optim/ema.ts";
+import { adam } from "../../lib/optim/optimizers.ts";
+import { Matrix } from "../../lib/core/matrix.ts";
+import { Random } from "../../lib/core/random.ts";
 import { expectClose } from "./_compare.ts";
 
 const rng = new Random(5);

@@ -7,12 +7,12 @@ import {
   nearKink,
   stepSweep,
   verdict,
-} from "../../lib/gradcheck_report.ts";
-import { gradcheckProblem, PROBLEM_NAMES } from "../../lib/gradcheck_problems.ts";
-import { numericalGradient, relError } from "../../lib/gradcheck.ts";
-import { Matrix } from "../../lib/matrix.ts";
-import { Random } from "../../lib/random.ts";
-import { mlpBackward, mlpInit, relu } from "../../lib/layers/mlp.ts";
+} from "../../lib/check/report.ts";
+import { gradcheckProblem, PROBLEM_NAMES } from "../../lib/check/problems.ts";
+import { numericalGradient, relError } from "../../lib/check/gradcheck.ts";
+import { Matrix } from "../../lib/core/matrix.ts";
+import { Random } from "../../lib/core/random.ts";
+import { mlpBackward, mlpInit, relu } from "../../lib/nn/layers/mlp.ts";
 import { expectClose } from "./_compare.ts";
 
 const x0 = () => Matrix.from([[0.7], [-0.4], [1.3]]);

@@ -14,8 +14,8 @@ import {
   Matrix,
   ShapeError,
   transpose,
-} from "../../lib/matrix.ts";
-import { Random } from "../../lib/random.ts";
+} from "../../lib/core/matrix.ts";
+import { Random } from "../../lib/core/random.ts";
 
 const rng = new Random(20240611);
 

@@ -1,16 +1,22 @@
 import { describe, expect, it } from "vitest";
-import { Matrix, NonFiniteError, ShapeError } from "../../lib/matrix.ts";
-import { Random } from "../../lib/random.ts";
-import { numericalGradientArray, relError } from "../../lib/gradcheck.ts";
-import { linearBackward, linearForward } from "../../lib/layers/linear.ts";
-import { type Activation, mlpBackward, mlpForward, mlpInit, relu } from "../../lib/layers/mlp.ts";
+import { Matrix, NonFiniteError, ShapeError } from "../../lib/core/matrix.ts";
+import { Random } from "../../lib/core/random.ts";
+import { numericalGradientArray, relError } from "../../lib/check/gradcheck.ts";
+import { linearBackward, linearForward } from "../../lib/nn/layers/linear.ts";
+import {
+  type Activation,
+  mlpBackward,
+  mlpForward,
+  mlpInit,
+  relu,
+} from "../../lib/nn/layers/mlp.ts";
 import {
   batchnormBackward,
   batchnormForward,
   batchnormRunningInit,
-} from "../../lib/layers/batchnorm.ts";
-import { layernormBackward, layernormForward } from "../../lib/layers/layernorm.ts";
-import { softmaxBackward, softmaxForward } from "../../lib/layers/softmax.ts";
+} from "../../lib/nn/layers/batchnorm.ts";
+import { layernormBackward, layernormForward } from "../../lib/nn/layers/layernorm.ts";
+import { softmaxBackward, softmaxForward } from "../../lib/nn/layers/softmax.ts";
 import { expectClose } from "./_compare.ts";
 import ref from "../reference/layers_dense.json" with { type: "json" };
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { add, Matrix, NonFiniteError, ShapeError } from "../../lib/matrix.ts";
-import { Random } from "../../lib/random.ts";
-import { numericalGradientArray, relError } from "../../lib/gradcheck.ts";
+import { add, Matrix, NonFiniteError, ShapeError } from "../../lib/core/matrix.ts";
+import { Random } from "../../lib/core/random.ts";
+import { numericalGradientArray, relError } from "../../lib/check/gradcheck.ts";
 import {
   type CellParams,
   gruCellBackward,
@@ -10,7 +10,7 @@ import {
   lstmCellForward,
   rnnCellBackward,
   rnnCellForward,
-} from "../../lib/layers/rnn.ts";
+} from "../../lib/nn/layers/rnn.ts";
 import { expectClose } from "./_compare.ts";
 import ref from "../reference/layers_recurrent.json" with { type: "json" };
 

@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { Matrix, NonFiniteError, ShapeError } from "../../lib/matrix.ts";
-import { Random } from "../../lib/random.ts";
-import { numericalGradient, numericalGradientArray, relError } from "../../lib/gradcheck.ts";
-import { flatView, Tensor } from "../../lib/tensor.ts";
-import { conv2dBackward, conv2dForward } from "../../lib/layers/conv2d.ts";
-import { maxpoolBackward, maxpoolForward } from "../../lib/layers/maxpool.ts";
-import { attentionBackward, attentionForward } from "../../lib/layers/attention.ts";
+import { Matrix, NonFiniteError, ShapeError } from "../../lib/core/matrix.ts";
+import { Random } from "../../lib/core/random.ts";
+import { numericalGradient, numericalGradientArray, relError } from "../../lib/check/gradcheck.ts";
+import { flatView, Tensor } from "../../lib/core/tensor.ts";
+import { conv2dBackward, conv2dForward } from "../../lib/nn/layers/conv2d.ts";
+import { maxpoolBackward, maxpoolForward } from "../../lib/nn/layers/maxpool.ts";
+import { attentionBackward, attentionForward } from "../../lib/nn/layers/attention.ts";
 import { expectClose } from "./_compare.ts";
 import ref from "../reference/layers_spatial.json" with { type: "json" };
 

@@ -7,10 +7,10 @@ import {
   multiMarginLoss,
   pairwiseHinge,
   softmaxCrossEntropy,
-} from "../../lib/losses.ts";
-import { Matrix, NonFiniteError, ShapeError } from "../../lib/matrix.ts";
-import { Random } from "../../lib/random.ts";
-import { numericalGradient, relError } from "../../lib/gradcheck.ts";
+} from "../../lib/nn/losses.ts";
+import { Matrix, NonFiniteError, ShapeError } from "../../lib/core/matrix.ts";
+import { Random } from "../../lib/core/random.ts";
+import { numericalGradient, relError } from "../../lib/check/gradcheck.ts";
 import { expectClose } from "./_compare.ts";
 import ref from "../reference/activations_losses.json" with { type: "json" };
 

@@ -5,10 +5,10 @@ import {
   marginSummary,
   pairGaps,
   trainLinearScorer,
-} from "../../lib/max_margin.ts";
-import { Matrix, ShapeError } from "../../lib/matrix.ts";
-import { Random } from "../../lib/random.ts";
-import { numericalGradient, relError } from "../../lib/gradcheck.ts";
+} from "../../lib/nn/max_margin.ts";
+import { Matrix, ShapeError } from "../../lib/core/matrix.ts";
+import { Random } from "../../lib/core/random.ts";
+import { numericalGradient, relError } from "../../lib/check/gradcheck.ts";
 import { expectClose } from "./_compare.ts";
 import ref from "../reference/max_margin.json" with { type: "json" };
 

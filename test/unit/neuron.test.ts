@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { relu, sigmoid, tanh } from "../../lib/activations.ts";
-import { numericalGradientArray, relError } from "../../lib/gradcheck.ts";
-import { mlpForward } from "../../lib/layers/mlp.ts";
-import { matmul, Matrix, NonFiniteError, ShapeError, transpose } from "../../lib/matrix.ts";
+import { relu, sigmoid, tanh } from "../../lib/nn/activations.ts";
+import { numericalGradientArray, relError } from "../../lib/check/gradcheck.ts";
+import { mlpForward } from "../../lib/nn/layers/mlp.ts";
+import { matmul, Matrix, NonFiniteError, ShapeError, transpose } from "../../lib/core/matrix.ts";
 import {
   appendBias,
   appendOnes,
@@ -17,8 +17,8 @@ import {
   unitGrid,
   windowBatch,
   windowVector,
-} from "../../lib/neuron.ts";
-import { Random } from "../../lib/random.ts";
+} from "../../lib/nn/neuron.ts";
+import { Random } from "../../lib/core/random.ts";
 import { expectClose } from "./_compare.ts";
 import ref from "../reference/neuron.json" with { type: "json" };
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { Matrix, NonFiniteError, ShapeError } from "../../lib/matrix.ts";
+import { Matrix, NonFiniteError, ShapeError } from "../../lib/core/matrix.ts";
 import {
   adagrad,
   adam,
@@ -10,7 +10,7 @@ import {
   rmsprop,
   sgd,
   textbookMomentum,
-} from "../../lib/optim.ts";
+} from "../../lib/optim/optimizers.ts";
 import { expectClose } from "./_compare.ts";
 import ref from "../reference/optim.json" with { type: "json" };
 

@@ -4,10 +4,10 @@
  * and gives the same numbers to the last bit.
  */
 
-import { Random } from "../../lib/random.ts";
-import { matmul } from "../../lib/matrix.ts";
-import { emaDebiased } from "../../lib/ema.ts";
-import { gelu, sigmoid } from "../../lib/activations.ts";
+import { Random } from "../../lib/core/random.ts";
+import { matmul } from "../../lib/core/matrix.ts";
+import { emaDebiased } from "../../lib/optim/ema.ts";
+import { gelu, sigmoid } from "../../lib/nn/activations.ts";
 
 export function probe(): unknown {
   const rng = new Random(42);

@@ -9,9 +9,9 @@ import {
   oneCycleLR,
   type Schedule,
   stepLR,
-} from "../../lib/schedules.ts";
-import { sgd } from "../../lib/optim.ts";
-import { Matrix } from "../../lib/matrix.ts";
+} from "../../lib/optim/schedules.ts";
+import { sgd } from "../../lib/optim/optimizers.ts";
+import { Matrix } from "../../lib/core/matrix.ts";
 import { expectClose } from "./_compare.ts";
 import ref from "../reference/schedules.json" with { type: "json" };
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { Matrix, NonFiniteError, ShapeError } from "../../lib/matrix.ts";
-import { numericalGradient, relError } from "../../lib/gradcheck.ts";
-import { bfgs, lbfgs, newton } from "../../lib/second_order.ts";
-import { sgd } from "../../lib/optim.ts";
+import { Matrix, NonFiniteError, ShapeError } from "../../lib/core/matrix.ts";
+import { numericalGradient, relError } from "../../lib/check/gradcheck.ts";
+import { bfgs, lbfgs, newton } from "../../lib/optim/second_order.ts";
+import { sgd } from "../../lib/optim/optimizers.ts";
 import { expectClose } from "./_compare.ts";
 import ref from "../reference/second_order.json" with { type: "json" };
 

@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { Matrix } from "../../lib/matrix.ts";
-import { relu, tanh } from "../../lib/activations.ts";
-import { mlpBackward, mlpForward, mlpInit } from "../../lib/layers/mlp.ts";
-import { softmaxCrossEntropy } from "../../lib/losses.ts";
-import { Random } from "../../lib/random.ts";
-import { spirals } from "../../lib/datasets.ts";
-import { accuracy, predict, trainClassifier } from "../../lib/train.ts";
+import { Matrix } from "../../lib/core/matrix.ts";
+import { relu, tanh } from "../../lib/nn/activations.ts";
+import { mlpBackward, mlpForward, mlpInit } from "../../lib/nn/layers/mlp.ts";
+import { softmaxCrossEntropy } from "../../lib/nn/losses.ts";
+import { Random } from "../../lib/core/random.ts";
+import { spirals } from "../../lib/data/synthetic.ts";
+import { accuracy, predict, trainClassifier } from "../../lib/train/loop.ts";
 import { expectClose } from "./_compare.ts";
 
 describe("trainClassifier", () => {

@@ -1,0 +1,95 @@
+/**
+ * Numerical gradients by central difference, and the relative error CS231n compares with.
+ *
+ * The central difference `(f(x + h) − f(x − h)) / 2h` has a truncation error of order h²,
+ * the forward difference `(f(x + h) − f(x)) / h` one of order h. Round-off grows like ε/h
+ * (ε ≈ 2.2e-16 for float64), so h ≈ 1e-5 balances the two for the central difference.
+ *
+ * How to read {@link relError} (float64, smooth functions):
+ * - above 1e-2: the analytic gradient is almost certainly wrong;
+ * - 1e-2 to 1e-4: suspicious, unless the function has kinks (ReLU, hinge) near x;
+ * - 1e-4 to 1e-7: fine for functions with kinks, suspicious for smooth ones;
+ * - below 1e-7: the analytic gradient agrees.
+ *
+ * @module
+ */
+
+import { Matrix, ShapeError, shapeOf } from "../core/matrix.ts";
+
+/** The three ways to difference: central is the default, the others are there to compare. */
+export type Difference = "central" | "forward" | "backward";
+
+/**
+ * Gradient of a scalar function `f` at `x`, one coordinate at a time.
+ * `x` is perturbed in place and restored, so `f` may read it through a closure.
+ */
+export function numericalGradient(
+  f: () => number,
+  x: Matrix,
+  h = 1e-5,
+  difference: Difference = "central",
+): Matrix {
+  const grad = new Matrix(x.rows, x.cols);
+  const fx = difference === "central" ? 0 : f();
+  for (let k = 0; k < x.data.length; k++) {
+    const old = x.data[k];
+    x.data[k] = old + h;
+    const plus = difference === "backward" ? fx : f();
+    x.data[k] = old - h;
+    const minus = difference === "forward" ? fx : f();
+    x.data[k] = old;
+    grad.data[k] = difference === "central" ? (plus - minus) / (2 * h) : (plus - minus) / h;
+  }
+  return grad;
+}
+
+/**
+ * Gradient of `sum(f(x) ⊙ dout)` with respect to `x`, for a matrix-valued `f`: the numerical
+ * counterpart of a layer's backward pass given the upstream gradient `dout`.
+ */
+export function numericalGradientArray(
+  f: () => Matrix,
+  x: Matrix,
+  dout: Matrix,
+  h = 1e-5,
+): Matrix {
+  return numericalGradient(
+    () => {
+      const out = f();
+      if (out.rows !== dout.rows || out.cols !== dout.cols) {
+        throw new ShapeError(
+          `numericalGradientArray: f returned ${shapeOf(out)} but dout is ${shapeOf(dout)}`,
+        );
+      }
+      let s = 0;
+      for (let k = 0; k < out.data.length; k++) s += out.data[k] * dout.data[k];
+      return s;
+    },
+    x,
+    h,
+  );
+}
+
+/**
+ * CS231n's relative error: `max |a − b| / max(1e-8, |a| + |b|)`, element-wise.
+ * Scale-free, so a gradient of size 1e-3 and one of size 1e3 are judged alike; the 1e-8
+ * floor keeps two zeros from dividing by zero.
+ */
+export function relError(a: Matrix | number, b: Matrix | number): number {
+  if (typeof a === "number" || typeof b === "number") {
+    if (typeof a !== "number" || typeof b !== "number") {
+      throw new TypeError("relError: compare two numbers or two matrices");
+    }
+    return Math.abs(a - b) / Math.max(1e-8, Math.abs(a) + Math.abs(b));
+  }
+  if (a.rows !== b.rows || a.cols !== b.cols) {
+    throw new ShapeError(`relError: shapes ${shapeOf(a)} and ${shapeOf(b)} differ`);
+  }
+  let worst = 0;
+  for (let k = 0; k < a.data.length; k++) {
+    const d = Math.abs(a.data[k] - b.data[k]) /
+      Math.max(1e-8, Math.abs(a.data[k]) + Math.abs(b.data[k]));
+    if (!(d <= worst)) worst = d; // NaN wins: a NaN gradient is never "close"
+  }
+  return worst;
+}

@@ -1,0 +1,129 @@
+/**
+ * Weight initialisation as `torch.nn.init`: `calculate_gain`, Xavier (Glorot) and
+ * Kaiming (He), uniform and normal.
+ *
+ * The aim is to keep the variance of the signal the same from layer to layer. A linear
+ * layer `y = W·x` with n inputs of variance 1 and weights of variance σ² gives outputs of
+ * variance n·σ², so σ² = 1/n keeps it; the nonlinearity then shrinks it by a known factor,
+ * which the *gain* undoes (ReLU zeroes half its inputs: gain √2).
+ *
+ * - Xavier: `std = gain·√(2/(fan_in + fan_out))`, a compromise between keeping the forward
+ *   signal (1/fan_in) and the backward gradient (1/fan_out).
+ * - Kaiming: `std = gain/√fan`, with fan = fan_in (keeps the forward pass, default) or
+ *   fan_out (keeps the backward pass).
+ * - Uniform versions draw from U(−a, a) with `a = √3·std`, since U(−a, a) has variance a²/3.
+ *
+ * Notation (erratum 10): `N(0, √(2/(n_in + n_out)))` in the notes gives the *standard
+ * deviation*; the variance is `2/(n_in + n_out)`. Here every `std` is a standard deviation
+ * and `Random.normal(mean, std)` takes one too.
+ *
+ * Layout as PyTorch: a weight is out×in, so fan_in = cols and fan_out = rows.
+ * The functions fill the given matrix in place and return it (PyTorch's `xavier_uniform_(w)`).
+ * PyTorch's random numbers cannot be reproduced; the formulas and the statistics can.
+ *
+ * @module
+ */
+
+import type { Matrix } from "../core/matrix.ts";
+import type { Random } from "../core/random.ts";
+import { positive } from "../core/validate.ts";
+
+/** Nonlinearities {@link calculateGain} knows. */
+export type Nonlinearity = "linear" | "sigmoid" | "tanh" | "relu" | "leaky_relu" | "selu";
+
+/**
+ * The gain for a nonlinearity, `torch.nn.init.calculate_gain`: 1 for linear and sigmoid,
+ * 5/3 for tanh, √2 for ReLU, `√(2/(1 + slope²))` for leaky ReLU (slope default 0.01),
+ * 3/4 for SELU.
+ */
+export function calculateGain(nonlinearity: Nonlinearity, negativeSlope = 0.01): number {
+  switch (nonlinearity) {
+    case "linear":
+    case "sigmoid":
+      return 1;
+    case "tanh":
+      return 5 / 3;
+    case "relu":
+      return Math.sqrt(2);
+    case "leaky_relu":
+      if (!Number.isFinite(negativeSlope)) {
+        throw new RangeError(`calculateGain: negativeSlope must be finite, got ${negativeSlope}`);
+      }
+      return Math.sqrt(2 / (1 + negativeSlope ** 2));
+    case "selu":
+      return 3 / 4;
+    default:
+      throw new RangeError(`calculateGain: unsupported nonlinearity ${nonlinearity}`);
+  }
+}
+
+// fan_in = cols, fan_out = rows of an out×in weight; an empty matrix is refused.
+function fans(op: string, w: Matrix): { fanIn: number; fanOut: number } {
+  if (w.size === 0) throw new RangeError(`${op}: cannot initialise an empty ${w.rows}×${w.cols}`);
+  return { fanIn: w.cols, fanOut: w.rows };
+}
+
+function checkGain(op: string, gain: number): void {
+  positive(op, "gain", gain);
+}
+
+/** Xavier/Glorot standard deviation, `gain·√(2/(fanIn + fanOut))`. */
+export function xavierStd(fanIn: number, fanOut: number, gain = 1): number {
+  return gain * Math.sqrt(2 / (fanIn + fanOut));
+}
+
+/** Kaiming/He standard deviation, `gain/√fan`. */
+export function kaimingStd(fan: number, gain = Math.SQRT2): number {
+  return gain / Math.sqrt(fan);
+}
+
+function fillUniform(w: Matrix, rng: Random, bound: number): Matrix {
+  for (let k = 0; k < w.data.length; k++) w.data[k] = rng.uniform(-bound, bound);
+  return w;
+}
+
+function fillNormal(w: Matrix, rng: Random, std: number): Matrix {
+  for (let k = 0; k < w.data.length; k++) w.data[k] = rng.normal(0, std);
+  return w;
+}
+
+/** Fills `w` from U(−a, a), `a = gain·√(6/(fanIn + fanOut))` (`xavier_uniform_`). */
+export function xavierUniform(w: Matrix, rng: Random, gain = 1): Matrix {
+  checkGain("xavierUniform", gain);
+  const { fanIn, fanOut } = fans("xavierUniform", w);
+  return fillUniform(w, rng, Math.sqrt(3) * xavierStd(fanIn, fanOut, gain));
+}
+
+/** Fills `w` from N(0, std²), `std = gain·√(2/(fanIn + fanOut))` (`xavier_normal_`). */
+export function xavierNormal(w: Matrix, rng: Random, gain = 1): Matrix {
+  checkGain("xavierNormal", gain);
+  const { fanIn, fanOut } = fans("xavierNormal", w);
+  return fillNormal(w, rng, xavierStd(fanIn, fanOut, gain));
+}
+
+/** Options of the Kaiming initialisers; the defaults are PyTorch's. */
+export interface KaimingOptions {
+  /** Negative slope for `leaky_relu` (PyTorch's `a`); 0 makes it ReLU's √2. */
+  a?: number;
+  mode?: "fan_in" | "fan_out";
+  nonlinearity?: Nonlinearity;
+}
+
+function kaimingStdOf(op: string, w: Matrix, o: KaimingOptions): number {
+  const { a = 0, mode = "fan_in", nonlinearity = "leaky_relu" } = o;
+  if (mode !== "fan_in" && mode !== "fan_out") {
+    throw new RangeError(`${op}: mode must be "fan_in" or "fan_out", got ${mode}`);
+  }
+  const { fanIn, fanOut } = fans(op, w);
+  return kaimingStd(mode === "fan_in" ? fanIn : fanOut, calculateGain(nonlinearity, a));
+}
+
+/** Fills `w` from U(−a, a), `a = √3·gain/√fan` (`kaiming_uniform_`). */
+export function kaimingUniform(w: Matrix, rng: Random, o: KaimingOptions = {}): Matrix {
+  return fillUniform(w, rng, Math.sqrt(3) * kaimingStdOf("kaimingUniform", w, o));
+}
+
+/** Fills `w` from N(0, std²), `std = gain/√fan` (`kaiming_normal_`). */
+export function kaimingNormal(w: Matrix, rng: Random, o: KaimingOptions = {}): Matrix {
+  return fillNormal(w, rng, kaimingStdOf("kaimingNormal", w, o));
+}

@@ -1,0 +1,125 @@
+/**
+ * Scaled dot-product attention for one sequence of queries against one set of keys.
+ *
+ * Queries `Q` (N×d), keys `K` (M×d), values `V` (M×dv). Each query row is compared with
+ * every key row by a dot product, scaled by `1/√d` so the scores do not grow with the
+ * dimension (for unit-variance entries a dot product of length d has variance d):
+ *
+ *     S = Q·Kᵀ / √d              (N×M scores)
+ *     A = softmax of each row of S (N×M weights, each row sums to 1)
+ *     out = A·V                  (N×dv: each query gets a weighted average of the values)
+ *
+ * An optional boolean mask (N×M) says which keys each query may look at: `true` = allowed,
+ * as in PyTorch 2's `scaled_dot_product_attention` with a boolean `attn_mask`. A blocked
+ * score is set to −∞ before the softmax, so its weight is exactly 0.
+ *
+ * @module
+ */
+
+import { assertFinite, matmul, Matrix, ShapeError, shapeOf, transpose } from "../../core/matrix.ts";
+
+/** Which keys each query may attend to: `mask[i][j] === true` lets query i see key j. */
+export type AttentionMask = readonly (readonly boolean[])[];
+
+/** What {@link attentionBackward} needs from the forward pass. */
+export interface AttentionCache {
+  q: Matrix;
+  k: Matrix;
+  v: Matrix;
+  weights: Matrix;
+}
+
+/**
+ * Forward pass. Returns the context `out` (N×dv) and the attention `weights` (N×M) — the
+ * latter for plotting which keys each query looked at. Throws a ShapeError naming
+ * `attention` if the sizes do not fit, and a RangeError if a mask row blocks every key
+ * (its softmax would be 0/0).
+ */
+export function attentionForward(
+  q: Matrix,
+  k: Matrix,
+  v: Matrix,
+  mask?: AttentionMask,
+): { out: Matrix; weights: Matrix; cache: AttentionCache } {
+  const op = "attention";
+  if (q.rows === 0) throw new ShapeError(`${op}: no queries (Q is ${shapeOf(q)})`);
+  if (k.rows === 0) throw new ShapeError(`${op}: no keys (K is ${shapeOf(k)})`);
+  if (q.cols !== k.cols) {
+    throw new ShapeError(
+      `${op}: queries Q ${shapeOf(q)} and keys K ${shapeOf(k)} must have the same width`,
+    );
+  }
+  if (v.rows !== k.rows) {
+    throw new ShapeError(
+      `${op}: keys K ${shapeOf(k)} and values V ${shapeOf(v)} must have the same number of rows`,
+    );
+  }
+  const N = q.rows, M = k.rows;
+  if (mask !== undefined) {
+    if (mask.length !== N || mask.some((row) => row.length !== M)) {
+      throw new ShapeError(
+        `${op}: mask must be ${N}×${M} (queries × keys), got ${mask.length} rows of lengths ${
+          mask.map((r) => r.length).join(", ")
+        }`,
+      );
+    }
+    const empty = mask.findIndex((row) => !row.includes(true));
+    if (empty >= 0) {
+      throw new RangeError(`${op}: mask row ${empty} blocks every key (softmax would be 0/0)`);
+    }
+  }
+  assertFinite(op, q);
+  assertFinite(op, k);
+  assertFinite(op, v);
+
+  const scale = 1 / Math.sqrt(q.cols);
+  const scores = matmul(q, transpose(k)).map((s, i, j) =>
+    mask === undefined || mask[i][j] ? s * scale : -Infinity
+  );
+  const weights = softmaxRows(scores);
+  return { out: matmul(weights, v), weights, cache: { q, k, v, weights } };
+}
+
+/**
+ * Backward pass, given `dout` = ∂L/∂out (N×dv):
+ * - `dV = Aᵀ·dout` and `dA = dout·Vᵀ` (the product rule on `out = A·V`);
+ * - through each row's softmax, `dS_ij = A_ij · (dA_ij − Σ_k A_ik dA_ik)`;
+ *   blocked entries have `A_ij = 0`, so they receive no gradient;
+ * - `dQ = dS·K / √d` and `dK = dSᵀ·Q / √d` (the product rule on `S = Q·Kᵀ/√d`).
+ */
+export function attentionBackward(
+  dout: Matrix,
+  cache: AttentionCache,
+): { dq: Matrix; dk: Matrix; dv: Matrix } {
+  const { q, k, v, weights: a } = cache;
+  if (dout.rows !== q.rows || dout.cols !== v.cols) {
+    throw new ShapeError(
+      `attentionBackward: dout is ${shapeOf(dout)} but the output was ${q.rows}×${v.cols}`,
+    );
+  }
+  const dv = matmul(transpose(a), dout);
+  const da = matmul(dout, transpose(v));
+  const ds = new Matrix(a.rows, a.cols);
+  for (let i = 0; i < a.rows; i++) {
+    let dot = 0;
+    for (let j = 0; j < a.cols; j++) dot += a.get(i, j) * da.get(i, j);
+    for (let j = 0; j < a.cols; j++) ds.set(i, j, a.get(i, j) * (da.get(i, j) - dot));
+  }
+  const scale = 1 / Math.sqrt(q.cols);
+  const dq = matmul(ds, k).map((g) => g * scale);
+  const dk = matmul(transpose(ds), q).map((g) => g * scale);
+  return { dq, dk, dv };
+}
+
+/** Softmax of each row, shifted by the row maximum so `exp` cannot overflow. */
+function softmaxRows(s: Matrix): Matrix {
+  const out = new Matrix(s.rows, s.cols);
+  for (let i = 0; i < s.rows; i++) {
+    const row = s.row(i);
+    const max = Math.max(...row);
+    const e = row.map((x) => Math.exp(x - max)); // exp(−∞) = 0 for blocked keys
+    const total = e.reduce((t, x) => t + x, 0);
+    e.forEach((x, j) => out.set(i, j, x / total));
+  }
+  return out;
+}

@@ -1,0 +1,94 @@
+/**
+ * 2-D max pooling over NCHW images, as `torch.nn.functional.max_pool2d` without padding,
+ * dilation or ceil mode.
+ *
+ * Each `KH × KW` window (moved by the stride, which defaults to the kernel size as in
+ * PyTorch) is replaced by its largest entry, channel by channel:
+ *
+ *     out[n, c, i, j] = max over u < KH, v < KW of x[n, c, i·sh + u, j·sw + v]
+ *
+ * The maximum passes gradient only to the entry that achieved it; every other entry in the
+ * window gets zero. When windows overlap, an entry that wins several windows collects the
+ * sum of their gradients.
+ *
+ * Ties: PyTorch scans a window row by row, left to right, and replaces the running maximum
+ * only when a value is strictly larger, so the FIRST maximal entry in that order is the one
+ * that receives the gradient. We do the same (checked against torch 1.13 in the tests).
+ *
+ * @module
+ */
+
+import { ShapeError } from "../../core/matrix.ts";
+import { assertFiniteTensor, Tensor, tensorShapeOf } from "../../core/tensor.ts";
+import { toPair } from "./conv2d.ts";
+
+/** Window size and stride; a number applies to both directions, a pair is `[rows, cols]`. */
+export interface MaxPoolParams {
+  kernel: number | readonly [number, number];
+  /** Defaults to the kernel size (non-overlapping windows), as in PyTorch. */
+  stride?: number | readonly [number, number];
+}
+
+/** What {@link maxpoolBackward} needs: the input shape and where each maximum was. */
+export interface MaxPoolCache {
+  inShape: [number, number, number, number];
+  outShape: [number, number, number, number];
+  /** For every output entry, the flat position in `x.data` of the winning input entry. */
+  argmax: Int32Array;
+}
+
+/** Forward pass: the maximum of each window; the positions of the maxima go in the cache. */
+export function maxpoolForward(
+  x: Tensor,
+  params: MaxPoolParams,
+): { out: Tensor; cache: MaxPoolCache } {
+  const op = "maxpool";
+  const [KH, KW] = toPair(op, "kernel", params.kernel, 1);
+  const [sh, sw] = toPair(op, "stride", params.stride ?? params.kernel, 1);
+  const [N, C, H, W] = x.shape;
+  if (N === 0) throw new ShapeError(`${op}: empty batch (input ${tensorShapeOf(x)})`);
+  if (KH > H || KW > W) {
+    throw new ShapeError(`${op}: kernel ${KH}×${KW} is larger than input ${tensorShapeOf(x)}`);
+  }
+  assertFiniteTensor(op, x);
+
+  const Hout = Math.floor((H - KH) / sh) + 1;
+  const Wout = Math.floor((W - KW) / sw) + 1;
+  const out = new Tensor([N, C, Hout, Wout]);
+  const argmax = new Int32Array(out.size);
+  for (let n = 0; n < N; n++) {
+    for (let c = 0; c < C; c++) {
+      for (let i = 0; i < Hout; i++) {
+        for (let j = 0; j < Wout; j++) {
+          let best = -Infinity, where = -1;
+          for (let u = 0; u < KH; u++) {
+            for (let v = 0; v < KW; v++) {
+              const k = x.index(n, c, i * sh + u, j * sw + v);
+              // Strictly greater: on a tie the first maximum (row-major) stays, as in PyTorch.
+              if (x.data[k] > best) [best, where] = [x.data[k], k];
+            }
+          }
+          const o = out.index(n, c, i, j);
+          out.data[o] = best;
+          argmax[o] = where;
+        }
+      }
+    }
+  }
+  return { out, cache: { inShape: [N, C, H, W], outShape: [N, C, Hout, Wout], argmax } };
+}
+
+/** Backward pass: each output gradient is routed to (added onto) its window's maximum. */
+export function maxpoolBackward(dout: Tensor, cache: MaxPoolCache): { dx: Tensor } {
+  const [N, C, Hout, Wout] = cache.outShape;
+  if (dout.n !== N || dout.c !== C || dout.h !== Hout || dout.w !== Wout) {
+    throw new ShapeError(
+      `maxpoolBackward: dout is ${tensorShapeOf(dout)} but the output was ${
+        cache.outShape.join("×")
+      }`,
+    );
+  }
+  const dx = new Tensor(cache.inShape);
+  for (let o = 0; o < dout.size; o++) dx.data[cache.argmax[o]] += dout.data[o];
+  return { dx };
+}

@@ -1,0 +1,147 @@
+/**
+ * A multi-layer perceptron of any depth: linear layers with an activation between them.
+ *
+ * `sizes = [d₀, d₁, …, d_L]` gives L linear layers; layer l maps d_{l−1} features to d_l.
+ * The forward pass is `z_l = a_{l−1}·W_lᵀ + b_l`, `a_l = σ(z_l)` for the hidden layers, and the
+ * last layer stays linear (its output is the scores / logits a loss takes), as in
+ * `nn.Sequential(Linear, ReLU, Linear, ReLU, Linear)`.
+ *
+ * The backward pass is backprop in matrix form: starting from `δ_L = ∂L/∂z_L = dout`, each layer
+ * gives `∂L/∂W_l = δ_lᵀ·a_{l−1}`, `∂L/∂b_l = Σₙ δ_l`, and the error sent down is
+ * `δ_{l−1} = (δ_l·W_l) ⊙ σ'(z_{l−1})`.
+ *
+ * @module
+ */
+
+import { Matrix, mul, ShapeError, shapeOf } from "../../core/matrix.ts";
+import { Random } from "../../core/random.ts";
+import { linearBackward, type LinearCache, linearForward } from "./linear.ts";
+
+/** An element-wise activation `f` with its derivative `df`, both taken at the pre-activation z. */
+export interface Activation {
+  name: string;
+  f(x: number): number;
+  df(x: number): number;
+}
+
+/** ReLU, the default. At the kink we take ReLU'(0) = 0, as PyTorch does. */
+export const relu: Activation = {
+  name: "relu",
+  f: (x) => (x > 0 ? x : 0),
+  df: (x) => (x > 0 ? 1 : 0),
+};
+
+/** The parameters of one linear layer: `w` is out×in, `b` is 1×out. */
+export interface LayerParams {
+  w: Matrix;
+  b: Matrix;
+}
+
+/**
+ * How to draw the initial weights of a layer with `fanIn` inputs and `fanOut` outputs:
+ * - `"torch"`: `torch.nn.Linear`'s default, W and b uniform on ±1/√fanIn;
+ * - `"he"`: W normal with standard deviation √(2/fanIn) (keeps the variance of ReLU layers), b = 0;
+ * - `"xavier"`: W uniform on ±√(6/(fanIn+fanOut)), i.e. variance 2/(fanIn+fanOut), b = 0;
+ * - `"xavier-normal"`: W normal with standard deviation √(2/(fanIn+fanOut)) (that is the std;
+ *   the variance is 2/(fanIn+fanOut)), b = 0.
+ */
+export type MlpInit = "torch" | "he" | "xavier" | "xavier-normal";
+
+/**
+ * Creates the parameters of an MLP with layer sizes `sizes` (input size first, output size
+ * last), drawing from `rng`. For each layer the weight is drawn before the bias, row by row.
+ */
+export function mlpInit(
+  sizes: readonly number[],
+  rng: Random,
+  init: MlpInit = "torch",
+): LayerParams[] {
+  if (sizes.length < 2) {
+    throw new RangeError(`mlpInit: need at least an input and an output size, got [${sizes}]`);
+  }
+  for (const s of sizes) {
+    if (!Number.isInteger(s) || s <= 0) {
+      throw new RangeError(`mlpInit: layer sizes must be positive integers, got [${sizes}]`);
+    }
+  }
+  const params: LayerParams[] = [];
+  for (let l = 1; l < sizes.length; l++) {
+    const fanIn = sizes[l - 1], fanOut = sizes[l];
+    let w: Matrix, b: Matrix;
+    if (init === "torch") {
+      const bound = 1 / Math.sqrt(fanIn);
+      w = rng.rand(fanOut, fanIn, -bound, bound);
+      b = rng.rand(1, fanOut, -bound, bound);
+    } else if (init === "he") {
+      w = rng.randn(fanOut, fanIn, Math.sqrt(2 / fanIn));
+      b = Matrix.zeros(1, fanOut);
+    } else if (init === "xavier") {
+      const bound = Math.sqrt(6 / (fanIn + fanOut));
+      w = rng.rand(fanOut, fanIn, -bound, bound);
+      b = Matrix.zeros(1, fanOut);
+    } else if (init === "xavier-normal") {
+      w = rng.randn(fanOut, fanIn, Math.sqrt(2 / (fanIn + fanOut)));
+      b = Matrix.zeros(1, fanOut);
+    } else {
+      throw new RangeError(`mlpInit: unknown init "${init}"`);
+    }
+    params.push({ w, b });
+  }
+  return params;
+}
+
+/** What {@link mlpBackward} needs: each layer's linear cache and pre-activation `z`. */
+export interface MlpCache {
+  layers: { linear: LinearCache; z: Matrix }[];
+  activation: Activation;
+}
+
+/**
+ * Forward pass through every layer: linear, then `activation` on all but the last layer.
+ * `x` is N×sizes[0]; `out` is N×sizes[L] (the last layer's raw output).
+ */
+export function mlpForward(
+  x: Matrix,
+  params: readonly LayerParams[],
+  activation: Activation = relu,
+): { out: Matrix; cache: MlpCache } {
+  if (params.length === 0) throw new RangeError("mlpForward: params holds no layer");
+  const layers: MlpCache["layers"] = [];
+  let a = x;
+  params.forEach(({ w, b }, l) => {
+    if (a.cols !== w.cols) {
+      throw new ShapeError(
+        `mlpForward: layer ${l} expects ${w.cols} inputs but gets ${shapeOf(a)}`,
+      );
+    }
+    const { out: z, cache } = linearForward(a, w, b);
+    layers.push({ linear: cache, z });
+    a = l < params.length - 1 ? z.map((v) => activation.f(v)) : z;
+  });
+  return { out: a, cache: { layers, activation } };
+}
+
+/**
+ * Backward pass given `dout = ∂L/∂out`: returns `dx` and, for every layer in order, the
+ * gradients `{ dw, db }` of its weight and bias (same shapes as `params`).
+ */
+export function mlpBackward(
+  dout: Matrix,
+  cache: MlpCache,
+): { dx: Matrix; grads: { dw: Matrix; db: Matrix }[] } {
+  const { layers, activation } = cache;
+  const last = layers[layers.length - 1].z;
+  if (dout.rows !== last.rows || dout.cols !== last.cols) {
+    throw new ShapeError(
+      `mlpBackward: dout must be ${shapeOf(last)} (like out), got ${shapeOf(dout)}`,
+    );
+  }
+  const grads: { dw: Matrix; db: Matrix }[] = new Array(layers.length);
+  let delta = dout; // ∂L/∂z of the current layer
+  for (let l = layers.length - 1; l >= 0; l--) {
+    const { dx, dw, db } = linearBackward(delta, layers[l].linear);
+    grads[l] = { dw, db };
+    delta = l > 0 ? mul(dx, layers[l - 1].z.map((v) => activation.df(v))) : dx;
+  }
+  return { dx: delta, grads };
+}

@@ -1,0 +1,64 @@
+/**
+ * Gradient clipping, as `torch.nn.utils.clip_grad_value_` and `clip_grad_norm_`.
+ *
+ * Exploding gradients (deep or recurrent nets, a steep cliff in the loss) make one step
+ * huge. Clipping by value caps each entry, which can change the gradient's direction;
+ * clipping by norm rescales all gradients together, keeping the direction and capping the
+ * length of the step.
+ *
+ * Both work in place on the gradient matrices, like PyTorch's trailing-underscore functions.
+ *
+ * @module
+ */
+
+import { assertFinite, type Matrix } from "../core/matrix.ts";
+import { positive } from "../core/validate.ts";
+
+/**
+ * Clamps every gradient entry to `[−clipValue, clipValue]`, in place
+ * (`clip_grad_value_`). Each coordinate is capped on its own, so the clipped gradient can
+ * point in a different direction. Non-finite gradients throw rather than pass through.
+ */
+export function clipGradValue(grads: readonly Matrix[], clipValue: number): void {
+  positive("clipGradValue", "clipValue", clipValue);
+  grads.forEach((g, i) => assertFinite(`clipGradValue: grads[${i}]`, g));
+  for (const g of grads) {
+    for (let k = 0; k < g.data.length; k++) {
+      g.data[k] = Math.min(clipValue, Math.max(-clipValue, g.data[k]));
+    }
+  }
+}
+
+/** The p-norm of a list of numbers; p = Infinity gives the largest absolute value. */
+function pNorm(xs: Iterable<number>, p: number): number {
+  let acc = 0;
+  for (const x of xs) acc = p === Infinity ? Math.max(acc, Math.abs(x)) : acc + Math.abs(x) ** p;
+  return p === Infinity ? acc : acc ** (1 / p);
+}
+
+/**
+ * Rescales all gradients together so that their total norm is at most `maxNorm`, in place,
+ * and returns the total norm measured *before* clipping (PyTorch's return value).
+ *
+ * The total norm treats all gradients as one long vector: the p-norm of the per-matrix
+ * p-norms (`normType` 2 by default, any p > 0, or `Infinity` for the largest entry).
+ * Every gradient is multiplied by `min(1, maxNorm/(total + 1e-6))`; PyTorch's 1e-6 keeps a
+ * zero norm from dividing by zero and leaves a clipped norm a hair under `maxNorm`.
+ *
+ * Non-finite gradients throw (PyTorch's `error_if_nonfinite=True`; its default would
+ * silently turn every gradient into NaN).
+ */
+export function clipGradNorm(grads: readonly Matrix[], maxNorm: number, normType = 2): number {
+  positive("clipGradNorm", "maxNorm", maxNorm);
+  if (!(normType > 0)) {
+    throw new RangeError(`clipGradNorm: normType must be positive or Infinity, got ${normType}`);
+  }
+  grads.forEach((g, i) => assertFinite(`clipGradNorm: grads[${i}]`, g));
+  if (grads.length === 0) return 0;
+  const total = pNorm(grads.map((g) => pNorm(g.data, normType)), normType);
+  const coef = Math.min(1, maxNorm / (total + 1e-6));
+  for (const g of grads) {
+    for (let k = 0; k < g.data.length; k++) g.data[k] *= coef;
+  }
+  return total;
+}
