@@ -5,8 +5,8 @@
  * - {@link stepFast}: straight on the kernels of `lib/kernels/` with transposed operands read
  *   in place (`x·W1ᵀ`, `dHᵀ·x`), buffers allocated once and updated in place. This is what a
  *   library's training loop does, and what numpy and TensorFlow.js are compared with.
- * - {@link stepLayers}: composed from the course's own layers (`lib/layers/linear.ts`,
- *   `lib/losses.ts`), as a student would write it. It allocates every intermediate, builds
+ * - {@link stepLayers}: composed from the course's own layers (`lib/nn/layers/linear.ts`,
+ *   `lib/nn/losses.ts`), as a student would write it. It allocates every intermediate, builds
  *   explicit transposes, checks inputs for NaN, and also computes the input gradient `dx` of
  *   the first layer (a third large product) because `linearBackward` always returns it.
  *

@@ -6,7 +6,7 @@
  * between BEGIN YOUR CODE and END YOUR CODE, then grade it with `deno task grade backprop` (or
  * run the grading cell at the end of notebook 06).
  *
- * You may use the Matrix class and the generic operations of lib/matrix.ts (matmul, transpose,
+ * You may use the Matrix class and the generic operations of lib/core/matrix.ts (matmul, transpose,
  * add, mul, scale, …); the point is to write the backward pass yourself, so do not import the
  * course's layers or losses.
  */

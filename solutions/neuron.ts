@@ -6,7 +6,7 @@
  * grading cell at the end of the notebook).
  *
  * Layout, as in PyTorch: a batch `x` is N×in (one example per row), a weight matrix `w` is
- * out×in (one unit per row), a bias `b` is a 1×out row. `Matrix` (lib/matrix.ts) holds its
+ * out×in (one unit per row), a bias `b` is a 1×out row. `Matrix` (lib/core/matrix.ts) holds its
  * numbers row by row in `data`; `m.get(i, j)`, `new Matrix(rows, cols)`, `m.set(i, j, v)` and
  * `matmul`/`transpose`/`addRow` are there if you want them.
  */

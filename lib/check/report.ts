@@ -2,7 +2,7 @@
  * Gradient checking as a report: how the error of a finite difference depends on the step h,
  * and a per-parameter comparison of a backward pass with numerical gradients.
  *
- * The numbers come from lib/gradcheck.ts (`numericalGradient`, `relError`); this module only
+ * The numbers come from lib/check/gradcheck.ts (`numericalGradient`, `relError`); this module only
  * sweeps, fits and tabulates them.
  *
  * Error of a finite difference, for a smooth f, in float64 (ε ≈ 2.2e-16):
@@ -17,22 +17,8 @@
 import { type Difference, numericalGradient, relError } from "./gradcheck.ts";
 import { Matrix, maxAbsDiff, shapeOf } from "../core/matrix.ts";
 import { softmaxCrossEntropy } from "../nn/losses.ts";
-import {
-  type Activation,
-  type LayerParams,
-  mlpBackward,
-  type MlpCache,
-  mlpForward,
-  relu,
-} from "../nn/layers/mlp.ts";
-
-/** `count` steps spaced evenly in log10 from `10^from` to `10^to` (inclusive). */
-export function logSpace(from: number, to: number, count: number): number[] {
-  if (!Number.isInteger(count) || count < 2) {
-    throw new RangeError(`logSpace: count must be an integer ≥ 2, got ${count}`);
-  }
-  return Array.from({ length: count }, (_, i) => 10 ** (from + (i * (to - from)) / (count - 1)));
-}
+import { type Activation, relu } from "../nn/activations.ts";
+import { type LayerParams, mlpBackward, type MlpCache, mlpForward } from "../nn/layers/mlp.ts";
 
 /**
  * For each step h in `hs`, the largest absolute error of the central and of the forward
@@ -76,7 +62,7 @@ export function logLogSlope(xs: readonly number[], ys: readonly number[]): numbe
   return sxy / sxx;
 }
 
-/** How to read a relative error; the thresholds are those of lib/gradcheck.ts. */
+/** How to read a relative error; the thresholds are those of lib/check/gradcheck.ts. */
 export type Verdict = "agrees" | "acceptable with kinks" | "suspicious" | "wrong";
 
 /**
@@ -130,7 +116,7 @@ export type MlpBackward = (
 ) => { dx: Matrix; grads: { dw: Matrix; db: Matrix }[] };
 
 /**
- * Checks a whole MLP (lib/layers/mlp.ts) trained with softmax cross-entropy (lib/losses.ts):
+ * Checks a whole MLP (lib/nn/layers/mlp.ts) trained with softmax cross-entropy (lib/nn/losses.ts):
  * the analytic gradients come from `backward` (default `mlpBackward`), the numerical ones from
  * central differences of the loss in every weight and bias. Rows are named W1, b1, W2, b2, ….
  * `kinks` defaults to true for ReLU, whose kink a step can cross.

@@ -218,6 +218,7 @@ export function matmulReference(a: Matrix, b: Matrix): Matrix {
   return out;
 }
 
+/** The transpose `aᵀ` as a new matrix. */
 export function transpose(a: Matrix): Matrix {
   const out = new Matrix(a.cols, a.rows);
   for (let i = 0; i < a.rows; i++) {
@@ -234,10 +235,12 @@ function zip(op: string, a: Matrix, b: Matrix, f: (x: number, y: number) => numb
   return out;
 }
 
+/** Element-wise sum `a + b` (same shapes). */
 export function add(a: Matrix, b: Matrix): Matrix {
   return zip("add", a, b, (x, y) => x + y);
 }
 
+/** Element-wise difference `a − b` (same shapes). */
 export function sub(a: Matrix, b: Matrix): Matrix {
   return zip("sub", a, b, (x, y) => x - y);
 }
@@ -247,6 +250,7 @@ export function mul(a: Matrix, b: Matrix): Matrix {
   return zip("mul", a, b, (x, y) => x * y);
 }
 
+/** Every entry of `a` times the number `s`, as a new matrix. */
 export function scale(a: Matrix, s: number): Matrix {
   const out = new Matrix(a.rows, a.cols);
   const x = a.data, z = out.data;

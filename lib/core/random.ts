@@ -24,6 +24,10 @@ function splitmix32(seed: number): () => number {
   };
 }
 
+/**
+ * A seeded generator (xoshiro128**): the same seed gives the same uniforms, normals, shuffles
+ * and matrices in every engine. The only source of randomness in the course.
+ */
 export class Random {
   #s0: number;
   #s1: number;

@@ -32,3 +32,22 @@ export function positiveInteger(op: string, name: string, v: number): void {
     throw new RangeError(`${op}: ${name} must be a positive integer, got ${v}`);
   }
 }
+
+/** A size given as one number or a `[rows, cols]` pair (a stride, a padding), as a pair of whole numbers ≥ `min`. */
+export function toPair(
+  op: string,
+  name: string,
+  v: number | readonly [number, number],
+  min: number,
+): [number, number] {
+  const p: [number, number] = typeof v === "number" ? [v, v] : [v[0], v[1]];
+  if (!p.every((k) => Number.isInteger(k) && k >= min)) {
+    throw new RangeError(
+      `${op}: ${name} must be ${
+        min === 0 ? "a non-negative" : "a positive"
+      } integer (or a pair), ` +
+        `got ${typeof v === "number" ? v : `[${v.join(", ")}]`}`,
+    );
+  }
+  return p;
+}

@@ -7,6 +7,7 @@
 
 import { Matrix } from "../core/matrix.ts";
 import { Random } from "../core/random.ts";
+import { linspace } from "../core/numeric.ts";
 
 /** A labelled data set: `x` is N×2 (one point per row), `y[n]` the class of row n. */
 export interface Dataset {
@@ -77,9 +78,7 @@ export function grid2d(
   if (![x0, x1, y0, y1].every(Number.isFinite) || !(x1 > x0) || !(y1 > y0)) {
     throw new RangeError(`grid2d: the box must be finite with x0 < x1 and y0 < y1`);
   }
-  const line = (a: number, b: number) =>
-    Array.from({ length: steps }, (_, i) => a + (b - a) * i / (steps - 1));
-  const xs = line(x0, x1), ys = line(y0, y1);
+  const xs = linspace(x0, x1, steps), ys = linspace(y0, y1, steps);
   const points = new Matrix(steps * steps, 2);
   ys.forEach((yv, iy) =>
     xs.forEach((xv, ix) => {

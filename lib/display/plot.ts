@@ -29,15 +29,18 @@ export interface Trace {
   [key: string]: unknown;
 }
 
+/** A plotly layout (title, axes, size, …), passed through as it is. */
 export type Layout = Record<string, unknown>;
 
 /** Where the notebooks find plotly.js, relative to the notebook. */
 export const PLOTLY_PATH = "vendor/plotly.min.js";
 
+/** The MIME type of a plotly figure, drawn natively by JupyterLab and VS Code. */
 export const PLOTLY_MIME = "application/vnd.plotly.v1+json";
 
 let counter = 0;
 
+/** A plotly figure (traces and layout) that a notebook cell displays as a MIME bundle. */
 export class Figure {
   readonly data: Trace[];
   readonly layout: Layout;

@@ -5,6 +5,7 @@
  * @module
  */
 
+/** What a table cell may hold. */
 export type Cell = string | number | boolean;
 
 const show = (
@@ -12,6 +13,7 @@ const show = (
 ) => (typeof v === "number" && !Number.isInteger(v) ? v.toPrecision(6) : String(v));
 const escape = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 
+/** A table of rows: HTML in Jupyter and the slides, aligned text elsewhere. */
 export class Table {
   readonly columns: string[];
   readonly rows: Cell[][];

@@ -8,7 +8,7 @@
  *   TypeScript kernel does the work.
  *
  * All paths give the same numbers as the reference loop `matmulReference` in
- * `lib/matrix.ts` (same summation order), so the choice changes speed, never results.
+ * `lib/core/matrix.ts` (same summation order), so the choice changes speed, never results.
  *
  * @module
  */

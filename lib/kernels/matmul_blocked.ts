@@ -2,7 +2,7 @@
  * A cache-blocked matrix multiply in plain TypeScript: the fallback fast path when
  * WebAssembly is not available.
  *
- * Same arithmetic as the reference `matmulReference` in `lib/matrix.ts` (each entry
+ * Same arithmetic as the reference `matmulReference` in `lib/core/matrix.ts` (each entry
  * `C[i][j]` is summed over `p = 0, 1, …, k−1` in that order, starting from 0), so the result
  * is identical bit for bit; only the order in which the entries are visited changes:
  *

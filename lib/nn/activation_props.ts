@@ -11,15 +11,8 @@
 
 import type { Activation } from "./activations.ts";
 import { Matrix } from "../core/matrix.ts";
+import { centralDifference, linspace } from "../core/numeric.ts";
 import { positive } from "../core/validate.ts";
-
-/** Evenly spaced points from `lo` to `hi` inclusive (`n ≥ 2`). */
-export function linspace(lo: number, hi: number, n: number): number[] {
-  if (!Number.isInteger(n) || n < 2) {
-    throw new RangeError(`linspace: n must be an integer ≥ 2, got ${n}`);
-  }
-  return Array.from({ length: n }, (_, i) => lo + (hi - lo) * i / (n - 1));
-}
 
 function checkRadius(op: string, radius: number): void {
   positive(op, "radius", radius);
@@ -179,14 +172,6 @@ export function kinks(act: Activation, radius = 5, jump = 1e-3): number[] {
     if (Math.abs(right - left) > jump) found.push(x);
   }
   return found;
-}
-
-/**
- * The central difference `(f(x + h) − f(x − h)) / 2h`, the numerical derivative the analytic
- * `df` is checked against (error of order h², best near h = 1e-5 in float64).
- */
-export function centralDifference(f: (x: number) => number, x: number, h = 1e-5): number {
-  return (f(x + h) - f(x - h)) / (2 * h);
 }
 
 /**

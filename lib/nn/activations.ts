@@ -248,8 +248,9 @@ function normalCdf(x: number): number {
   return 0.5 * erfc(-x * Math.SQRT1_2);
 }
 
-/** SELU's constants, as in PyTorch (Klambauer et al., 2017). */
+/** SELU's α, as in PyTorch (Klambauer et al., 2017). */
 export const SELU_ALPHA = 1.6732632423543772848170429916717;
+/** SELU's scale λ, as in PyTorch (Klambauer et al., 2017). */
 export const SELU_SCALE = 1.0507009873554804934193349852946;
 
 /**

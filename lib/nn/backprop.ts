@@ -16,7 +16,7 @@
  *
  * Stacked over a batch (row n = example n) the same rules read `Δ_l = (Δ_{l+1} W_{l+1}) ⊙
  * f'(Z_l)`, `∇W_l = Δ_lᵀ A_{l−1}` and `∇b_l = Σ_n Δ_l[n]`; that is what {@link mlpDeltas} and
- * `mlpBackward` (lib/layers/mlp.ts) compute.
+ * `mlpBackward` (lib/nn/layers/mlp.ts) compute.
  *
  * @module
  */

@@ -4,7 +4,7 @@
  * The scorer gives a window x (a row of d features) the score `s(x) = w·x`, with `w` a 1×d row.
  * Each training pair is a true window and a corrupted one; only their score difference, the
  * gap `w·(x_true − x_corrupt)`, enters the loss, so a bias term would cancel and is left out.
- * The objective is the pairwise hinge of lib/losses.ts plus an optional L2 penalty:
+ * The objective is the pairwise hinge of lib/nn/losses.ts plus an optional L2 penalty:
  *
  *     J(w) = mean_i max(0, Δ − w·x_true[i] + w·x_corrupt[i]) + λ‖w‖²
  *

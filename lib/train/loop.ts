@@ -7,6 +7,7 @@
 
 import { Matrix, ShapeError, shapeOf } from "../core/matrix.ts";
 import { Random } from "../core/random.ts";
+import { takeRows } from "../core/numeric.ts";
 import type { Activation } from "../nn/activations.ts";
 import {
   type LayerParams,
@@ -41,13 +42,6 @@ export interface TrainOptions {
 export interface TrainResult {
   params: LayerParams[];
   losses: number[];
-}
-
-/** Rows `idx` of `x`, in that order. */
-function takeRows(x: Matrix, idx: readonly number[]): Matrix {
-  const out = new Matrix(idx.length, x.cols);
-  idx.forEach((r, n) => out.data.set(x.data.subarray(r * x.cols, (r + 1) * x.cols), n * x.cols));
-  return out;
 }
 
 /**

@@ -1,7 +1,7 @@
 /**
- * Graded checks for exercises/activations.ts. Reference values come from lib/activations.ts,
+ * Graded checks for exercises/activations.ts. Reference values come from lib/nn/activations.ts,
  * computed in the grader's process; every derivative is also checked against a numerical
- * gradient (lib/gradcheck.ts) of the reference function, at points away from kinks, and at
+ * gradient (lib/check/gradcheck.ts) of the reference function, at points away from kinks, and at
  * the kinks against PyTorch's choice. `diagnose` names the usual mistakes.
  */
 

@@ -1,6 +1,6 @@
 /**
  * Graded checks for exercises/backprop.ts (twoLayerLoss). Reference values come from
- * lib/backprop.ts (the library's MLP and softmax cross-entropy), computed in the grader's
+ * lib/nn/backprop.ts (the library's MLP and softmax cross-entropy), computed in the grader's
  * process, and from a numerical gradient of that reference loss.
  *
  * The gradients are checked one parameter at a time in the order backprop computes them

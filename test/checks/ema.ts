@@ -1,5 +1,5 @@
 /**
- * Graded checks for exercises/ema.ts. Reference values come from lib/ema.ts, computed in the
+ * Graded checks for exercises/ema.ts. Reference values come from lib/optim/ema.ts, computed in the
  * grader's process; `diagnose` names the usual mistakes when a result matches one of them.
  */
 

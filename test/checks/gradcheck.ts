@@ -1,7 +1,7 @@
 /**
- * Graded checks for exercises/gradcheck.ts. Reference values come from lib/gradcheck.ts
+ * Graded checks for exercises/gradcheck.ts. Reference values come from lib/check/gradcheck.ts
  * (numericalGradient with the same h, relError) and from the exact gradients of the test
- * functions in lib/gradcheck_problems.ts, computed in the grader's process; `diagnose` names
+ * functions in lib/check/problems.ts, computed in the grader's process; `diagnose` names
  * the usual mistakes when a result matches one of them.
  */
 

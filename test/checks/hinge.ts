@@ -1,6 +1,6 @@
 /**
- * Graded checks for exercises/hinge.ts. Reference values come from lib/losses.ts and from
- * numerical gradients (lib/gradcheck.ts) of those losses, computed in the grader's process;
+ * Graded checks for exercises/hinge.ts. Reference values come from lib/nn/losses.ts and from
+ * numerical gradients (lib/check/gradcheck.ts) of those losses, computed in the grader's process;
  * `diagnose` names the usual mistakes when a result matches one of them.
  */
 

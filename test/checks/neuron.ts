@@ -1,6 +1,6 @@
 /**
- * Graded checks for exercises/neuron.ts. Reference values come from lib/neuron.ts (and
- * lib/layers/linear.ts, lib/activations.ts), computed in the grader's process; `diagnose`
+ * Graded checks for exercises/neuron.ts. Reference values come from lib/nn/neuron.ts (and
+ * lib/nn/layers/linear.ts, lib/nn/activations.ts), computed in the grader's process; `diagnose`
  * names the usual mistakes when a result matches one of them.
  */
 

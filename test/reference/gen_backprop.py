@@ -1,4 +1,4 @@
-"""Reference values for lib/backprop.ts (one-example backprop, mlpDeltas, twoLayerLoss).
+"""Reference values for lib/nn/backprop.ts (one-example backprop, mlpDeltas, twoLayerLoss).
 
 Run with /usr/bin/python3 (PyTorch 1.13):  /usr/bin/python3 test/reference/gen_backprop.py
 Writes test/reference/backprop.json; every input is stored so the TypeScript tests use the

@@ -1,4 +1,4 @@
-"""Reference values for lib/clip.ts and lib/init.ts from PyTorch 1.13 (float64).
+"""Reference values for lib/optim/clip.ts and lib/nn/init.ts from PyTorch 1.13 (float64).
 
 Run: /usr/bin/python3 test/reference/gen_clip_init.py  (writes test/reference/clip_init.json)
 

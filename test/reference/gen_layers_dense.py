@@ -1,4 +1,4 @@
-"""Reference values for lib/layers/{linear,mlp,batchnorm,layernorm,dropout,softmax}.ts.
+"""Reference values for lib/nn/layers/{linear,mlp,batchnorm,layernorm,dropout,softmax}.ts.
 
 Run with /usr/bin/python3 (PyTorch 1.13):  /usr/bin/python3 test/reference/gen_layers_dense.py
 Writes test/reference/layers_dense.json. Every input is stored too, so the TypeScript tests

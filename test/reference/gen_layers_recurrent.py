@@ -1,4 +1,4 @@
-"""Reference values for lib/layers/rnn.ts from PyTorch 1.13 (RNNCell, LSTMCell, GRUCell, LSTM).
+"""Reference values for lib/nn/layers/rnn.ts from PyTorch 1.13 (RNNCell, LSTMCell, GRUCell, LSTM).
 
 Run: /usr/bin/python3 test/reference/gen_layers_recurrent.py  (writes layers_recurrent.json)
 

@@ -1,4 +1,4 @@
-"""Reference values for lib/layers/{conv2d,maxpool,attention}.ts from PyTorch 1.13.
+"""Reference values for lib/nn/layers/{conv2d,maxpool,attention}.ts from PyTorch 1.13.
 
 Run: /usr/bin/python3 test/reference/gen_layers_spatial.py  (writes layers_spatial.json)
 

@@ -1,4 +1,4 @@
-"""Reference values for lib/max_margin.ts, computed with PyTorch.
+"""Reference values for lib/nn/max_margin.ts, computed with PyTorch.
 
 Run with the Debian Python that has torch 1.13:
     /usr/bin/python3 test/reference/gen_max_margin.py

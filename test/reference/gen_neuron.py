@@ -1,4 +1,4 @@
-"""Reference values for lib/neuron.ts, computed with PyTorch.
+"""Reference values for lib/nn/neuron.ts, computed with PyTorch.
 
 Run with the Debian Python that has torch 1.13:
     /usr/bin/python3 test/reference/gen_neuron.py

@@ -1,4 +1,4 @@
-"""Reference trajectories for lib/optim.ts from torch.optim (PyTorch 1.13, float64).
+"""Reference trajectories for lib/optim/optimizers.ts from torch.optim (PyTorch 1.13, float64).
 
 Run: /usr/bin/python3 test/reference/gen_optim.py  (writes test/reference/optim.json)
 

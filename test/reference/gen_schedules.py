@@ -1,4 +1,4 @@
-"""Reference learning rates for lib/schedules.ts from torch.optim.lr_scheduler (PyTorch 1.13).
+"""Reference learning rates for lib/optim/schedules.ts from torch.optim.lr_scheduler (PyTorch 1.13).
 
 Run: /usr/bin/python3 test/reference/gen_schedules.py  (writes test/reference/schedules.json)
 

@@ -1,5 +1,5 @@
 """torch.optim.LBFGS (PyTorch 1.13, strong Wolfe line search) on the problems of
-test/unit/second_order.test.ts, for comparison with lib/second_order.ts.
+test/unit/second_order.test.ts, for comparison with lib/optim/second_order.ts.
 
 Run: /usr/bin/python3 test/reference/gen_second_order.py  (writes second_order.json)
 

@@ -12,14 +12,12 @@ import {
   tanh,
 } from "../../lib/nn/activations.ts";
 import {
-  centralDifference,
   deadUnitFraction,
   derivativeError,
   formatRange,
   formatSaturation,
   isOdd,
   kinks,
-  linspace,
   meanOutputStdNormal,
   nanosecondsPerCall,
   outputRange,
@@ -28,6 +26,7 @@ import {
   zeroGradientFraction,
 } from "../../lib/nn/activation_props.ts";
 import { Matrix } from "../../lib/core/matrix.ts";
+import { centralDifference, linspace } from "../../lib/core/numeric.ts";
 import { expectClose } from "./_compare.ts";
 
 describe("linspace", () => {

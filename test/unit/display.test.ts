@@ -1,5 +1,5 @@
 /**
- * lib/plot.ts and lib/table.ts: what a notebook cell shows is a MIME bundle built from plain
+ * lib/display/plot.ts and lib/display/table.ts: what a notebook cell shows is a MIME bundle built from plain
  * data, so it can be checked without a kernel.
  */
 

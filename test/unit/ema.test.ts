@@ -1,6 +1,6 @@
 /**
- * lib/ema.ts: every statement the EMA notebook makes, checked; and the link to Adam checked
- * against lib/optim.ts, whose Adam matches torch.optim.Adam (test/unit/optim.test.ts).
+ * lib/optim/ema.ts: every statement the EMA notebook makes, checked; and the link to Adam checked
+ * against lib/optim/optimizers.ts, whose Adam matches torch.optim.Adam (test/unit/optim.test.ts).
  */
 
 import { describe, expect, it } from "vitest";

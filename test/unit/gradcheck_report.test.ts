@@ -3,7 +3,6 @@ import {
   checkGradients,
   checkMlp,
   logLogSlope,
-  logSpace,
   nearKink,
   stepSweep,
   verdict,
@@ -12,7 +11,9 @@ import { gradcheckProblem, PROBLEM_NAMES } from "../../lib/check/problems.ts";
 import { numericalGradient, relError } from "../../lib/check/gradcheck.ts";
 import { Matrix } from "../../lib/core/matrix.ts";
 import { Random } from "../../lib/core/random.ts";
-import { mlpBackward, mlpInit, relu } from "../../lib/nn/layers/mlp.ts";
+import { mlpBackward, mlpInit } from "../../lib/nn/layers/mlp.ts";
+import { relu } from "../../lib/nn/activations.ts";
+import { logSpace } from "../../lib/core/numeric.ts";
 import { expectClose } from "./_compare.ts";
 
 const x0 = () => Matrix.from([[0.7], [-0.4], [1.3]]);
@@ -92,7 +93,7 @@ describe("stepSweep and logLogSlope: the error-vs-h trade-off", () => {
   });
 });
 
-describe("verdict follows the thresholds of lib/gradcheck.ts", () => {
+describe("verdict follows the thresholds of lib/check/gradcheck.ts", () => {
   it("reads relative errors", () => {
     expect(verdict(1e-9)).toBe("agrees");
     expect(verdict(1e-6)).toBe("suspicious");

@@ -3,13 +3,8 @@ import { Matrix, NonFiniteError, ShapeError } from "../../lib/core/matrix.ts";
 import { Random } from "../../lib/core/random.ts";
 import { numericalGradientArray, relError } from "../../lib/check/gradcheck.ts";
 import { linearBackward, linearForward } from "../../lib/nn/layers/linear.ts";
-import {
-  type Activation,
-  mlpBackward,
-  mlpForward,
-  mlpInit,
-  relu,
-} from "../../lib/nn/layers/mlp.ts";
+import { mlpBackward, mlpForward, mlpInit } from "../../lib/nn/layers/mlp.ts";
+import { type Activation, relu } from "../../lib/nn/activations.ts";
 import {
   batchnormBackward,
   batchnormForward,

@@ -15,6 +15,7 @@
 
 import { assertFinite, Matrix, ShapeError, shapeOf } from "../../core/matrix.ts";
 import { assertFiniteTensor, Tensor, tensorShapeOf } from "../../core/tensor.ts";
+import { toPair } from "../../core/validate.ts";
 
 /** Stride and zero padding; a number applies to both directions, a pair is `[rows, cols]`. */
 export interface Conv2dParams {
@@ -29,25 +30,6 @@ export interface Conv2dCache {
   stride: [number, number];
   padding: [number, number];
   outShape: [number, number, number, number];
-}
-
-/** Reads `stride`/`padding` as a `[rows, cols]` pair and checks its range. */
-export function toPair(
-  op: string,
-  name: string,
-  v: number | readonly [number, number],
-  min: number,
-): [number, number] {
-  const p: [number, number] = typeof v === "number" ? [v, v] : [v[0], v[1]];
-  if (!p.every((k) => Number.isInteger(k) && k >= min)) {
-    throw new RangeError(
-      `${op}: ${name} must be ${
-        min === 0 ? "a non-negative" : "a positive"
-      } integer (or a pair), ` +
-        `got ${typeof v === "number" ? v : `[${v.join(", ")}]`}`,
-    );
-  }
-  return p;
 }
 
 /**

@@ -12,7 +12,7 @@
  * (or neither) breaks that.
  *
  * Masks: in training each function takes either an explicit `mask` (0/1 entries, e.g. to
- * reproduce PyTorch values) or a seeded `rng` (lib/random.ts) to draw one, entry by entry in
+ * reproduce PyTorch values) or a seeded `rng` (lib/core/random.ts) to draw one, entry by entry in
  * row-major order. `p` must be in [0, 1); with p = 0 no randomness is needed.
  *
  * @module

@@ -20,7 +20,7 @@
 
 import { ShapeError } from "../../core/matrix.ts";
 import { assertFiniteTensor, Tensor, tensorShapeOf } from "../../core/tensor.ts";
-import { toPair } from "./conv2d.ts";
+import { toPair } from "../../core/validate.ts";
 
 /** Window size and stride; a number applies to both directions, a pair is `[rows, cols]`. */
 export interface MaxPoolParams {

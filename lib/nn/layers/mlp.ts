@@ -15,21 +15,8 @@
 
 import { Matrix, mul, ShapeError, shapeOf } from "../../core/matrix.ts";
 import { Random } from "../../core/random.ts";
+import { type Activation, relu } from "../activations.ts";
 import { linearBackward, type LinearCache, linearForward } from "./linear.ts";
-
-/** An element-wise activation `f` with its derivative `df`, both taken at the pre-activation z. */
-export interface Activation {
-  name: string;
-  f(x: number): number;
-  df(x: number): number;
-}
-
-/** ReLU, the default. At the kink we take ReLU'(0) = 0, as PyTorch does. */
-export const relu: Activation = {
-  name: "relu",
-  f: (x) => (x > 0 ? x : 0),
-  df: (x) => (x > 0 ? 1 : 0),
-};
 
 /** The parameters of one linear layer: `w` is out×in, `b` is 1×out. */
 export interface LayerParams {

@@ -30,6 +30,7 @@ import {
   sumRows,
   transpose,
 } from "../../core/matrix.ts";
+import { sigmoid, tanh } from "../activations.ts";
 
 /** Weights and biases of a cell, laid out as PyTorch's `weight_ih`, `weight_hh`, ... */
 export interface CellParams {
@@ -46,8 +47,6 @@ export interface CellGrads {
   dbIh: Matrix;
   dbHh: Matrix;
 }
-
-const sigmoid = (a: number): number => 1 / (1 + Math.exp(-a));
 
 /** Columns `[block·H, (block+1)·H)` of `m`: one gate's slice of the stacked pre-activations. */
 function gate(m: Matrix, block: number, H: number): Matrix {
@@ -160,7 +159,7 @@ export function rnnCellForward(
 ): { out: Matrix; cache: RnnCellCache } {
   checkCell("rnnCell", 1, x, h, p);
   const { gi, gh } = affine(x, h, p);
-  const out = add(gi, gh).map(Math.tanh);
+  const out = add(gi, gh).map(tanh.f);
   return { out, cache: { x, h, p, out } };
 }
 
@@ -206,12 +205,12 @@ export function lstmCellForward(
   const H = checkCell("lstmCell", 4, x, h, p, c);
   const { gi, gh } = affine(x, h, p);
   const a = add(gi, gh);
-  const i = gate(a, 0, H).map(sigmoid);
-  const f = gate(a, 1, H).map(sigmoid);
-  const g = gate(a, 2, H).map(Math.tanh);
-  const o = gate(a, 3, H).map(sigmoid);
+  const i = gate(a, 0, H).map(sigmoid.f);
+  const f = gate(a, 1, H).map(sigmoid.f);
+  const g = gate(a, 2, H).map(tanh.f);
+  const o = gate(a, 3, H).map(sigmoid.f);
   const cNext = add(mul(f, c), mul(i, g));
-  const tanhC = cNext.map(Math.tanh);
+  const tanhC = cNext.map(tanh.f);
   const out = mul(o, tanhC);
   return { out, c: cNext, cache: { x, h, c, p, i, f, g, o, tanhC } };
 }
@@ -270,10 +269,10 @@ export function gruCellForward(
 ): { out: Matrix; cache: GruCellCache } {
   const H = checkCell("gruCell", 3, x, h, p);
   const { gi, gh } = affine(x, h, p);
-  const r = add(gate(gi, 0, H), gate(gh, 0, H)).map(sigmoid);
-  const z = add(gate(gi, 1, H), gate(gh, 1, H)).map(sigmoid);
+  const r = add(gate(gi, 0, H), gate(gh, 0, H)).map(sigmoid.f);
+  const z = add(gate(gi, 1, H), gate(gh, 1, H)).map(sigmoid.f);
   const hn = gate(gh, 2, H);
-  const n = add(gate(gi, 2, H), mul(r, hn)).map(Math.tanh);
+  const n = add(gate(gi, 2, H), mul(r, hn)).map(tanh.f);
   const out = add(mul(z.map((v) => 1 - v), n), mul(z, h));
   return { out, cache: { x, h, p, r, z, n, hn } };
 }

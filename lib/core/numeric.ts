@@ -1,0 +1,46 @@
+/**
+ * Small numerical helpers used across the library, each defined once: evenly spaced grids
+ * (linear and logarithmic), the central difference of a scalar function, and picking rows of a
+ * matrix.
+ *
+ * @module
+ */
+
+import { Matrix, ShapeError, shapeOf } from "./matrix.ts";
+
+/** `n` evenly spaced points from `lo` to `hi` inclusive (`n ≥ 2`), as `numpy.linspace`. */
+export function linspace(lo: number, hi: number, n: number): number[] {
+  if (!Number.isInteger(n) || n < 2) {
+    throw new RangeError(`linspace: n must be an integer ≥ 2, got ${n}`);
+  }
+  return Array.from({ length: n }, (_, i) => lo + (hi - lo) * i / (n - 1));
+}
+
+/** `count` points spaced evenly in log10 from `10^from` to `10^to` (inclusive), as `numpy.logspace`. */
+export function logSpace(from: number, to: number, count: number): number[] {
+  if (!Number.isInteger(count) || count < 2) {
+    throw new RangeError(`logSpace: count must be an integer ≥ 2, got ${count}`);
+  }
+  return Array.from({ length: count }, (_, i) => 10 ** (from + (i * (to - from)) / (count - 1)));
+}
+
+/**
+ * The central difference `(f(x + h) − f(x − h)) / 2h` of a function of one number: the
+ * numerical derivative an analytic one is checked against (error of order h², best near
+ * h = 1e-5 in float64). For functions of a matrix see `numericalGradient` (lib/check).
+ */
+export function centralDifference(f: (x: number) => number, x: number, h = 1e-5): number {
+  return (f(x + h) - f(x - h)) / (2 * h);
+}
+
+/** Rows `idx` of `x`, in that order (a mini-batch, a split), as a new matrix. */
+export function takeRows(x: Matrix, idx: readonly number[]): Matrix {
+  const out = new Matrix(idx.length, x.cols);
+  idx.forEach((r, n) => {
+    if (!Number.isInteger(r) || r < 0 || r >= x.rows) {
+      throw new ShapeError(`takeRows: row ${r} is not a row of ${shapeOf(x)}`);
+    }
+    out.data.set(x.data.subarray(r * x.cols, (r + 1) * x.cols), n * x.cols);
+  });
+  return out;
+}

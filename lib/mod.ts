@@ -1,0 +1,86 @@
+/**
+ * The course library: one readable implementation of every formula the notebooks teach, checked
+ * against PyTorch and numerical gradients. Notebooks import everything from here:
+ *
+ * ```ts
+ * import { Matrix, Random, mlpInit, mlpForward, softmaxCrossEntropy, adam } from "../lib/mod.ts";
+ * ```
+ *
+ * The folders read like the course: `core/` (matrices, tensors, random numbers, checks),
+ * `nn/` (activations, losses, initialisation, layers), `optim/` (optimisers, schedules,
+ * clipping, second order, EMA), `check/` (gradient checking), `display/` (figures, tables),
+ * `data/` and `train/`. Imports point down: `core/` uses only `kernels/`.
+ *
+ * ## Conventions
+ *
+ * - **Layout** as PyTorch's: a batch is N×D, one example per row; a weight is out×in; a bias
+ *   is 1×out; images are NCHW {@link Tensor}s.
+ * - **Layers** are CS231n pairs: `xForward(x, …, o?) → { out, cache }` and
+ *   `xBackward(dout, cache) → { dx, dw, db, … }`, each gradient named `d` + its input.
+ * - **Losses** take the scores (or predictions) first, the targets second (when there are
+ *   any), then one options object, and return `{ loss, grad }` with `grad = ∂loss/∂scores`
+ *   shaped like the scores. `reduction: "mean" | "sum"` (default `"mean"`) where PyTorch has
+ *   it; a margin is always `margin`. Penalties (`l1Penalty`, `l2Penalty`) return
+ *   `{ loss, grad }` too, `grad` shaped like the weight.
+ * - **Options**: one trailing object, with PyTorch's names in camel case and PyTorch's
+ *   defaults (`{ eps }`, `{ gain }`, `{ momentum }`, `{ weightDecay }`, `{ reduction }`, …).
+ * - **L2**: the penalty is `(λ/2)·‖w‖²`, gradient `λ·w`, so `l2Penalty(w, { lambda })` and an
+ *   optimiser's `weightDecay = λ` add the same term to the gradient.
+ * - **Optimiser state** (`opt.stateOf(p)`) under PyTorch's names in camel case: `step`,
+ *   `momentumBuffer`, `sum`, `squareAvg`, `gradAvg`, `expAvg`, `expAvgSq`, `maxExpAvgSq`,
+ *   `muProduct`; every optimiser counts its steps.
+ * - **Schedules** are functions of the step, `t → lr`; the rate at t = 0 is `baseLr`
+ *   (PyTorch's `base_lrs`, CyclicLR's `base_lr`), the peak `maxLr`.
+ * - **Edge cases** as PyTorch: at a kink the gradient autograd gives; a hinge term exactly at
+ *   its margin is inactive (strict `> 0`).
+ * - **Errors**: bad input throws an error whose message starts with the function's name
+ *   (`ShapeError`, `NonFiniteError`, `RangeError`).
+ *
+ * @module
+ */
+
+// core
+export * from "./core/matrix.ts";
+export * from "./core/tensor.ts";
+export { Random } from "./core/random.ts";
+export * from "./core/numeric.ts";
+export * from "./core/assert.ts";
+
+// nn
+export * from "./nn/activations.ts";
+export * from "./nn/activation_props.ts";
+export * from "./nn/losses.ts";
+export * from "./nn/init.ts";
+export * from "./nn/neuron.ts";
+export * from "./nn/max_margin.ts";
+export * from "./nn/backprop.ts";
+export * from "./nn/layers/linear.ts";
+export * from "./nn/layers/mlp.ts";
+export * from "./nn/layers/batchnorm.ts";
+export * from "./nn/layers/layernorm.ts";
+export * from "./nn/layers/dropout.ts";
+export * from "./nn/layers/conv2d.ts";
+export * from "./nn/layers/maxpool.ts";
+export * from "./nn/layers/softmax.ts";
+export * from "./nn/layers/rnn.ts";
+export * from "./nn/layers/attention.ts";
+
+// optim
+export * from "./optim/optimizers.ts";
+export * from "./optim/schedules.ts";
+export * from "./optim/clip.ts";
+export * from "./optim/second_order.ts";
+export * from "./optim/ema.ts";
+
+// check
+export * from "./check/gradcheck.ts";
+export * from "./check/problems.ts";
+export * from "./check/report.ts";
+
+// display
+export * from "./display/plot.ts";
+export * from "./display/table.ts";
+
+// data, training
+export * from "./data/synthetic.ts";
+export * from "./train/loop.ts";
