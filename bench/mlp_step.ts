@@ -110,7 +110,7 @@ export function stepLayers(st: MlpState): number {
   const l1 = linearForward(st.x, st.w1, st.b1);
   const h = l1.out.map((v) => (v > 0 ? v : 0));
   const l2 = linearForward(h, st.w2, st.b2);
-  const { loss, dscores } = softmaxCrossEntropy(l2.out, st.labels);
+  const { loss, grad: dscores } = softmaxCrossEntropy(l2.out, st.labels);
   const g2 = linearBackward(dscores, l2.cache);
   const dz = g2.dx.map((v, i, j) => (h.get(i, j) > 0 ? v : 0)); // ReLU'(0) = 0, as PyTorch
   const g1 = linearBackward(dz, l1.cache);

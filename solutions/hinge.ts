@@ -3,40 +3,40 @@
  *
  * Notebook: notebooks/03_max_margin.ipynb. Write each function between BEGIN YOUR CODE and
  * END YOUR CODE, then grade it with `deno task grade hinge` (or run the grading cell at the end
- * of the notebook). Scores of pairs come as plain arrays; multi-class scores as an N×C Matrix
- * (one example per row, `scores.get(i, j)` is example i's score for class j).
+ * of the notebook). Scores come as a Matrix, one example per row (`scores.get(i, j)`); like
+ * every loss in lib/, each function takes the scores, then the labels (if any), then an options
+ * object, and returns `{ loss, grad }` with `grad = ∂loss/∂scores` shaped like the scores.
  */
 
 import { Matrix } from "../lib/core/matrix.ts";
 
 /**
- * The pairwise hinge of a batch of N (true, corrupted) window pairs, averaged over the batch:
- * `J = (1/N)·Σ_i max(0, delta − sTrue[i] + sCorrupt[i])`.
+ * The pairwise hinge of a batch of N (true, corrupted) window pairs, averaged over the batch.
+ * `scores` is N×2: `scores.get(i, 0)` is the true window's score, `scores.get(i, 1)` the
+ * corrupted one's. With Δ = `o.margin`,
+ * `J = (1/N)·Σ_i max(0, Δ − scores[i][0] + scores[i][1])`.
  *
- * Return `{ loss, dsTrue, dsCorrupt }`: the number J and the arrays `∂J/∂sTrue[i]` and
- * `∂J/∂sCorrupt[i]` (each of length N). A pair counts as active when
- * `delta − sTrue[i] + sCorrupt[i] >= 0` — exactly on the corner the gradient passes, as
- * `torch.clamp(…, min=0)` gives.
+ * Return `{ loss, grad }`: the number J and `∂J/∂scores`, an N×2 Matrix. A pair counts as
+ * active only when `Δ − scores[i][0] + scores[i][1] > 0`: exactly at the margin it is
+ * inactive, as for `relu` and PyTorch's `MultiMarginLoss`.
  */
 export function pairwiseHinge(
-  sTrue: readonly number[],
-  sCorrupt: readonly number[],
-  delta: number,
-): { loss: number; dsTrue: number[]; dsCorrupt: number[] } {
+  scores: Matrix,
+  o: { margin: number },
+): { loss: number; grad: Matrix } {
   // BEGIN YOUR CODE: pairwiseHinge
-  const n = sTrue.length;
-  const dsTrue = new Array<number>(n).fill(0);
-  const dsCorrupt = new Array<number>(n).fill(0);
+  const n = scores.rows;
+  const grad = new Matrix(n, 2);
   let loss = 0;
   for (let i = 0; i < n; i++) {
-    const z = delta - sTrue[i] + sCorrupt[i];
-    if (z >= 0) {
+    const z = o.margin - scores.get(i, 0) + scores.get(i, 1);
+    if (z > 0) {
       loss += z;
-      dsTrue[i] = -1 / n;
-      dsCorrupt[i] = 1 / n;
+      grad.set(i, 0, -1 / n);
+      grad.set(i, 1, 1 / n);
     }
   }
-  return { loss: loss / n, dsTrue, dsCorrupt };
+  return { loss: loss / n, grad };
   // END YOUR CODE
 }
 
@@ -45,31 +45,30 @@ export function pairwiseHinge(
  * for row i with true class y = labels[i],
  * `L_i = (1/C)·Σ_{j ≠ y} max(0, margin − scores[i][y] + scores[i][j])`, and `L = mean_i L_i`.
  *
- * Return `{ loss, dscores }`: the number L and `∂L/∂scores`, an N×C Matrix. A term exactly on
- * the corner (`margin − scores[i][y] + scores[i][j] === 0`) contributes no gradient, as in
- * PyTorch.
+ * Return `{ loss, grad }`: the number L and `∂L/∂scores`, an N×C Matrix. A term exactly at
+ * the margin (`margin − scores[i][y] + scores[i][j] === 0`) is inactive, as in PyTorch.
  */
 export function multiMarginLoss(
   scores: Matrix,
   labels: readonly number[],
-  margin: number,
-): { loss: number; dscores: Matrix } {
+  o: { margin: number },
+): { loss: number; grad: Matrix } {
   // BEGIN YOUR CODE: multiMarginLoss
   const n = scores.rows, c = scores.cols;
-  const dscores = new Matrix(n, c);
+  const grad = new Matrix(n, c);
   let loss = 0;
   for (let i = 0; i < n; i++) {
     const y = labels[i];
     for (let j = 0; j < c; j++) {
       if (j === y) continue;
-      const z = margin - scores.get(i, y) + scores.get(i, j);
+      const z = o.margin - scores.get(i, y) + scores.get(i, j);
       if (z > 0) {
         loss += z / c;
-        dscores.set(i, j, dscores.get(i, j) + 1 / (c * n));
-        dscores.set(i, y, dscores.get(i, y) - 1 / (c * n));
+        grad.set(i, j, grad.get(i, j) + 1 / (c * n));
+        grad.set(i, y, grad.get(i, y) - 1 / (c * n));
       }
     }
   }
-  return { loss: loss / n, dscores };
+  return { loss: loss / n, grad };
   // END YOUR CODE
 }

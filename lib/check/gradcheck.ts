@@ -19,6 +19,14 @@ import { Matrix, ShapeError, shapeOf } from "../core/matrix.ts";
 /** The three ways to difference: central is the default, the others are there to compare. */
 export type Difference = "central" | "forward" | "backward";
 
+/** Options of the numerical gradients. */
+export interface NumericalGradientOptions {
+  /** The step (default 1e-5). */
+  h?: number;
+  /** `"central"` (default), `"forward"` or `"backward"`. */
+  difference?: Difference;
+}
+
 /**
  * Gradient of a scalar function `f` at `x`, one coordinate at a time.
  * `x` is perturbed in place and restored, so `f` may read it through a closure.
@@ -26,9 +34,9 @@ export type Difference = "central" | "forward" | "backward";
 export function numericalGradient(
   f: () => number,
   x: Matrix,
-  h = 1e-5,
-  difference: Difference = "central",
+  o: NumericalGradientOptions = {},
 ): Matrix {
+  const { h = 1e-5, difference = "central" } = o;
   const grad = new Matrix(x.rows, x.cols);
   const fx = difference === "central" ? 0 : f();
   for (let k = 0; k < x.data.length; k++) {
@@ -51,7 +59,7 @@ export function numericalGradientArray(
   f: () => Matrix,
   x: Matrix,
   dout: Matrix,
-  h = 1e-5,
+  o: NumericalGradientOptions = {},
 ): Matrix {
   return numericalGradient(
     () => {
@@ -66,7 +74,7 @@ export function numericalGradientArray(
       return s;
     },
     x,
-    h,
+    o,
   );
 }
 

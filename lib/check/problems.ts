@@ -87,7 +87,7 @@ const softmaxLinear: GradcheckProblem = {
   f: (w) => softmaxCrossEntropy(forward(w).out, LINEAR_Y).loss,
   grad: (w) => {
     const { out, cache } = forward(w);
-    return linearBackward(softmaxCrossEntropy(out, LINEAR_Y).dscores, cache).dw;
+    return linearBackward(softmaxCrossEntropy(out, LINEAR_Y).grad, cache).dw;
   },
 };
 

@@ -31,7 +31,8 @@ export function stepSweep(
   exact: Matrix,
   hs: readonly number[],
 ): { h: number; central: number; forward: number }[] {
-  const err = (h: number, d: Difference) => maxAbsDiff(numericalGradient(f, x, h, d), exact);
+  const err = (h: number, d: Difference) =>
+    maxAbsDiff(numericalGradient(f, x, { h, difference: d }), exact);
   return hs.map((h) => {
     if (!(Number.isFinite(h) && h > 0)) {
       throw new RangeError(`stepSweep: every h must be a finite positive number, got ${h}`);
@@ -67,10 +68,11 @@ export type Verdict = "agrees" | "acceptable with kinks" | "suspicious" | "wrong
 
 /**
  * The reading of a relative error (float64): above 1e-2 wrong; 1e-4 to 1e-2 suspicious;
- * 1e-7 to 1e-4 acceptable only if the function has kinks near the point (`kinks = true`),
+ * 1e-7 to 1e-4 acceptable only if the function has kinks near the point (`o.kinks`),
  * otherwise suspicious; below 1e-7 the gradients agree. NaN is wrong.
  */
-export function verdict(rel: number, kinks = false): Verdict {
+export function verdict(rel: number, o: { kinks?: boolean } = {}): Verdict {
+  const { kinks = false } = o;
   if (!(rel <= 1e-2)) return "wrong";
   if (rel > 1e-4) return "suspicious";
   if (rel > 1e-7) return kinks ? "acceptable with kinks" : "suspicious";
@@ -97,14 +99,14 @@ export function checkGradients(
   { h = 1e-5, kinks = false }: { h?: number; kinks?: boolean } = {},
 ): ParamCheck[] {
   return params.map(({ name, value, grad }) => {
-    const numeric = numericalGradient(loss, value, h);
+    const numeric = numericalGradient(loss, value, { h });
     const rel = relError(grad, numeric);
     return {
       name,
       shape: shapeOf(value),
       relError: rel,
       maxAbsDiff: maxAbsDiff(grad, numeric),
-      verdict: verdict(rel, kinks),
+      verdict: verdict(rel, { kinks }),
     };
   });
 }
@@ -132,9 +134,9 @@ export function checkMlp(
     kinks = activation.name === "relu",
   }: { activation?: Activation; backward?: MlpBackward; h?: number; kinks?: boolean } = {},
 ): ParamCheck[] {
-  const { out, cache } = mlpForward(x, params, activation);
-  const { grads } = backward(softmaxCrossEntropy(out, labels).dscores, cache);
-  const loss = () => softmaxCrossEntropy(mlpForward(x, params, activation).out, labels).loss;
+  const { out, cache } = mlpForward(x, params, { activation });
+  const { grads } = backward(softmaxCrossEntropy(out, labels).grad, cache);
+  const loss = () => softmaxCrossEntropy(mlpForward(x, params, { activation }).out, labels).loss;
   return checkGradients(
     loss,
     params.flatMap((p, l) => [

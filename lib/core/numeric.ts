@@ -27,9 +27,14 @@ export function logSpace(from: number, to: number, count: number): number[] {
 /**
  * The central difference `(f(x + h) − f(x − h)) / 2h` of a function of one number: the
  * numerical derivative an analytic one is checked against (error of order h², best near
- * h = 1e-5 in float64). For functions of a matrix see `numericalGradient` (lib/check).
+ * h = 1e-5 in float64, the default of `o.h`). For functions of a matrix see `numericalGradient` (lib/check).
  */
-export function centralDifference(f: (x: number) => number, x: number, h = 1e-5): number {
+export function centralDifference(
+  f: (x: number) => number,
+  x: number,
+  o: { h?: number } = {},
+): number {
+  const { h = 1e-5 } = o;
   return (f(x + h) - f(x - h)) / (2 * h);
 }
 

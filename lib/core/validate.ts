@@ -5,6 +5,8 @@
  * @module
  */
 
+import { NonFiniteError } from "./matrix.ts";
+
 /** A finite number > 0 (a learning rate, an ε, a gain, a radius). */
 export function positive(op: string, name: string, v: number): void {
   if (!(Number.isFinite(v) && v > 0)) {
@@ -16,6 +18,15 @@ export function positive(op: string, name: string, v: number): void {
 export function nonNegative(op: string, name: string, v: number): void {
   if (!(Number.isFinite(v) && v >= 0)) {
     throw new RangeError(`${op}: ${name} must be a finite number ≥ 0, got ${v}`);
+  }
+}
+
+/** Every entry of a series is finite: otherwise a NonFiniteError naming the entry. */
+export function finiteValues(op: string, name: string, xs: ArrayLike<number>): void {
+  for (let i = 0; i < xs.length; i++) {
+    if (!Number.isFinite(xs[i])) {
+      throw new NonFiniteError(`${op}: ${name}[${i}] is ${xs[i]}; the values must be finite`);
+    }
   }
 }
 

@@ -36,7 +36,11 @@ export interface Bound {
  *   that only approaches its bound (sigmoid, tanh, softsign, ELU) is still measurably away
  *   from it there, while hard tanh reaches ±1 at x = ±1 and ReLU reaches 0 at x = 0.
  */
-export function outputRange(act: Activation, radius = 50): { lo: Bound; hi: Bound } {
+export function outputRange(
+  act: Activation,
+  o: { radius?: number } = {},
+): { lo: Bound; hi: Bound } {
+  const { radius = 50 } = o;
   checkRadius("outputRange", radius);
   const xs = linspace(-radius, radius, 100001);
   const ys = xs.map((x) => act.f(x));
@@ -54,7 +58,11 @@ export function outputRange(act: Activation, radius = 50): { lo: Bound; hi: Boun
 }
 
 /** A range as interval notation, e.g. "(0, 1)", "[0, ∞)", "[−0.17, ∞)". */
-export function formatRange({ lo, hi }: { lo: Bound; hi: Bound }, digits = 3): string {
+export function formatRange(
+  { lo, hi }: { lo: Bound; hi: Bound },
+  o: { digits?: number } = {},
+): string {
+  const { digits = 3 } = o;
   const num = (v: number) =>
     v === Infinity
       ? "∞"
@@ -68,7 +76,8 @@ export function formatRange({ lo, hi }: { lo: Bound; hi: Bound }, digits = 3): s
  * Whether `f` is odd, `f(−x) = −f(x)`, on a grid over `[−radius, radius]` (to 1e-12): an odd
  * activation maps inputs symmetric around 0 to outputs symmetric around 0.
  */
-export function isOdd(act: Activation, radius = 10): boolean {
+export function isOdd(act: Activation, o: { radius?: number } = {}): boolean {
+  const { radius = 10 } = o;
   checkRadius("isOdd", radius);
   return linspace(0, radius, 2001).every((x) => {
     const a = act.f(x), b = act.f(-x);
@@ -114,9 +123,9 @@ export function zeroCentring(
  */
 export function saturation(
   act: Activation,
-  tol = 1e-3,
-  radius = 50,
+  o: { tol?: number; radius?: number } = {},
 ): { left: number | null; right: number | null } {
+  const { tol = 1e-3, radius = 50 } = o;
   checkRadius("saturation", radius);
   if (!(tol > 0)) throw new RangeError(`saturation: tol must be positive, got ${tol}`);
   const small = (x: number) => Math.abs(act.df(x)) < tol;
@@ -146,8 +155,9 @@ export function saturation(
 /** A saturation result in words, e.g. "x ≤ −6.91, x ≥ 6.91", "x ≤ 0", "never". */
 export function formatSaturation(
   sat: { left: number | null; right: number | null },
-  digits = 3,
+  o: { digits?: number } = {},
 ): string {
+  const { digits = 3 } = o;
   const num = (v: number) => Number(v.toPrecision(digits)).toString().replace("-", "−");
   const parts: string[] = [];
   if (sat.left !== null) parts.push(`x ≤ ${num(sat.left)}`);
@@ -160,7 +170,8 @@ export function formatSaturation(
  * `(f(x) − f(x − h))/h` and `(f(x + h) − f(x))/h` differ by more than `jump`. Scanned on a grid of
  * step 1e-2 (so kinks at multiples of 0.01, such as 0 and ±1, are found exactly).
  */
-export function kinks(act: Activation, radius = 5, jump = 1e-3): number[] {
+export function kinks(act: Activation, o: { radius?: number; jump?: number } = {}): number[] {
+  const { radius = 5, jump = 1e-3 } = o;
   checkRadius("kinks", radius);
   const h = 1e-7;
   const found: number[] = [];
@@ -176,15 +187,15 @@ export function kinks(act: Activation, radius = 5, jump = 1e-3): number[] {
 
 /**
  * The worst disagreement between `act.df` and the central difference over `xs`, as CS231n's
- * relative error `|a − n| / max(1e-8, |a| + |n|)`. Points within `margin` of a kink (see
- * {@link kinks}) are skipped: a difference quotient across a kink averages the two slopes.
+ * relative error `|a − n| / max(1e-8, |a| + |n|)`. Points within `o.margin` (default 1e-3) of
+ * one of `o.kinkPoints` (see {@link kinks}) are skipped: a difference quotient across a kink averages the two slopes.
  */
 export function derivativeError(
   act: Activation,
   xs: readonly number[],
-  kinkPoints: readonly number[] = [],
-  margin = 1e-3,
+  o: { kinkPoints?: readonly number[]; margin?: number } = {},
 ): number {
+  const { kinkPoints = [], margin = 1e-3 } = o;
   let worst = 0;
   for (const x of xs) {
     if (kinkPoints.some((k) => Math.abs(x - k) < margin)) continue;
@@ -201,7 +212,11 @@ export function derivativeError(
  * A measurement, so it varies from run to run and machine to machine; compare ratios, not
  * values. Uses `performance.now()`, available in Deno, Node and browsers.
  */
-export function nanosecondsPerCall(act: Activation, n = 200_000, repeats = 5): number {
+export function nanosecondsPerCall(
+  act: Activation,
+  o: { n?: number; repeats?: number } = {},
+): number {
+  const { n = 200_000, repeats = 5 } = o;
   if (!Number.isInteger(n) || n < 1) {
     throw new RangeError(`nanosecondsPerCall: n must be a positive integer, got ${n}`);
   }

@@ -244,8 +244,8 @@ export function twoLayerLoss(
     throw new ShapeError(`${op}: ${labels.length} labels for ${x.rows} rows of x`);
   }
   const layers = [{ w: W1, b: b1 }, { w: W2, b: b2 }];
-  const { out, cache } = mlpForward(x, layers, act);
-  const { loss, dscores } = softmaxCrossEntropy(out, labels);
+  const { out, cache } = mlpForward(x, layers, { activation: act });
+  const { loss, grad: dscores } = softmaxCrossEntropy(out, labels);
   const { grads } = mlpBackward(dscores, cache);
   return { loss, dW1: grads[0].dw, db1: grads[0].db, dW2: grads[1].dw, db2: grads[1].db };
 }

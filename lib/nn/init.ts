@@ -28,17 +28,36 @@ import type { Matrix } from "../core/matrix.ts";
 import type { Random } from "../core/random.ts";
 import { positive } from "../core/validate.ts";
 
-/** Nonlinearities {@link calculateGain} knows. */
-export type Nonlinearity = "linear" | "sigmoid" | "tanh" | "relu" | "leaky_relu" | "selu";
+/** Nonlinearities {@link calculateGain} knows: every name PyTorch's does. */
+export type Nonlinearity =
+  | "linear"
+  | "conv1d"
+  | "conv2d"
+  | "conv3d"
+  | "conv_transpose1d"
+  | "conv_transpose2d"
+  | "conv_transpose3d"
+  | "sigmoid"
+  | "tanh"
+  | "relu"
+  | "leaky_relu"
+  | "selu";
 
 /**
- * The gain for a nonlinearity, `torch.nn.init.calculate_gain`: 1 for linear and sigmoid,
- * 5/3 for tanh, √2 for ReLU, `√(2/(1 + slope²))` for leaky ReLU (slope default 0.01),
- * 3/4 for SELU.
+ * The gain for a nonlinearity, `torch.nn.init.calculate_gain(nonlinearity, param)`: 1 for
+ * linear, the convolutions and sigmoid, 5/3 for tanh, √2 for ReLU, `√(2/(1 + slope²))` for
+ * leaky ReLU (`o.param` is the slope, default 0.01), 3/4 for SELU.
  */
-export function calculateGain(nonlinearity: Nonlinearity, negativeSlope = 0.01): number {
+export function calculateGain(nonlinearity: Nonlinearity, o: { param?: number } = {}): number {
+  const negativeSlope = o.param ?? 0.01;
   switch (nonlinearity) {
     case "linear":
+    case "conv1d":
+    case "conv2d":
+    case "conv3d":
+    case "conv_transpose1d":
+    case "conv_transpose2d":
+    case "conv_transpose3d":
     case "sigmoid":
       return 1;
     case "tanh":
@@ -47,7 +66,9 @@ export function calculateGain(nonlinearity: Nonlinearity, negativeSlope = 0.01):
       return Math.sqrt(2);
     case "leaky_relu":
       if (!Number.isFinite(negativeSlope)) {
-        throw new RangeError(`calculateGain: negativeSlope must be finite, got ${negativeSlope}`);
+        throw new RangeError(
+          `calculateGain: param (the slope) must be finite, got ${negativeSlope}`,
+        );
       }
       return Math.sqrt(2 / (1 + negativeSlope ** 2));
     case "selu":
@@ -67,14 +88,20 @@ function checkGain(op: string, gain: number): void {
   positive(op, "gain", gain);
 }
 
-/** Xavier/Glorot standard deviation, `gain·√(2/(fanIn + fanOut))`. */
-export function xavierStd(fanIn: number, fanOut: number, gain = 1): number {
-  return gain * Math.sqrt(2 / (fanIn + fanOut));
+/** Xavier/Glorot standard deviation, `gain·√(2/(fanIn + fanOut))` (gain default 1). */
+export function xavierStd(fanIn: number, fanOut: number, o: { gain?: number } = {}): number {
+  return (o.gain ?? 1) * Math.sqrt(2 / (fanIn + fanOut));
 }
 
-/** Kaiming/He standard deviation, `gain/√fan`. */
-export function kaimingStd(fan: number, gain = Math.SQRT2): number {
-  return gain / Math.sqrt(fan);
+/** Kaiming/He standard deviation, `gain/√fan` (gain default √2, ReLU's). */
+export function kaimingStd(fan: number, o: { gain?: number } = {}): number {
+  return (o.gain ?? Math.SQRT2) / Math.sqrt(fan);
+}
+
+/** Options of the Xavier initialisers; the default is PyTorch's. */
+export interface XavierOptions {
+  /** The gain for the nonlinearity that follows (default 1; see {@link calculateGain}). */
+  gain?: number;
 }
 
 function fillUniform(w: Matrix, rng: Random, bound: number): Matrix {
@@ -88,17 +115,19 @@ function fillNormal(w: Matrix, rng: Random, std: number): Matrix {
 }
 
 /** Fills `w` from U(−a, a), `a = gain·√(6/(fanIn + fanOut))` (`xavier_uniform_`). */
-export function xavierUniform(w: Matrix, rng: Random, gain = 1): Matrix {
+export function xavierUniform(w: Matrix, rng: Random, o: XavierOptions = {}): Matrix {
+  const { gain = 1 } = o;
   checkGain("xavierUniform", gain);
   const { fanIn, fanOut } = fans("xavierUniform", w);
-  return fillUniform(w, rng, Math.sqrt(3) * xavierStd(fanIn, fanOut, gain));
+  return fillUniform(w, rng, Math.sqrt(3) * xavierStd(fanIn, fanOut, { gain }));
 }
 
 /** Fills `w` from N(0, std²), `std = gain·√(2/(fanIn + fanOut))` (`xavier_normal_`). */
-export function xavierNormal(w: Matrix, rng: Random, gain = 1): Matrix {
+export function xavierNormal(w: Matrix, rng: Random, o: XavierOptions = {}): Matrix {
+  const { gain = 1 } = o;
   checkGain("xavierNormal", gain);
   const { fanIn, fanOut } = fans("xavierNormal", w);
-  return fillNormal(w, rng, xavierStd(fanIn, fanOut, gain));
+  return fillNormal(w, rng, xavierStd(fanIn, fanOut, { gain }));
 }
 
 /** Options of the Kaiming initialisers; the defaults are PyTorch's. */
@@ -115,7 +144,8 @@ function kaimingStdOf(op: string, w: Matrix, o: KaimingOptions): number {
     throw new RangeError(`${op}: mode must be "fan_in" or "fan_out", got ${mode}`);
   }
   const { fanIn, fanOut } = fans(op, w);
-  return kaimingStd(mode === "fan_in" ? fanIn : fanOut, calculateGain(nonlinearity, a));
+  const gain = calculateGain(nonlinearity, { param: a });
+  return kaimingStd(mode === "fan_in" ? fanIn : fanOut, { gain });
 }
 
 /** Fills `w` from U(−a, a), `a = √3·gain/√fan` (`kaiming_uniform_`). */

@@ -1,18 +1,55 @@
 /**
- * Losses and penalties, each returning its value and the gradient of that value.
+ * Losses and penalties, all of one shape:
  *
- * The conventions are PyTorch's: a batch is N×C (one example per row), `reduction="mean"`,
- * and at a kink the gradient is the one autograd gives (each function says which). Bad input
- * — an empty batch, a label count that does not match, a label out of range, NaN or ±Infinity
- * in the data, a hyper-parameter out of range — throws an error that starts with the
+ * ```ts
+ * const { loss, grad } = softmaxCrossEntropy(scores, labels, { reduction: "mean" });
+ * ```
+ *
+ * - arguments: the scores (or predictions) first, the targets second (when there are any), then
+ *   one options object with PyTorch's names and defaults (`reduction: "mean" | "sum"` where
+ *   PyTorch has it, `margin` for every margin);
+ * - result: `{ loss, grad }`, the value and `grad = ∂loss/∂scores`, shaped like the scores;
+ * - a batch is N×C (one example per row); at a kink the gradient is the one autograd gives; a
+ *   hinge term exactly at its margin is inactive (strict `> 0`, as `relu` and
+ *   `MultiMarginLoss`);
+ * - L2: `l2Penalty(w, { lambda })` is `(λ/2)·‖w‖²` with gradient `λ·w`, so that it adds to the
+ *   gradient exactly what an optimiser's `weightDecay = λ` adds.
+ *
+ * Bad input (an empty batch, a label count that does not match, a label out of range, NaN or
+ * ±Infinity in the data, a hyper-parameter out of range) throws an error that starts with the
  * function's name.
  *
  * @module
  */
 
-import { assertFinite, Matrix, NonFiniteError, ShapeError, shapeOf } from "../core/matrix.ts";
+import { assertFinite, Matrix, ShapeError, shapeOf } from "../core/matrix.ts";
+import { nonNegative } from "../core/validate.ts";
+
+/** What every loss and penalty returns: the value and its gradient with respect to the scores. */
+export interface LossResult {
+  /** The loss (a mean or a sum over the batch, as `reduction` says). */
+  loss: number;
+  /** `∂loss/∂scores` (for a penalty, `∂loss/∂w`), shaped like that first argument. */
+  grad: Matrix;
+}
+
+/** PyTorch's `reduction`: average over the batch (`"mean"`, the default) or add up (`"sum"`). */
+export type Reduction = "mean" | "sum";
+
+/** The `reduction` option of the losses that have one. */
+export interface ReductionOptions {
+  /** `"mean"` (default) or `"sum"` over the batch, as PyTorch's `reduction`. */
+  reduction?: Reduction;
+}
 
 // ---------------------------------------------------------------- input checks
+
+/** The divisor of a reduction over `n` terms: n for "mean", 1 for "sum". */
+function divisor(op: string, reduction: Reduction, n: number): number {
+  if (reduction === "mean") return n;
+  if (reduction === "sum") return 1;
+  throw new RangeError(`${op}: reduction must be "mean" or "sum", got ${reduction}`);
+}
 
 function checkBatch(op: string, scores: Matrix, labels: readonly number[]): void {
   if (scores.rows === 0) throw new ShapeError(`${op}: empty batch (scores are ${shapeOf(scores)})`);
@@ -32,22 +69,10 @@ function checkBatch(op: string, scores: Matrix, labels: readonly number[]): void
   assertFinite(op, scores);
 }
 
-function checkVector(op: string, what: string, v: readonly number[]): void {
-  v.forEach((x, i) => {
-    if (!Number.isFinite(x)) throw new NonFiniteError(`${op}: ${what}[${i}] is ${x}`);
-  });
-}
-
-function checkHyper(op: string, name: string, value: number): void {
-  if (!Number.isFinite(value) || value < 0) {
-    throw new RangeError(`${op}: ${name} must be a finite non-negative number, got ${value}`);
-  }
-}
-
 // ---------------------------------------------------------------- classification
 
 /**
- * Softmax cross-entropy, as `torch.nn.functional.cross_entropy` (mean over the batch).
+ * Softmax cross-entropy, as `torch.nn.functional.cross_entropy(scores, labels, reduction=…)`.
  *
  * For a row of scores s and true class y: `L = −log softmax(s)_y = logsumexp(s) − s_y`.
  * Subtracting the row maximum m first, `logsumexp(s) = m + log Σ_j e^{s_j − m}`, keeps every
@@ -57,11 +82,13 @@ function checkHyper(op: string, name: string, value: number): void {
 export function softmaxCrossEntropy(
   scores: Matrix,
   labels: readonly number[],
-): { loss: number; dscores: Matrix } {
+  o: ReductionOptions = {},
+): LossResult {
   const op = "softmaxCrossEntropy";
   checkBatch(op, scores, labels);
   const N = scores.rows, C = scores.cols;
-  const dscores = new Matrix(N, C);
+  const div = divisor(op, o.reduction ?? "mean", N);
+  const grad = new Matrix(N, C);
   let loss = 0;
   for (let i = 0; i < N; i++) {
     const row = scores.data.subarray(i * C, (i + 1) * C);
@@ -71,172 +98,197 @@ export function softmaxCrossEntropy(
     for (const s of row) z += Math.exp(s - m);
     loss += m + Math.log(z) - row[labels[i]];
     for (let j = 0; j < C; j++) {
-      dscores.data[i * C + j] = (Math.exp(row[j] - m) / z - (j === labels[i] ? 1 : 0)) / N;
+      grad.data[i * C + j] = (Math.exp(row[j] - m) / z - (j === labels[i] ? 1 : 0)) / div;
     }
   }
-  return { loss: loss / N, dscores };
+  return { loss: loss / div, grad };
+}
+
+/** Options of {@link multiMarginLoss}; the defaults are PyTorch's. */
+export interface MultiMarginOptions extends ReductionOptions {
+  /** The exponent p ∈ {1, 2} of each hinge term (default 1). */
+  p?: 1 | 2;
+  /** The margin by which the true class should beat every other (default 1). */
+  margin?: number;
 }
 
 /**
- * Multi-class hinge loss with PyTorch's `MultiMarginLoss` semantics (mean over the batch):
- * for a row x with true class y, `L = Σ_{j≠y} max(0, margin − x_y + x_j)^p / C`, p ∈ {1, 2}.
+ * Multi-class hinge loss, `torch.nn.MultiMarginLoss(p, margin, reduction)`: for a row x with
+ * true class y, `L = Σ_{j≠y} max(0, margin − x_y + x_j)^p / C`, p ∈ {1, 2}.
  * Note the division by the number of classes C, which the CS231n SVM loss does not have.
  *
  * Gradient of each active term z = margin − x_y + x_j > 0: `p·z^{p−1}/C` to x_j and the same
- * with a minus sign to x_y. A term exactly at the margin (z = 0) contributes nothing, as in
- * PyTorch, whose kernel tests `z > 0`.
+ * with a minus sign to x_y. A term exactly at the margin (z = 0) is inactive, as in PyTorch,
+ * whose kernel tests `z > 0`.
  */
 export function multiMarginLoss(
   scores: Matrix,
   labels: readonly number[],
-  margin = 1,
-  p: 1 | 2 = 1,
-): { loss: number; dscores: Matrix } {
+  o: MultiMarginOptions = {},
+): LossResult {
   const op = "multiMarginLoss";
+  const { p = 1, margin = 1, reduction = "mean" } = o;
   if (p !== 1 && p !== 2) throw new RangeError(`${op}: p must be 1 or 2, got ${p}`);
-  checkHyper(op, "margin", margin);
+  nonNegative(op, "margin", margin);
   checkBatch(op, scores, labels);
   const N = scores.rows, C = scores.cols;
-  const dscores = new Matrix(N, C);
+  const div = divisor(op, reduction, N);
+  const grad = new Matrix(N, C);
   let loss = 0;
   for (let i = 0; i < N; i++) {
     const y = labels[i], sy = scores.get(i, y);
     for (let j = 0; j < C; j++) {
       if (j === y) continue;
       const z = margin - sy + scores.get(i, j);
-      if (z > 0) { // strictly: at z = 0 the gradient is 0, as in PyTorch
+      if (z > 0) { // strictly: at z = 0 the term is inactive, as in PyTorch
         loss += (p === 1 ? z : z * z) / C;
-        const g = (p === 1 ? 1 : 2 * z) / (C * N);
-        dscores.data[i * C + j] += g;
-        dscores.data[i * C + y] -= g;
+        const g = (p === 1 ? 1 : 2 * z) / (C * div);
+        grad.data[i * C + j] += g;
+        grad.data[i * C + y] -= g;
       }
     }
   }
-  return { loss: loss / N, dscores };
+  return { loss: loss / div, grad };
+}
+
+/** Options of {@link pairwiseHinge}. */
+export interface MarginOptions extends ReductionOptions {
+  /** The margin Δ ≥ 0 (default 1, as PyTorch's hinge losses). */
+  margin?: number;
 }
 
 /**
- * The max-margin objective of the window-classification notes, batch mean:
- * `J = mean_i max(0, Δ − s_true[i] + s_corrupt[i])`, where s_true is the score of the true
- * window and s_corrupt the score of the corrupted one (the notes swap the names in the text,
- * erratum 4; with this reading the formula and `∂J/∂s_true = −1` agree). The loss is zero once
- * the true window beats the corrupted one by at least Δ.
+ * The max-margin objective of the window-classification notes, over a batch of pairs:
+ * `J = mean_i max(0, Δ − s_true[i] + s_corrupt[i])`. `scores` is N×2, one pair per row:
+ * column 0 the score s_true of the true window, column 1 the score s_corrupt of the corrupted
+ * one (the notes swap the names in the text, erratum 4; with this reading the formula and
+ * `∂J/∂s_true = −1` agree). The loss is zero once the true window beats the corrupted one by
+ * more than Δ. `torch.nn.MarginRankingLoss(margin)` with x1 = s_true, x2 = s_corrupt, y = 1.
  *
- * Sub-gradient per active pair: −1/N to s_true, +1/N to s_corrupt. Exactly on the kink
- * (Δ − s_true + s_corrupt = 0) the pair counts as active, as PyTorch's autograd gives for
- * `clamp(Δ − s_true + s_corrupt, min=0)` and for `F.margin_ranking_loss` (its `clamp_min`
- * passes the gradient where the input is ≥ 0). `torch.relu` would give 0 there instead.
+ * Sub-gradient per active pair: −1/N to s_true, +1/N to s_corrupt. A pair exactly at the
+ * margin (Δ − s_true + s_corrupt = 0) is inactive, as `relu` and `MultiMarginLoss` (PyTorch's
+ * `clamp(min=0)` would pass the gradient there; the library keeps one convention).
  */
-export function pairwiseHinge(
-  sTrue: readonly number[],
-  sCorrupt: readonly number[],
-  delta = 1,
-): { loss: number; dsTrue: number[]; dsCorrupt: number[] } {
+export function pairwiseHinge(scores: Matrix, o: MarginOptions = {}): LossResult {
   const op = "pairwiseHinge";
-  checkHyper(op, "delta", delta);
-  if (sTrue.length !== sCorrupt.length) {
+  const { margin = 1, reduction = "mean" } = o;
+  nonNegative(op, "margin", margin);
+  if (scores.cols !== 2) {
     throw new ShapeError(
-      `${op}: ${sTrue.length} true scores but ${sCorrupt.length} corrupt scores`,
+      `${op}: scores must be N×2 (s_true, s_corrupt per row), got ${shapeOf(scores)}`,
     );
   }
-  if (sTrue.length === 0) throw new ShapeError(`${op}: empty batch`);
-  checkVector(op, "sTrue", sTrue);
-  checkVector(op, "sCorrupt", sCorrupt);
-  const N = sTrue.length;
-  const dsTrue = new Array<number>(N).fill(0), dsCorrupt = new Array<number>(N).fill(0);
+  if (scores.rows === 0) throw new ShapeError(`${op}: empty batch (no pairs)`);
+  assertFinite(op, scores);
+  const N = scores.rows, div = divisor(op, reduction, N);
+  const grad = new Matrix(N, 2);
   let loss = 0;
   for (let i = 0; i < N; i++) {
-    const z = delta - sTrue[i] + sCorrupt[i];
-    if (z >= 0) { // at z = 0 the gradient passes, as torch.clamp(min=0) gives
+    const z = margin - scores.data[2 * i] + scores.data[2 * i + 1];
+    if (z > 0) { // strictly: a pair exactly at the margin is inactive
       loss += z;
-      dsTrue[i] = -1 / N;
-      dsCorrupt[i] = 1 / N;
+      grad.data[2 * i] = -1 / div;
+      grad.data[2 * i + 1] = 1 / div;
     }
   }
-  return { loss: loss / N, dsTrue, dsCorrupt };
+  return { loss: loss / div, grad };
 }
 
 /**
- * Binary hinge loss (linear SVM) with labels ±1: `L = mean_i max(0, 1 − y_i·s_i)`.
- * Sub-gradient `−y_i/N` where `1 − y_i·s_i ≥ 0`; on the margin the term counts as active,
- * matching autograd of `clamp(1 − y·s, min=0).mean()` in PyTorch.
+ * Binary hinge loss (linear SVM) with labels ±1: `L = mean_i max(0, margin − y_i·s_i)`.
+ * `scores` is N×1, `labels[i]` is +1 or −1. Sub-gradient `−y_i/N` where `margin − y_i·s_i > 0`;
+ * a score exactly at the margin is inactive (strict, as every hinge here).
  */
 export function binaryHinge(
-  scores: readonly number[],
+  scores: Matrix,
   labels: readonly number[],
-): { loss: number; dscores: number[] } {
+  o: MarginOptions = {},
+): LossResult {
   const op = "binaryHinge";
-  if (labels.length !== scores.length) {
-    throw new ShapeError(`${op}: ${labels.length} labels for ${scores.length} scores`);
+  const { margin = 1, reduction = "mean" } = o;
+  nonNegative(op, "margin", margin);
+  if (scores.cols !== 1) throw new ShapeError(`${op}: scores must be N×1, got ${shapeOf(scores)}`);
+  if (labels.length !== scores.rows) {
+    throw new ShapeError(`${op}: ${labels.length} labels for ${scores.rows} scores`);
   }
-  if (scores.length === 0) throw new ShapeError(`${op}: empty batch`);
+  if (scores.rows === 0) throw new ShapeError(`${op}: empty batch`);
   labels.forEach((y, i) => {
     if (y !== 1 && y !== -1) throw new RangeError(`${op}: label ${i} is ${y}, must be +1 or -1`);
   });
-  checkVector(op, "scores", scores);
-  const N = scores.length;
-  const dscores = new Array<number>(N).fill(0);
+  assertFinite(op, scores);
+  const N = scores.rows, div = divisor(op, reduction, N);
+  const grad = new Matrix(N, 1);
   let loss = 0;
   for (let i = 0; i < N; i++) {
-    const z = 1 - labels[i] * scores[i];
-    if (z >= 0) { // on the margin the gradient passes, as torch.clamp(min=0) gives
+    const z = margin - labels[i] * scores.data[i];
+    if (z > 0) { // strictly: a score exactly at the margin is inactive
       loss += z;
-      dscores[i] = -labels[i] / N;
+      grad.data[i] = -labels[i] / div;
     }
   }
-  return { loss: loss / N, dscores };
+  return { loss: loss / div, grad };
 }
 
 // ---------------------------------------------------------------- regression
 
 /**
- * Mean squared error, as `torch.nn.MSELoss()`: the mean of `(pred − target)²` over every
- * entry (not only over rows). Gradient `2(pred − target)/n` with n the number of entries.
+ * Mean squared error, as `torch.nn.MSELoss(reduction)`: the mean (or sum) of
+ * `(scores − targets)²` over every entry (not only over rows). Gradient `2(scores − targets)/n`
+ * with n the number of entries (1 for `"sum"`).
  */
-export function mse(pred: Matrix, target: Matrix): { loss: number; dpred: Matrix } {
+export function mse(scores: Matrix, targets: Matrix, o: ReductionOptions = {}): LossResult {
   const op = "mse";
-  if (pred.rows !== target.rows || pred.cols !== target.cols) {
-    throw new ShapeError(`${op}: pred is ${shapeOf(pred)} but target is ${shapeOf(target)}`);
+  if (scores.rows !== targets.rows || scores.cols !== targets.cols) {
+    throw new ShapeError(
+      `${op}: scores are ${shapeOf(scores)} but targets are ${shapeOf(targets)}`,
+    );
   }
-  if (pred.size === 0) throw new ShapeError(`${op}: empty batch (${shapeOf(pred)})`);
-  assertFinite(`${op} (pred)`, pred);
-  assertFinite(`${op} (target)`, target);
-  const n = pred.size;
-  const dpred = new Matrix(pred.rows, pred.cols);
+  if (scores.size === 0) throw new ShapeError(`${op}: empty batch (${shapeOf(scores)})`);
+  assertFinite(`${op} (scores)`, scores);
+  assertFinite(`${op} (targets)`, targets);
+  const n = scores.size, div = divisor(op, o.reduction ?? "mean", n);
+  const grad = new Matrix(scores.rows, scores.cols);
   let loss = 0;
   for (let k = 0; k < n; k++) {
-    const d = pred.data[k] - target.data[k];
+    const d = scores.data[k] - targets.data[k];
     loss += d * d;
-    dpred.data[k] = 2 * d / n;
+    grad.data[k] = 2 * d / div;
   }
-  return { loss: loss / n, dpred };
+  return { loss: loss / div, grad };
 }
 
 // ---------------------------------------------------------------- penalties
+
+/** Options of {@link l1Penalty} and {@link l2Penalty}. */
+export interface PenaltyOptions {
+  /** The coefficient λ ≥ 0 (for L2, the same number as an optimiser's `weightDecay`). */
+  lambda: number;
+}
 
 /**
  * L1 penalty `λ·Σ|w|`. Its sub-gradient is `λ·sign(w)` with sign(0) = 0, as PyTorch's
  * `abs` backward: a weight at exactly 0 gets no push, which is how L1 keeps weights sparse.
  * Apply it to weights only, not to biases.
  */
-export function l1Penalty(w: Matrix, lambda: number): { loss: number; dw: Matrix } {
+export function l1Penalty(w: Matrix, o: PenaltyOptions): LossResult {
   const op = "l1Penalty";
-  checkHyper(op, "lambda", lambda);
+  nonNegative(op, "lambda", o.lambda);
   assertFinite(op, w);
   let s = 0;
   for (const v of w.data) s += Math.abs(v);
-  return { loss: lambda * s, dw: w.map((v) => lambda * Math.sign(v)) };
+  return { loss: o.lambda * s, grad: w.map((v) => o.lambda * Math.sign(v)) };
 }
 
 /**
- * L2 penalty `λ·Σw²` (λ times the squared Frobenius norm; no ½ in front), gradient `2λw`.
- * With plain SGD this is the same as weight decay with coefficient 2λ.
+ * L2 penalty `(λ/2)·‖w‖²` (half λ times the squared Frobenius norm), gradient `λ·w`: the term
+ * an optimiser's `weightDecay = λ` adds to the gradient, so with plain SGD the penalty and the
+ * decay give the same steps. Apply it to weights only, not to biases.
  */
-export function l2Penalty(w: Matrix, lambda: number): { loss: number; dw: Matrix } {
+export function l2Penalty(w: Matrix, o: PenaltyOptions): LossResult {
   const op = "l2Penalty";
-  checkHyper(op, "lambda", lambda);
+  nonNegative(op, "lambda", o.lambda);
   assertFinite(op, w);
   let s = 0;
   for (const v of w.data) s += v * v;
-  return { loss: lambda * s, dw: w.map((v) => 2 * lambda * v) };
+  return { loss: 0.5 * o.lambda * s, grad: w.map((v) => o.lambda * v) };
 }

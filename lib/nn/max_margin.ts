@@ -4,9 +4,10 @@
  * The scorer gives a window x (a row of d features) the score `s(x) = w·x`, with `w` a 1×d row.
  * Each training pair is a true window and a corrupted one; only their score difference, the
  * gap `w·(x_true − x_corrupt)`, enters the loss, so a bias term would cancel and is left out.
- * The objective is the pairwise hinge of lib/nn/losses.ts plus an optional L2 penalty:
+ * The objective is the pairwise hinge of lib/nn/losses.ts plus an optional L2 penalty (the
+ * library's convention, (λ/2)‖w‖²):
  *
- *     J(w) = mean_i max(0, Δ − w·x_true[i] + w·x_corrupt[i]) + λ‖w‖²
+ *     J(w) = mean_i max(0, Δ − w·x_true[i] + w·x_corrupt[i]) + (λ/2)‖w‖²
  *
  * Two facts the notebook checks with these functions:
  * - the hinge is piecewise linear, so without a penalty gradient descent with margin Δ and step
@@ -19,7 +20,7 @@
  */
 
 import { matmul, Matrix, ShapeError, shapeOf, transpose } from "../core/matrix.ts";
-import { l2Penalty, pairwiseHinge } from "./losses.ts";
+import { l2Penalty, type LossResult, pairwiseHinge } from "./losses.ts";
 import { positive } from "../core/validate.ts";
 
 function checkPairs(op: string, w: Matrix, xTrue: Matrix, xCorrupt: Matrix): void {
@@ -46,37 +47,52 @@ export function pairGaps(w: Matrix, xTrue: Matrix, xCorrupt: Matrix): number[] {
   return st.map((s, i) => s - sc[i]);
 }
 
-/** The objective J(w) above and its gradient with respect to w (1×d). */
+/** The scores of each pair as the N×2 matrix {@link pairwiseHinge} takes: `[w·x_true, w·x_corrupt]`. */
+export function pairScores(w: Matrix, xTrue: Matrix, xCorrupt: Matrix): Matrix {
+  checkPairs("pairScores", w, xTrue, xCorrupt);
+  const st = linearScores(w, xTrue), sc = linearScores(w, xCorrupt);
+  return Matrix.from(st.map((s, i) => [s, sc[i]]));
+}
+
+/** Options of {@link marginObjective}. */
+export interface MarginObjectiveOptions {
+  /** The margin Δ ≥ 0 (default 1). */
+  margin?: number;
+  /** The L2 coefficient λ ≥ 0 of the penalty (λ/2)‖w‖² (default 0). */
+  lambda?: number;
+}
+
+/** The objective J(w) above and its gradient with respect to w (1×d): `{ loss, grad }`. */
 export function marginObjective(
   w: Matrix,
   xTrue: Matrix,
   xCorrupt: Matrix,
-  delta: number,
-  l2 = 0,
-): { loss: number; dw: Matrix } {
-  checkPairs("marginObjective", w, xTrue, xCorrupt);
-  const hinge = pairwiseHinge(linearScores(w, xTrue), linearScores(w, xCorrupt), delta);
-  const penalty = l2Penalty(w, l2);
+  o: MarginObjectiveOptions = {},
+): LossResult {
+  const { margin = 1, lambda = 0 } = o;
+  const hinge = pairwiseHinge(pairScores(w, xTrue, xCorrupt), { margin });
+  const penalty = l2Penalty(w, { lambda });
   // s_true[i] = w·x_true[i], so ∂J/∂w = Σ_i (∂J/∂s_true[i])·x_true[i] + (∂J/∂s_corrupt[i])·x_corrupt[i].
-  const dw = penalty.dw.clone();
+  const grad = penalty.grad.clone();
   for (let i = 0; i < xTrue.rows; i++) {
+    const gt = hinge.grad.get(i, 0), gc = hinge.grad.get(i, 1);
     for (let j = 0; j < w.cols; j++) {
-      dw.data[j] += hinge.dsTrue[i] * xTrue.get(i, j) + hinge.dsCorrupt[i] * xCorrupt.get(i, j);
+      grad.data[j] += gt * xTrue.get(i, j) + gc * xCorrupt.get(i, j);
     }
   }
-  return { loss: hinge.loss + penalty.loss, dw };
+  return { loss: hinge.loss + penalty.loss, grad };
 }
 
-/** Settings for {@link trainLinearScorer}. */
-export interface ScorerTraining {
+/** Options of {@link trainLinearScorer}. */
+export interface ScorerTrainingOptions {
   /** The margin Δ ≥ 0. */
-  delta: number;
+  margin: number;
   /** The step size η > 0 of full-batch gradient descent. */
   lr: number;
   /** How many steps to take. */
   steps: number;
-  /** The L2 coefficient λ ≥ 0 (the penalty is λ‖w‖², as l2Penalty). Default 0. */
-  l2?: number;
+  /** The L2 coefficient λ ≥ 0 (the penalty is (λ/2)‖w‖², as l2Penalty). Default 0. */
+  lambda?: number;
   /** The starting weights (1×d); default zeros. Not modified. */
   w0?: Matrix;
 }
@@ -88,9 +104,10 @@ export interface ScorerTraining {
 export function trainLinearScorer(
   xTrue: Matrix,
   xCorrupt: Matrix,
-  { delta, lr, steps, l2 = 0, w0 }: ScorerTraining,
+  o: ScorerTrainingOptions,
 ): { w: Matrix; losses: number[] } {
   const op = "trainLinearScorer";
+  const { margin, lr, steps, lambda = 0, w0 } = o;
   positive(op, "lr", lr);
   if (!Number.isInteger(steps) || steps < 0) {
     throw new RangeError(`${op}: steps must be a non-negative integer, got ${steps}`);
@@ -98,9 +115,9 @@ export function trainLinearScorer(
   let w = w0 ? w0.clone() : new Matrix(1, xTrue.cols);
   const losses: number[] = [];
   for (let t = 0; t < steps; t++) {
-    const { loss, dw } = marginObjective(w, xTrue, xCorrupt, delta, l2);
+    const { loss, grad } = marginObjective(w, xTrue, xCorrupt, { margin, lambda });
     losses.push(loss);
-    w = w.map((v, _i, j) => v - lr * dw.data[j]);
+    w = w.map((v, _i, j) => v - lr * grad.data[j]);
   }
   return { w, losses };
 }
@@ -114,7 +131,7 @@ export function marginSummary(
   w: Matrix,
   xTrue: Matrix,
   xCorrupt: Matrix,
-  delta: number,
+  o: { margin: number },
 ): { norm: number; minGap: number; geometricMargin: number; ranked: number; clearing: number } {
   const gaps = pairGaps(w, xTrue, xCorrupt);
   const norm = Math.hypot(...w.data);
@@ -124,6 +141,6 @@ export function marginSummary(
     minGap,
     geometricMargin: norm > 0 ? minGap / norm : 0,
     ranked: gaps.filter((g) => g > 0).length / gaps.length,
-    clearing: gaps.filter((g) => g >= delta).length / gaps.length,
+    clearing: gaps.filter((g) => g >= o.margin).length / gaps.length,
   };
 }

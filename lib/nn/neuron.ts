@@ -92,6 +92,12 @@ export function appendBias(w: Matrix, b: Matrix): Matrix {
   return appendOnes(w).map((v, i, j) => (j === w.cols ? b.data[i] : v));
 }
 
+/** The activation option of the functions here (default: the sigmoid of the notes). */
+export interface ActivationOptions {
+  /** The element-wise activation (default {@link sigmoid}). */
+  activation?: Activation;
+}
+
 /** What {@link layerBackward} needs: the linear layer's cache and the activation's. */
 export interface LayerCache {
   linear: LinearCache;
@@ -99,18 +105,18 @@ export interface LayerCache {
 }
 
 /**
- * A full layer on a batch: `z = X·Wᵀ + b` then `a = f(z)` (sigmoid unless another activation
- * is given). `X` is N×in, `W` out×in, `b` 1×out; `z` and `out = a` are N×out (row n is
+ * A full layer on a batch: `z = X·Wᵀ + b` then `a = f(z)` (sigmoid unless `o.activation`
+ * says otherwise). `X` is N×in, `W` out×in, `b` 1×out; `z` and `out = a` are N×out (row n is
  * `f(W xₙ + b)`).
  */
 export function layerForward(
   x: Matrix,
   w: Matrix,
   b: Matrix,
-  act: Activation = sigmoid,
+  o: ActivationOptions = {},
 ): { out: Matrix; z: Matrix; cache: LayerCache } {
   const { out: z, cache: linear } = linearForward(x, w, b);
-  const { out, cache: activation } = activationForward(act, z);
+  const { out, cache: activation } = activationForward(z, o.activation ?? sigmoid);
   return { out, z, cache: { linear, activation } };
 }
 
@@ -142,7 +148,7 @@ export interface OneHiddenParams {
 export function oneHiddenForward(
   x: Matrix,
   p: OneHiddenParams,
-  act: Activation = sigmoid,
+  o: ActivationOptions = {},
 ): { h: Matrix; s: Matrix } {
   if (x.cols !== p.w1.cols) {
     throw new ShapeError(
@@ -156,7 +162,7 @@ export function oneHiddenForward(
       `oneHiddenForward: w2 is ${shapeOf(p.w2)} but the hidden layer has ${p.w1.rows} units`,
     );
   }
-  const { out: h } = layerForward(x, p.w1, p.b1, act);
+  const { out: h } = layerForward(x, p.w1, p.b1, o);
   return { h, s: linearForward(h, p.w2, p.b2).out };
 }
 
@@ -223,8 +229,9 @@ export function unitGrid(
   b: number,
   xs: readonly number[],
   ys: readonly number[],
-  act: Activation = sigmoid,
+  o: ActivationOptions = {},
 ): number[][] {
+  const act = o.activation ?? sigmoid;
   return ys.map((y) => xs.map((x) => act.f(w[0] * x + w[1] * y + b)));
 }
 

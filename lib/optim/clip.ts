@@ -36,29 +36,43 @@ function pNorm(xs: Iterable<number>, p: number): number {
   return p === Infinity ? acc : acc ** (1 / p);
 }
 
+/** What {@link clipGradNorm} returns. */
+export interface ClipGradNormResult {
+  /** The total norm of the gradients before clipping (PyTorch's return value). */
+  totalNorm: number;
+  /** The factor every gradient was multiplied by, `min(1, maxNorm/(totalNorm + 1e-6))`. */
+  clipCoef: number;
+}
+
 /**
- * Rescales all gradients together so that their total norm is at most `maxNorm`, in place,
- * and returns the total norm measured *before* clipping (PyTorch's return value).
+ * Rescales all gradients together so that their total norm is at most `maxNorm`, in place.
+ * Returns `{ totalNorm, clipCoef }`: the total norm measured *before* clipping (PyTorch's
+ * return value) and the factor applied (1 when nothing was clipped).
  *
  * The total norm treats all gradients as one long vector: the p-norm of the per-matrix
- * p-norms (`normType` 2 by default, any p > 0, or `Infinity` for the largest entry).
+ * p-norms (`o.normType` 2 by default, any p > 0, or `Infinity` for the largest entry).
  * Every gradient is multiplied by `min(1, maxNorm/(total + 1e-6))`; PyTorch's 1e-6 keeps a
  * zero norm from dividing by zero and leaves a clipped norm a hair under `maxNorm`.
  *
  * Non-finite gradients throw (PyTorch's `error_if_nonfinite=True`; its default would
  * silently turn every gradient into NaN).
  */
-export function clipGradNorm(grads: readonly Matrix[], maxNorm: number, normType = 2): number {
+export function clipGradNorm(
+  grads: readonly Matrix[],
+  maxNorm: number,
+  o: { normType?: number } = {},
+): ClipGradNormResult {
+  const { normType = 2 } = o;
   positive("clipGradNorm", "maxNorm", maxNorm);
   if (!(normType > 0)) {
     throw new RangeError(`clipGradNorm: normType must be positive or Infinity, got ${normType}`);
   }
   grads.forEach((g, i) => assertFinite(`clipGradNorm: grads[${i}]`, g));
-  if (grads.length === 0) return 0;
-  const total = pNorm(grads.map((g) => pNorm(g.data, normType)), normType);
-  const coef = Math.min(1, maxNorm / (total + 1e-6));
+  if (grads.length === 0) return { totalNorm: 0, clipCoef: 1 };
+  const totalNorm = pNorm(grads.map((g) => pNorm(g.data, normType)), normType);
+  const clipCoef = Math.min(1, maxNorm / (totalNorm + 1e-6));
   for (const g of grads) {
-    for (let k = 0; k < g.data.length; k++) g.data[k] *= coef;
+    for (let k = 0; k < g.data.length; k++) g.data[k] *= clipCoef;
   }
-  return total;
+  return { totalNorm, clipCoef };
 }

@@ -17,23 +17,12 @@
  * @module
  */
 
-function checkSeries(op: string, xs: readonly number[]): void {
-  xs.forEach((x, i) => {
-    if (!Number.isFinite(x)) {
-      throw new RangeError(`${op}: xs[${i}] is ${x}; the series must be finite`);
-    }
-  });
-}
+import { coefficient as checkDecay, finiteValues } from "../core/validate.ts";
 
-function checkDecay(op: string, name: string, value: number): void {
-  if (!(value >= 0 && value < 1)) {
-    throw new RangeError(`${op}: ${name} must be in [0, 1), got ${value}`);
-  }
-}
-
-/** The raw EMA `v_1 … v_n` of `xs`, started at `v0` (0 unless given). */
-export function ema(xs: readonly number[], beta: number, v0 = 0): number[] {
-  checkSeries("ema", xs);
+/** The raw EMA `v_1 … v_n` of `xs`, started at `o.v0` (default 0). */
+export function ema(xs: readonly number[], beta: number, o: { v0?: number } = {}): number[] {
+  const { v0 = 0 } = o;
+  finiteValues("ema", "xs", xs);
   checkDecay("ema", "beta", beta);
   const out: number[] = [];
   let v = v0;

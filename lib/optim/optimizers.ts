@@ -12,6 +12,15 @@
  * State (momentum buffers, running averages, step counts) is kept per parameter, keyed by
  * the parameter `Matrix` object itself, as PyTorch keys `optimizer.state[p]`: keep updating
  * the same matrices in place and pass them every step. Gradients are never modified.
+ * `opt.stateOf(p)` shows it under PyTorch's names in camel case (`step`, `momentumBuffer`,
+ * `sum`, `squareAvg`, `gradAvg`, `expAvg`, `expAvgSq`, `maxExpAvgSq`, `muProduct`); every
+ * optimiser counts its steps in `step`.
+ *
+ * Weight decay `weightDecay = λ` adds `λ·p` to the gradient (AdamW: decoupled), the gradient
+ * of the library's L2 penalty `(λ/2)·‖p‖²` (`l2Penalty(p, { lambda: λ })`).
+ *
+ * `opt.lr` and `opt.momentum` (SGD's and RMSprop's momentum, β₁ of the Adam family) may be
+ * changed between steps, which is how schedules such as {@link oneCycleLR} drive them.
  *
  * The rules are written one element at a time so that each line reads like its formula.
  * `g` is the gradient, `p` the parameter, `t` the step number counted from 1.
@@ -23,7 +32,13 @@ import { assertFinite, Matrix, ShapeError, shapeOf } from "../core/matrix.ts";
 import { coefficient, nonNegative, positive } from "../core/validate.ts";
 
 /** How one optimiser changes one parameter array `p`, given its gradient `g` and state `s`. */
-type Rule<S> = (p: Float64Array, g: Float64Array, s: S, lr: number) => void;
+export type Rule<S> = (p: Float64Array, g: Float64Array, s: S, lr: number) => void;
+
+/** How an optimiser reads and changes its momentum-like coefficient (see `Optimizer.momentum`). */
+export interface MomentumAccess {
+  get(): number;
+  set(value: number): void;
+}
 
 /**
  * An optimiser: a learning rate, a per-parameter state and an update rule.
@@ -37,10 +52,22 @@ export class Optimizer<S = unknown> {
   // Optimizer<unknown> (a list of optimisers of different kinds type-checks).
   readonly #state = new WeakMap<Matrix, unknown>();
   readonly #update: (p: Matrix, g: Matrix) => void;
+  readonly #momentum: MomentumAccess | undefined;
 
-  constructor(name: string, lr: number, init: (n: number) => S, rule: Rule<S>) {
+  /**
+   * An optimiser called `name` with learning rate `lr`, state `init(n)` for a parameter of n
+   * entries and update `rule`; `momentum` exposes its momentum-like coefficient, if any.
+   */
+  constructor(
+    name: string,
+    lr: number,
+    init: (n: number) => S,
+    rule: Rule<S>,
+    momentum?: MomentumAccess,
+  ) {
     this.name = name;
     this.lr = lr;
+    this.#momentum = momentum;
     this.#update = (p, g) => {
       let s = this.#state.get(p) as S | undefined;
       if (s === undefined) {
@@ -59,6 +86,23 @@ export class Optimizer<S = unknown> {
   set lr(value: number) {
     positive(this.name, "lr", value);
     this.#lr = value;
+  }
+
+  /**
+   * The momentum-like coefficient used by the next step: SGD's and RMSprop's `momentum`, β₁
+   * (`betas[0]`) of Adam, AMSGrad, AdamW and NAdam — the one PyTorch's `OneCycleLR` cycles.
+   * Undefined for optimisers without one; setting it there throws.
+   */
+  get momentum(): number | undefined {
+    return this.#momentum?.get();
+  }
+
+  set momentum(value: number | undefined) {
+    if (this.#momentum === undefined) {
+      throw new TypeError(`${this.name}: has no momentum to set`);
+    }
+    if (value === undefined) throw new RangeError(`${this.name}: momentum must be a number`);
+    this.#momentum.set(value);
   }
 
   /** The state kept for parameter `p` (undefined before its first step); for inspection. */
@@ -86,7 +130,7 @@ export class Optimizer<S = unknown> {
   }
 }
 
-// ---------------------------------------------------------------- hyper-parameter checks
+// ---------------------------------------------------------------- helpers
 
 const zeros = (n: number) => new Float64Array(n);
 
@@ -94,13 +138,22 @@ const zeros = (n: number) => new Float64Array(n);
 
 /** Options of {@link sgd}; the defaults are PyTorch's. */
 export interface SgdOptions {
+  /** The learning rate (required, as in PyTorch). */
   lr: number;
-  /** μ in `b ← μ·b + (1 − dampening)·g`; 0 turns momentum off. */
+  /** μ in `b ← μ·b + (1 − dampening)·g`; 0 (default) turns momentum off. */
   momentum?: number;
+  /** Damping of the new gradient in the buffer (default 0). */
   dampening?: number;
+  /** Nesterov momentum (default false). */
   nesterov?: boolean;
-  /** L2 penalty: `g ← g + weightDecay·p` before anything else. */
+  /** L2 penalty: `g ← g + weightDecay·p` before anything else (default 0). */
   weightDecay?: number;
+}
+
+/** SGD's state per parameter: steps taken and, once momentum is on, the momentum buffer. */
+export interface SgdState {
+  step: number;
+  momentumBuffer?: Float64Array;
 }
 
 /**
@@ -115,8 +168,9 @@ export interface SgdOptions {
  * Note that `lr` multiplies the whole buffer at every step: see {@link textbookMomentum}
  * for the forms that fold the learning rate into the velocity instead.
  */
-export function sgd(o: SgdOptions): Optimizer<{ t: number; b: Float64Array }> {
-  const { momentum = 0, dampening = 0, nesterov = false, weightDecay = 0 } = o;
+export function sgd(o: SgdOptions): Optimizer<SgdState> {
+  const { dampening = 0, nesterov = false, weightDecay = 0 } = o;
+  let momentum = o.momentum ?? 0;
   coefficient("sgd", "momentum", momentum);
   if (!(dampening >= 0 && dampening <= 1)) {
     throw new RangeError(`sgd: dampening must be in [0, 1], got ${dampening}`);
@@ -125,17 +179,29 @@ export function sgd(o: SgdOptions): Optimizer<{ t: number; b: Float64Array }> {
   if (nesterov && (momentum === 0 || dampening !== 0)) {
     throw new RangeError("sgd: nesterov needs momentum > 0 and dampening = 0");
   }
-  return new Optimizer("sgd", o.lr, (n) => ({ t: 0, b: zeros(n) }), (p, g, s, lr) => {
+  const access: MomentumAccess = {
+    get: () => momentum,
+    set: (v) => {
+      coefficient("sgd", "momentum", v);
+      if (nesterov && v === 0) throw new RangeError("sgd: nesterov needs momentum > 0");
+      momentum = v;
+    },
+  };
+  return new Optimizer<SgdState>("sgd", o.lr, () => ({ step: 0 }), (p, g, s, lr) => {
+    // As PyTorch: the buffer is created (as the first gradient) on the first step with momentum.
+    const fresh = momentum !== 0 && s.momentumBuffer === undefined;
+    if (fresh) s.momentumBuffer = zeros(p.length);
+    const buf = s.momentumBuffer;
     for (let k = 0; k < p.length; k++) {
       let d = g[k] + weightDecay * p[k];
-      if (momentum !== 0) {
-        s.b[k] = s.t === 0 ? d : momentum * s.b[k] + (1 - dampening) * d;
-        d = nesterov ? d + momentum * s.b[k] : s.b[k];
+      if (momentum !== 0 && buf !== undefined) {
+        buf[k] = fresh ? d : momentum * buf[k] + (1 - dampening) * d;
+        d = nesterov ? d + momentum * buf[k] : buf[k];
       }
       p[k] -= lr * d;
     }
-    s.t++;
-  });
+    s.step++;
+  }, access);
 }
 
 // ---------------------------------------------------------------- the textbook momentum forms
@@ -159,36 +225,52 @@ export type MomentumForm = "velocity" | "negative-velocity" | "ema";
  */
 export function textbookMomentum(
   o: { lr: number; momentum: number; form: MomentumForm },
-): Optimizer<{ v: Float64Array }> {
-  const { momentum: gamma, form } = o;
+): Optimizer<{ step: number; velocity: Float64Array }> {
+  const { form } = o;
+  let gamma = o.momentum;
   coefficient("textbookMomentum", "momentum", gamma);
   if (!["velocity", "negative-velocity", "ema"].includes(form)) {
     throw new RangeError(`textbookMomentum: unknown form ${form}`);
   }
-  return new Optimizer("textbookMomentum", o.lr, (n) => ({ v: zeros(n) }), (p, g, s, lr) => {
+  const access: MomentumAccess = {
+    get: () => gamma,
+    set: (v) => {
+      coefficient("textbookMomentum", "momentum", v);
+      gamma = v;
+    },
+  };
+  const init = (n: number) => ({ step: 0, velocity: zeros(n) });
+  return new Optimizer("textbookMomentum", o.lr, init, (p, g, s, lr) => {
+    const v = s.velocity;
     for (let k = 0; k < p.length; k++) {
       if (form === "velocity") {
-        s.v[k] = gamma * s.v[k] + lr * g[k];
-        p[k] -= s.v[k];
+        v[k] = gamma * v[k] + lr * g[k];
+        p[k] -= v[k];
       } else if (form === "negative-velocity") {
-        s.v[k] = gamma * s.v[k] - lr * g[k];
-        p[k] += s.v[k];
+        v[k] = gamma * v[k] - lr * g[k];
+        p[k] += v[k];
       } else {
-        s.v[k] = gamma * s.v[k] + (1 - gamma) * g[k];
-        p[k] -= lr * s.v[k];
+        v[k] = gamma * v[k] + (1 - gamma) * g[k];
+        p[k] -= lr * v[k];
       }
     }
-  });
+    s.step++;
+  }, access);
 }
 
 // ---------------------------------------------------------------- Adagrad
 
 /** Options of {@link adagrad}; the defaults are PyTorch's. */
 export interface AdagradOptions {
+  /** Default 1e-2. */
   lr?: number;
+  /** Default 0. */
   lrDecay?: number;
+  /** Default 0. */
   weightDecay?: number;
+  /** Where the sum of squares starts (default 0). */
   initialAccumulatorValue?: number;
+  /** Default 1e-10. */
   eps?: number;
 }
 
@@ -199,23 +281,23 @@ export interface AdagradOptions {
  *
  *     g ← g + λ·p
  *     lr_t ← lr / (1 + (t − 1)·lrDecay)
- *     G ← G + g²                       (G starts at initialAccumulatorValue)
- *     p ← p − lr_t · g / (√G + ε)
+ *     sum ← sum + g²                   (sum starts at initialAccumulatorValue)
+ *     p ← p − lr_t · g / (√sum + ε)
  */
-export function adagrad(o: AdagradOptions = {}): Optimizer<{ t: number; G: Float64Array }> {
+export function adagrad(o: AdagradOptions = {}): Optimizer<{ step: number; sum: Float64Array }> {
   const { lr = 1e-2, lrDecay = 0, weightDecay = 0, initialAccumulatorValue = 0, eps = 1e-10 } = o;
   nonNegative("adagrad", "lrDecay", lrDecay);
   nonNegative("adagrad", "weightDecay", weightDecay);
   nonNegative("adagrad", "initialAccumulatorValue", initialAccumulatorValue);
   positive("adagrad", "eps", eps);
-  const init = (n: number) => ({ t: 0, G: new Float64Array(n).fill(initialAccumulatorValue) });
+  const init = (n: number) => ({ step: 0, sum: new Float64Array(n).fill(initialAccumulatorValue) });
   return new Optimizer("adagrad", lr, init, (p, g, s, lr) => {
-    s.t++;
-    const clr = lr / (1 + (s.t - 1) * lrDecay);
+    s.step++;
+    const clr = lr / (1 + (s.step - 1) * lrDecay);
     for (let k = 0; k < p.length; k++) {
       const d = g[k] + weightDecay * p[k];
-      s.G[k] += d * d;
-      p[k] -= clr * d / (Math.sqrt(s.G[k]) + eps);
+      s.sum[k] += d * d;
+      p[k] -= clr * d / (Math.sqrt(s.sum[k]) + eps);
     }
   });
 }
@@ -224,11 +306,15 @@ export function adagrad(o: AdagradOptions = {}): Optimizer<{ t: number; G: Float
 
 /** Options of {@link rmsprop}; the defaults are PyTorch's. */
 export interface RmspropOptions {
+  /** Default 1e-2. */
   lr?: number;
-  /** Decay of the running average of g²: `S ← α·S + (1 − α)·g²`. */
+  /** Decay of the running average of g², `S ← α·S + (1 − α)·g²` (default 0.99). */
   alpha?: number;
+  /** Default 1e-8. */
   eps?: number;
+  /** Default 0. */
   weightDecay?: number;
+  /** Default 0 (no momentum buffer). */
   momentum?: number;
   /** Divide by the running standard deviation `√(S − ḡ²)` instead of the root mean square. */
   centered?: boolean;
@@ -239,98 +325,141 @@ export interface RmspropOptions {
   epsInside?: boolean;
 }
 
+/** RMSprop's state per parameter, PyTorch's names; `gradAvg` only when centered. */
+export interface RmspropState {
+  step: number;
+  squareAvg: Float64Array;
+  gradAvg?: Float64Array;
+  momentumBuffer?: Float64Array;
+}
+
 /**
  * RMSprop, `torch.optim.RMSprop`: Adagrad with a leaking memory. An adaptive-learning-rate
  * method (erratum 9); its optional `momentum` is a separate buffer on top.
  *
  *     g ← g + λ·p
- *     S ← α·S + (1 − α)·g²
- *     ḡ ← α·ḡ + (1 − α)·g,  D ← √(S − ḡ²)     (centered)   or   D ← √S
+ *     S ← α·S + (1 − α)·g²                       (state squareAvg)
+ *     ḡ ← α·ḡ + (1 − α)·g,  D ← √(S − ḡ²)     (centered; state gradAvg)   or   D ← √S
  *     D ← D + ε                                  (or √(S + ε) etc. with epsInside)
- *     b ← μ·b + g/D,  p ← p − lr·b              (momentum > 0)   or   p ← p − lr·g/D
+ *     b ← μ·b + g/D,  p ← p − lr·b              (momentum > 0; state momentumBuffer)
+ *                                               or   p ← p − lr·g/D
  *
  * Where ε sits matters when S ≪ ε² (a coordinate whose gradients have been near zero):
  * with ε outside the step is about lr·g/ε, with ε inside about lr·g/√ε, far smaller.
  */
-export function rmsprop(
-  o: RmspropOptions = {},
-): Optimizer<{ S: Float64Array; gbar: Float64Array; b: Float64Array }> {
+export function rmsprop(o: RmspropOptions = {}): Optimizer<RmspropState> {
   const {
     lr = 1e-2,
     alpha = 0.99,
     eps = 1e-8,
     weightDecay = 0,
-    momentum = 0,
     centered = false,
     epsInside = false,
   } = o;
+  let momentum = o.momentum ?? 0;
   coefficient("rmsprop", "alpha", alpha);
   positive("rmsprop", "eps", eps);
   nonNegative("rmsprop", "weightDecay", weightDecay);
   coefficient("rmsprop", "momentum", momentum);
-  const init = (n: number) => ({ S: zeros(n), gbar: zeros(n), b: zeros(n) });
+  const access: MomentumAccess = {
+    get: () => momentum,
+    set: (v) => {
+      coefficient("rmsprop", "momentum", v);
+      momentum = v;
+    },
+  };
+  const init = (n: number): RmspropState => ({
+    step: 0,
+    squareAvg: zeros(n),
+    ...(centered ? { gradAvg: zeros(n) } : {}),
+  });
   return new Optimizer("rmsprop", lr, init, (p, g, s, lr) => {
+    if (momentum > 0) s.momentumBuffer ??= zeros(p.length);
+    const sq = s.squareAvg, ga = s.gradAvg, buf = s.momentumBuffer;
     for (let k = 0; k < p.length; k++) {
       const d = g[k] + weightDecay * p[k];
-      s.S[k] = alpha * s.S[k] + (1 - alpha) * d * d;
-      let msq = s.S[k]; // mean square, or variance when centered
-      if (centered) {
-        s.gbar[k] = alpha * s.gbar[k] + (1 - alpha) * d;
-        msq -= s.gbar[k] * s.gbar[k];
+      sq[k] = alpha * sq[k] + (1 - alpha) * d * d;
+      let msq = sq[k]; // mean square, or variance when centered
+      if (ga !== undefined) {
+        ga[k] = alpha * ga[k] + (1 - alpha) * d;
+        msq -= ga[k] * ga[k];
       }
       const denom = epsInside ? Math.sqrt(msq + eps) : Math.sqrt(msq) + eps;
-      if (momentum > 0) {
-        s.b[k] = momentum * s.b[k] + d / denom;
-        p[k] -= lr * s.b[k];
+      if (momentum > 0 && buf !== undefined) {
+        buf[k] = momentum * buf[k] + d / denom;
+        p[k] -= lr * buf[k];
       } else {
         p[k] -= lr * d / denom;
       }
     }
-  });
+    s.step++;
+  }, access);
 }
 
 // ---------------------------------------------------------------- Adam, AMSGrad, AdamW
 
 /** Options of {@link adam}, {@link amsgrad} and {@link adamw}; the defaults are PyTorch's. */
 export interface AdamOptions {
+  /** Default 1e-3. */
   lr?: number;
+  /** (β₁, β₂), default (0.9, 0.999). */
   betas?: readonly [number, number];
+  /** Default 1e-8. */
   eps?: number;
-  /** Adam/AMSGrad: L2 added to the gradient. AdamW: decoupled decay (default 1e-2 there). */
+  /** Adam/AMSGrad: L2 added to the gradient (default 0). AdamW: decoupled decay (default 1e-2). */
   weightDecay?: number;
+  /** Use the running maximum of the second moment (default false). */
   amsgrad?: boolean;
 }
 
-interface AdamState {
-  t: number;
-  m: Float64Array;
-  v: Float64Array;
-  vmax: Float64Array;
+/** The Adam family's state per parameter, PyTorch's names; `maxExpAvgSq` only with AMSGrad. */
+export interface AdamState {
+  step: number;
+  /** First moment m. */
+  expAvg: Float64Array;
+  /** Second moment v. */
+  expAvgSq: Float64Array;
+  /** The largest v so far (AMSGrad). */
+  maxExpAvgSq?: Float64Array;
 }
 
 function adamFamily(name: string, o: AdamOptions, decoupled: boolean): Optimizer<AdamState> {
   const { lr = 1e-3, betas = [0.9, 0.999], eps = 1e-8, amsgrad = false } = o;
   const weightDecay = o.weightDecay ?? (decoupled ? 1e-2 : 0);
-  const [b1, b2] = betas;
+  let b1 = betas[0];
+  const b2 = betas[1];
   coefficient(name, "betas[0]", b1);
   coefficient(name, "betas[1]", b2);
   positive(name, "eps", eps);
   nonNegative(name, "weightDecay", weightDecay);
-  const init = (n: number) => ({ t: 0, m: zeros(n), v: zeros(n), vmax: zeros(n) });
+  const access: MomentumAccess = {
+    get: () => b1,
+    set: (v) => {
+      coefficient(name, "betas[0]", v);
+      b1 = v;
+    },
+  };
+  const init = (n: number): AdamState => ({
+    step: 0,
+    expAvg: zeros(n),
+    expAvgSq: zeros(n),
+    ...(amsgrad ? { maxExpAvgSq: zeros(n) } : {}),
+  });
   return new Optimizer(name, lr, init, (p, g, s, lr) => {
-    s.t++;
-    const bc1 = 1 - b1 ** s.t, bc2 = 1 - b2 ** s.t;
+    s.step++;
+    const bc1 = 1 - b1 ** s.step, bc2 = 1 - b2 ** s.step;
+    const m = s.expAvg, v = s.expAvgSq, vmax = s.maxExpAvgSq;
     for (let k = 0; k < p.length; k++) {
       let d = g[k];
       if (decoupled) p[k] *= 1 - lr * weightDecay; // AdamW: shrink p, leave g alone
       else d += weightDecay * p[k]; // Adam: L2 term goes through the moments
-      s.m[k] = b1 * s.m[k] + (1 - b1) * d;
-      s.v[k] = b2 * s.v[k] + (1 - b2) * d * d;
-      let v = s.v[k];
-      if (amsgrad) v = s.vmax[k] = Math.max(s.vmax[k], v);
-      p[k] -= (lr / bc1) * s.m[k] / (Math.sqrt(v) / Math.sqrt(bc2) + eps);
+      m[k] = b1 * m[k] + (1 - b1) * d;
+      v[k] = b2 * v[k] + (1 - b2) * d * d;
+      let vk = v[k];
+      if (vmax !== undefined) vk = vmax[k] = Math.max(vmax[k], vk);
+      p[k] -= (lr / bc1) * m[k] / (Math.sqrt(vk) / Math.sqrt(bc2) + eps);
     }
-  });
+  }, access);
 }
 
 /**
@@ -373,12 +502,25 @@ export function adamw(o: AdamOptions = {}): Optimizer<AdamState> {
 
 /** Options of {@link nadam}; the defaults are PyTorch's. */
 export interface NadamOptions {
+  /** Default 2e-3. */
   lr?: number;
+  /** (β₁, β₂), default (0.9, 0.999). */
   betas?: readonly [number, number];
+  /** Default 1e-8. */
   eps?: number;
+  /** Default 0. */
   weightDecay?: number;
-  /** ψ in the momentum schedule μ_t = β₁·(1 − ½·0.96^(t·ψ)). */
+  /** ψ in the momentum schedule μ_t = β₁·(1 − ½·0.96^(t·ψ)) (default 4e-3). */
   momentumDecay?: number;
+}
+
+/** NAdam's state per parameter, PyTorch's names. */
+export interface NadamState {
+  step: number;
+  /** The product μ₁·…·μ_t. */
+  muProduct: number;
+  expAvg: Float64Array;
+  expAvgSq: Float64Array;
 }
 
 /**
@@ -394,32 +536,39 @@ export interface NadamOptions {
  * (PyTorch 1.13's default path multiplies μ_t into the last denominator twice, a bug fixed
  * in 2.0; we follow the fixed rule.)
  */
-export function nadam(
-  o: NadamOptions = {},
-): Optimizer<{ t: number; muProd: number; m: Float64Array; v: Float64Array }> {
+export function nadam(o: NadamOptions = {}): Optimizer<NadamState> {
   const { lr = 2e-3, betas = [0.9, 0.999], eps = 1e-8, weightDecay = 0, momentumDecay = 4e-3 } = o;
-  const [b1, b2] = betas;
+  let b1 = betas[0];
+  const b2 = betas[1];
   coefficient("nadam", "betas[0]", b1);
   coefficient("nadam", "betas[1]", b2);
   positive("nadam", "eps", eps);
   nonNegative("nadam", "weightDecay", weightDecay);
   nonNegative("nadam", "momentumDecay", momentumDecay);
-  const init = (n: number) => ({ t: 0, muProd: 1, m: zeros(n), v: zeros(n) });
+  const access: MomentumAccess = {
+    get: () => b1,
+    set: (v) => {
+      coefficient("nadam", "betas[0]", v);
+      b1 = v;
+    },
+  };
+  const init = (n: number) => ({ step: 0, muProduct: 1, expAvg: zeros(n), expAvgSq: zeros(n) });
   return new Optimizer("nadam", lr, init, (p, g, s, lr) => {
-    const t = ++s.t;
+    const t = ++s.step;
     const mu = b1 * (1 - 0.5 * 0.96 ** (t * momentumDecay));
     const muNext = b1 * (1 - 0.5 * 0.96 ** ((t + 1) * momentumDecay));
-    s.muProd *= mu;
-    const cg = lr * (1 - mu) / (1 - s.muProd);
-    const cm = lr * muNext / (1 - s.muProd * muNext);
+    s.muProduct *= mu;
+    const cg = lr * (1 - mu) / (1 - s.muProduct);
+    const cm = lr * muNext / (1 - s.muProduct * muNext);
     const bc2 = 1 - b2 ** t;
+    const m = s.expAvg, v = s.expAvgSq;
     for (let k = 0; k < p.length; k++) {
       const d = g[k] + weightDecay * p[k];
-      s.m[k] = b1 * s.m[k] + (1 - b1) * d;
-      s.v[k] = b2 * s.v[k] + (1 - b2) * d * d;
-      const denom = Math.sqrt(s.v[k]) / Math.sqrt(bc2) + eps;
+      m[k] = b1 * m[k] + (1 - b1) * d;
+      v[k] = b2 * v[k] + (1 - b2) * d * d;
+      const denom = Math.sqrt(v[k]) / Math.sqrt(bc2) + eps;
       p[k] -= cg * d / denom;
-      p[k] -= cm * s.m[k] / denom;
+      p[k] -= cm * m[k] / denom;
     }
-  });
+  }, access);
 }

@@ -1,11 +1,13 @@
 /**
  * Learning-rate schedules as plain functions of the epoch (or step) `t = 0, 1, 2, …`,
  * giving the same values as PyTorch's `torch.optim.lr_scheduler` classes after `t` calls of
- * `scheduler.step()`. Use one with an optimiser from `optim.ts` by setting its learning
- * rate before each epoch:
+ * `scheduler.step()`. The rate at t = 0 is `baseLr` in every schedule (PyTorch's `base_lrs`,
+ * the optimiser's initial `lr`; CyclicLR's `base_lr`), except `oneCycleLR`, which PyTorch
+ * defines by its peak `maxLr`. Use one with an optimiser (lib/optim/optimizers.ts) by setting
+ * its learning rate before each epoch:
  *
  * ```ts
- * const lrAt = cosineAnnealingLR({ lr0: 0.1, tMax: 50 });
+ * const lrAt = cosineAnnealingLR({ baseLr: 0.1, tMax: 50 });
  * for (let epoch = 0; epoch < 50; epoch++) { opt.lr = lrAt(epoch); train(opt); }
  * ```
  *
@@ -15,7 +17,7 @@
  * @module
  */
 
-import { nonNegative, positive, positiveInteger } from "../core/validate.ts";
+import { coefficient, nonNegative, positive, positiveInteger } from "../core/validate.ts";
 
 /** A learning-rate schedule: epoch or step number → learning rate. */
 export type Schedule = (t: number) => number;
@@ -28,42 +30,42 @@ function schedule(op: string, f: Schedule): Schedule {
   };
 }
 
-/** `StepLR`: multiply by γ every `stepSize` epochs, `lr0·γ^⌊t/stepSize⌋`. */
-export function stepLR(o: { lr0: number; stepSize: number; gamma?: number }): Schedule {
-  const { lr0, stepSize, gamma = 0.1 } = o;
-  positive("stepLR", "lr0", lr0);
+/** `StepLR`: multiply by γ every `stepSize` epochs, `baseLr·γ^⌊t/stepSize⌋`. */
+export function stepLR(o: { baseLr: number; stepSize: number; gamma?: number }): Schedule {
+  const { baseLr, stepSize, gamma = 0.1 } = o;
+  positive("stepLR", "baseLr", baseLr);
   positiveInteger("stepLR", "stepSize", stepSize);
   positive("stepLR", "gamma", gamma);
-  return schedule("stepLR", (t) => lr0 * gamma ** Math.floor(t / stepSize));
+  return schedule("stepLR", (t) => baseLr * gamma ** Math.floor(t / stepSize));
 }
 
-/** `ExponentialLR`: multiply by γ every epoch, `lr0·γᵗ`. */
-export function exponentialLR(o: { lr0: number; gamma: number }): Schedule {
-  positive("exponentialLR", "lr0", o.lr0);
+/** `ExponentialLR`: multiply by γ every epoch, `baseLr·γᵗ`. */
+export function exponentialLR(o: { baseLr: number; gamma: number }): Schedule {
+  positive("exponentialLR", "baseLr", o.baseLr);
   positive("exponentialLR", "gamma", o.gamma);
-  return schedule("exponentialLR", (t) => o.lr0 * o.gamma ** t);
+  return schedule("exponentialLR", (t) => o.baseLr * o.gamma ** t);
 }
 
 /**
- * 1/t decay, `lr0/(1 + k·t)`: in PyTorch a `LambdaLR` with `lambda t: 1/(1 + k*t)`.
+ * 1/t decay, `baseLr/(1 + k·t)`: in PyTorch a `LambdaLR` with `lambda t: 1/(1 + k*t)`.
  * Decays like 1/t, the classic condition for SGD's convergence (Σ lr = ∞, Σ lr² < ∞).
  */
-export function inverseTimeLR(o: { lr0: number; k: number }): Schedule {
-  positive("inverseTimeLR", "lr0", o.lr0);
+export function inverseTimeLR(o: { baseLr: number; k: number }): Schedule {
+  positive("inverseTimeLR", "baseLr", o.baseLr);
   nonNegative("inverseTimeLR", "k", o.k);
-  return schedule("inverseTimeLR", (t) => o.lr0 / (1 + o.k * t));
+  return schedule("inverseTimeLR", (t) => o.baseLr / (1 + o.k * t));
 }
 
 /**
  * `LinearLR` (linear warm-up): the factor goes linearly from `startFactor` to `endFactor`
- * over `totalIters` epochs, then stays: `lr0·(s + (e − s)·min(t, T)/T)`.
+ * over `totalIters` epochs, then stays: `baseLr·(s + (e − s)·min(t, T)/T)`.
  * PyTorch's defaults: s = 1/3, e = 1, T = 5.
  */
 export function linearLR(
-  o: { lr0: number; startFactor?: number; endFactor?: number; totalIters?: number },
+  o: { baseLr: number; startFactor?: number; endFactor?: number; totalIters?: number },
 ): Schedule {
-  const { lr0, startFactor = 1 / 3, endFactor = 1, totalIters = 5 } = o;
-  positive("linearLR", "lr0", lr0);
+  const { baseLr, startFactor = 1 / 3, endFactor = 1, totalIters = 5 } = o;
+  positive("linearLR", "baseLr", baseLr);
   if (!(startFactor > 0 && startFactor <= 1) || !(endFactor >= 0 && endFactor <= 1)) {
     throw new RangeError(
       `linearLR: factors must be in (0, 1] and [0, 1], got ${startFactor} and ${endFactor}`,
@@ -72,7 +74,8 @@ export function linearLR(
   positiveInteger("linearLR", "totalIters", totalIters);
   return schedule(
     "linearLR",
-    (t) => lr0 * (startFactor + (endFactor - startFactor) * Math.min(t, totalIters) / totalIters),
+    (t) =>
+      baseLr * (startFactor + (endFactor - startFactor) * Math.min(t, totalIters) / totalIters),
   );
 }
 
@@ -82,28 +85,28 @@ function cosineDown(hi: number, lo: number, x: number): number {
 }
 
 /**
- * `CosineAnnealingLR`: `η_min + (lr0 − η_min)·(1 + cos(π·t/T_max))/2`, from lr0 at t = 0
+ * `CosineAnnealingLR`: `η_min + (baseLr − η_min)·(1 + cos(π·t/T_max))/2`, from baseLr at t = 0
  * down to η_min at t = T_max. Like PyTorch's, it does not stop there: past T_max the cosine
  * climbs back up (period 2·T_max); use {@link cosineAnnealingWarmRestarts} for restarts.
  */
-export function cosineAnnealingLR(o: { lr0: number; tMax: number; etaMin?: number }): Schedule {
-  const { lr0, tMax, etaMin = 0 } = o;
-  positive("cosineAnnealingLR", "lr0", lr0);
+export function cosineAnnealingLR(o: { baseLr: number; tMax: number; etaMin?: number }): Schedule {
+  const { baseLr, tMax, etaMin = 0 } = o;
+  positive("cosineAnnealingLR", "baseLr", baseLr);
   positive("cosineAnnealingLR", "tMax", tMax);
   nonNegative("cosineAnnealingLR", "etaMin", etaMin);
-  return schedule("cosineAnnealingLR", (t) => cosineDown(lr0, etaMin, t / tMax));
+  return schedule("cosineAnnealingLR", (t) => cosineDown(baseLr, etaMin, t / tMax));
 }
 
 /**
  * `CosineAnnealingWarmRestarts` (SGDR): cosine annealing over a period of `t0` epochs, then
- * a jump back to lr0; each period is `tMult` times longer than the one before
+ * a jump back to baseLr; each period is `tMult` times longer than the one before
  * (periods t0, t0·tMult, t0·tMult², …).
  */
 export function cosineAnnealingWarmRestarts(
-  o: { lr0: number; t0: number; tMult?: number; etaMin?: number },
+  o: { baseLr: number; t0: number; tMult?: number; etaMin?: number },
 ): Schedule {
-  const { lr0, t0, tMult = 1, etaMin = 0 } = o;
-  positive("cosineAnnealingWarmRestarts", "lr0", lr0);
+  const { baseLr, t0, tMult = 1, etaMin = 0 } = o;
+  positive("cosineAnnealingWarmRestarts", "baseLr", baseLr);
   positiveInteger("cosineAnnealingWarmRestarts", "t0", t0);
   positiveInteger("cosineAnnealingWarmRestarts", "tMult", tMult);
   nonNegative("cosineAnnealingWarmRestarts", "etaMin", etaMin);
@@ -113,9 +116,39 @@ export function cosineAnnealingWarmRestarts(
       tCur -= period;
       period *= tMult;
     }
-    return cosineDown(lr0, etaMin, tCur / period);
+    return cosineDown(baseLr, etaMin, tCur / period);
   });
 }
+
+/** Options of {@link oneCycleLR}: PyTorch's names and defaults. */
+export interface OneCycleOptions {
+  /** The peak learning rate. */
+  maxLr: number;
+  /** The number of steps in the cycle. */
+  totalSteps: number;
+  /** The share of the steps spent warming up (default 0.3). */
+  pctStart?: number;
+  /** `"cos"` (default) or `"linear"` (PyTorch's `anneal_strategy`). */
+  anneal?: "cos" | "linear";
+  /** The initial rate is `maxLr/divFactor` (default 25). */
+  divFactor?: number;
+  /** The final rate is the initial one over `finalDivFactor` (default 1e4). */
+  finalDivFactor?: number;
+  /** Three phases instead of two (default false). */
+  threePhase?: boolean;
+  /** Cycle the momentum (β₁ for the Adam family) inversely to the rate (default true). */
+  cycleMomentum?: boolean;
+  /** The momentum at the peak rate (default 0.85). */
+  baseMomentum?: number;
+  /** The momentum at the lowest rates (default 0.95). */
+  maxMomentum?: number;
+}
+
+/**
+ * A {@link Schedule} of the learning rate that also carries the momentum schedule that goes
+ * with it (undefined when `cycleMomentum` is false).
+ */
+export type OneCycleSchedule = Schedule & { readonly momentum?: Schedule };
 
 /**
  * `OneCycleLR` (per step, `totalSteps` of them): warm up from `maxLr/divFactor` to `maxLr`
@@ -123,17 +156,13 @@ export function cosineAnnealingWarmRestarts(
  * With `threePhase` it comes back down to the initial lr symmetrically first and anneals
  * to the minimum only in a third phase. `anneal` is `"cos"` (default) or `"linear"`.
  * Phases end at steps `pctStart·N − 1` (and `2·pctStart·N − 2`) and `N − 1`, as PyTorch's.
- * Only the learning rate is scheduled (PyTorch also cycles momentum by default).
+ *
+ * As PyTorch's by default (`cycleMomentum`), the momentum moves inversely: from `maxMomentum`
+ * down to `baseMomentum` while the rate rises, back up while it falls (and stays at
+ * `maxMomentum` in a third phase). The result's `.momentum(t)` gives it; set
+ * `opt.momentum = s.momentum(t)` beside `opt.lr = s(t)` (for Adam this is β₁, as PyTorch).
  */
-export function oneCycleLR(o: {
-  maxLr: number;
-  totalSteps: number;
-  pctStart?: number;
-  anneal?: "cos" | "linear";
-  divFactor?: number;
-  finalDivFactor?: number;
-  threePhase?: boolean;
-}): Schedule {
+export function oneCycleLR(o: OneCycleOptions): OneCycleSchedule {
   const {
     maxLr,
     totalSteps,
@@ -142,6 +171,9 @@ export function oneCycleLR(o: {
     divFactor = 25,
     finalDivFactor = 1e4,
     threePhase = false,
+    cycleMomentum = true,
+    baseMomentum = 0.85,
+    maxMomentum = 0.95,
   } = o;
   positive("oneCycleLR", "maxLr", maxLr);
   positiveInteger("oneCycleLR", "totalSteps", totalSteps);
@@ -150,31 +182,39 @@ export function oneCycleLR(o: {
   }
   positive("oneCycleLR", "divFactor", divFactor);
   positive("oneCycleLR", "finalDivFactor", finalDivFactor);
+  if (cycleMomentum) {
+    coefficient("oneCycleLR", "baseMomentum", baseMomentum);
+    coefficient("oneCycleLR", "maxMomentum", maxMomentum);
+  }
   const initial = maxLr / divFactor, min = initial / finalDivFactor;
-  const phases: [end: number, from: number, to: number][] = threePhase
-    ? [
-      [pctStart * totalSteps - 1, initial, maxLr],
-      [2 * pctStart * totalSteps - 2, maxLr, initial],
-      [totalSteps - 1, initial, min],
-    ]
-    : [[pctStart * totalSteps - 1, initial, maxLr], [totalSteps - 1, maxLr, min]];
+  const ends = threePhase
+    ? [pctStart * totalSteps - 1, 2 * pctStart * totalSteps - 2, totalSteps - 1]
+    : [pctStart * totalSteps - 1, totalSteps - 1];
+  const lrs: [number, number][] = threePhase
+    ? [[initial, maxLr], [maxLr, initial], [initial, min]]
+    : [[initial, maxLr], [maxLr, min]];
+  const moms: [number, number][] = threePhase
+    ? [[maxMomentum, baseMomentum], [baseMomentum, maxMomentum], [maxMomentum, maxMomentum]]
+    : [[maxMomentum, baseMomentum], [baseMomentum, maxMomentum]];
   const interpolate = anneal === "cos"
     ? (a: number, b: number, x: number) => cosineDown(a, b, x)
     : (a: number, b: number, x: number) => a + (b - a) * x;
-  return schedule("oneCycleLR", (t) => {
+  const along = (values: [number, number][]) => (t: number) => {
     if (t > totalSteps) {
       throw new RangeError(`oneCycleLR: step ${t} is past totalSteps = ${totalSteps}`);
     }
     let start = 0;
-    for (let i = 0; i < phases.length; i++) {
-      const [end, from, to] = phases[i];
-      if (t <= end || i === phases.length - 1) {
-        return interpolate(from, to, (t - start) / (end - start));
+    for (let i = 0; i < ends.length; i++) {
+      if (t <= ends[i] || i === ends.length - 1) {
+        return interpolate(values[i][0], values[i][1], (t - start) / (ends[i] - start));
       }
-      start = end;
+      start = ends[i];
     }
     throw new Error("oneCycleLR: unreachable");
-  });
+  };
+  const lr = schedule("oneCycleLR", along(lrs));
+  const momentum = cycleMomentum ? schedule("oneCycleLR", along(moms)) : undefined;
+  return Object.assign(lr, { momentum });
 }
 
 /**

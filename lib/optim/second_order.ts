@@ -54,8 +54,10 @@ export interface MinimizeOptions {
   maxIter?: number;
 }
 
-type Fn = (x: Float64Array) => number;
-type Grad = (x: Float64Array) => VectorLike;
+/** A function to minimise, of a vector. */
+export type Objective = (x: Float64Array) => number;
+/** The gradient of an {@link Objective}, as a vector. */
+export type Gradient = (x: Float64Array) => VectorLike;
 
 const dot = (a: Float64Array, b: Float64Array) => a.reduce((s, v, i) => s + v * b[i], 0);
 const maxAbs = (a: Float64Array) => a.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
@@ -66,7 +68,7 @@ function toVector(v: VectorLike): Float64Array {
 }
 
 /** Wraps f and grad with checks and a call counter. */
-function oracle(op: string, f: Fn, grad: Grad, n: number) {
+function oracle(op: string, f: Objective, grad: Gradient, n: number) {
   const o = {
     evaluations: 0,
     at(x: Float64Array): { f: number; g: Float64Array } {
@@ -188,8 +190,8 @@ function finish(
  * `hess(x)` returns the n×n Hessian as a Matrix.
  */
 export function newton(
-  f: Fn,
-  grad: Grad,
+  f: Objective,
+  grad: Gradient,
   hess: (x: Float64Array) => Matrix,
   x0: VectorLike,
   o: MinimizeOptions = {},
@@ -221,7 +223,12 @@ export function newton(
  * (Nocedal & Wright 6.20). The first trial step is `min(1, 1/‖g‖₁)`, as PyTorch's L-BFGS;
  * later ones start at t = 1. Line search: strong Wolfe.
  */
-export function bfgs(f: Fn, grad: Grad, x0: VectorLike, o: MinimizeOptions = {}): MinimizeResult {
+export function bfgs(
+  f: Objective,
+  grad: Gradient,
+  x0: VectorLike,
+  o: MinimizeOptions = {},
+): MinimizeResult {
   const { x: start, gtol, maxIter } = setup("bfgs", x0, o);
   const n = start.length, ev = oracle("bfgs", f, grad, n);
   let x = start, { f: fx, g } = ev.at(x);
@@ -265,8 +272,8 @@ export function bfgs(f: Fn, grad: Grad, x0: VectorLike, o: MinimizeOptions = {})
  * First trial step `min(1, 1/‖g‖₁)` (as PyTorch's), then t = 1; line search: strong Wolfe.
  */
 export function lbfgs(
-  f: Fn,
-  grad: Grad,
+  f: Objective,
+  grad: Gradient,
   x0: VectorLike,
   o: MinimizeOptions & { m?: number } = {},
 ): MinimizeResult {

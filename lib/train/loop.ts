@@ -71,7 +71,7 @@ export function trainClassifier(
     );
   }
   const rng = new Random(seed);
-  const params = mlpInit(sizes, rng, init);
+  const params = mlpInit(sizes, rng, { init });
   const opt = sgd({ lr, momentum });
   const flat = params.flatMap((p) => [p.w, p.b]);
   const all = Array.from({ length: x.rows }, (_, n) => n);
@@ -83,8 +83,8 @@ export function trainClassifier(
       xb = takeRows(x, idx);
       yb = idx.map((n) => labels[n]);
     }
-    const { out, cache } = mlpForward(xb, params, activation);
-    const { loss, dscores } = softmaxCrossEntropy(out, yb);
+    const { out, cache } = mlpForward(xb, params, { activation });
+    const { loss, grad: dscores } = softmaxCrossEntropy(out, yb);
     const { grads } = mlpBackward(dscores, cache);
     opt.step(flat, grads.flatMap((g) => [g.dw, g.db]));
     losses.push(loss);
@@ -98,7 +98,7 @@ export function predict(
   params: readonly LayerParams[],
   activation: Activation,
 ): number[] {
-  const { out } = mlpForward(x, params, activation);
+  const { out } = mlpForward(x, params, { activation });
   return Array.from({ length: out.rows }, (_, n) => {
     const row = out.row(n);
     return row.indexOf(Math.max(...row));

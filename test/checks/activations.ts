@@ -106,8 +106,8 @@ function kinkMistakes(grad: (x: number) => number, name: string) {
 }
 
 function checks(): Check[] {
-  const leaky = makeLeakyRelu(0.1);
-  const leaky2 = makeLeakyRelu(0.25);
+  const leaky = makeLeakyRelu({ negativeSlope: 0.1 });
+  const leaky2 = makeLeakyRelu({ negativeSlope: 0.25 });
   const out: Check[] = [
     {
       name: "sigmoid: values on a wide range",

@@ -54,7 +54,7 @@ export function problem(
       b2: rng.randn(1, C, 0.2),
     };
     const y = Array.from({ length: N }, (_, n) => (n < C ? n : rng.int(C)));
-    const z1 = mlpForward(x, [{ w: params.W1, b: params.b1 }], relu).out;
+    const z1 = mlpForward(x, [{ w: params.W1, b: params.b1 }], { activation: relu }).out;
     if (act === "sigmoid" || z1.data.every((v) => Math.abs(v) > 1e-3)) {
       return { x, y, params, act };
     }
@@ -66,8 +66,8 @@ function pieces(p: Problem) {
   const act = ACT[p.act];
   const { W1, b1, W2, b2 } = p.params;
   const ref = twoLayerLoss(p.x, p.y, p.params, act);
-  const { out, cache } = mlpForward(p.x, [{ w: W1, b: b1 }, { w: W2, b: b2 }], act);
-  const { dscores } = softmaxCrossEntropy(out, p.y);
+  const { out, cache } = mlpForward(p.x, [{ w: W1, b: b1 }, { w: W2, b: b2 }], { activation: act });
+  const { grad: dscores } = softmaxCrossEntropy(out, p.y);
   const z1 = cache.layers[0].z;
   const a1 = z1.map((v) => act.f(v));
   const back = matmul(dscores, W2); // ∂L/∂a1

@@ -27,7 +27,10 @@ function emaMistakes(xs: number[], beta: number) {
         emaAlpha(xs, beta),
         "it looks like β and 1 − β are swapped: the new sample's weight is 1 − β",
       ],
-      [ema(xs, beta, xs[0] ?? 0), "it looks like you started from v_0 = x_1; start from v_0 = 0"],
+      [
+        ema(xs, beta, { v0: xs[0] ?? 0 }),
+        "it looks like you started from v_0 = x_1; start from v_0 = 0",
+      ],
       [emaDebiased(xs, beta), "it looks bias-corrected; ema returns the raw average"],
     ]);
 }

@@ -15,7 +15,7 @@ import { matches } from "./diagnose.ts";
 /** lib's numerical gradient of a named test function, on a copy of x. */
 function reference(problem: string, x: Matrix, h: number, d: "central" | "forward" = "central") {
   const p = gradcheckProblem(problem), y = x.clone();
-  return numericalGradient(() => p.f(y), y, h, d);
+  return numericalGradient(() => p.f(y), y, { h, difference: d });
 }
 
 /** Central differences that never put the entry back: it is left at x − h. */

@@ -11,48 +11,51 @@ import { Random } from "../../lib/core/random.ts";
 import type { Check, Exercise } from "../../grader/types.ts";
 import { matches } from "./diagnose.ts";
 
-type PairResult = { loss: number; dsTrue: number[]; dsCorrupt: number[] };
+type Result = { loss: number; grad: Matrix };
+
+/** The N×2 scores of pairs: column 0 the true window's score, column 1 the corrupted one's. */
+const pairs = (st: number[], sc: number[]) => Matrix.from(st.map((s, i) => [s, sc[i]]));
 
 /** The pairwise hinge with one of the usual mistakes switched on. */
 function pairVariant(
-  st: number[],
-  sc: number[],
-  delta: number,
-  { swapped = false, sum = false, strict = false, gradSign = 1 } = {},
-): PairResult {
-  const n = st.length, k = sum ? 1 : 1 / n;
-  const out: PairResult = { loss: 0, dsTrue: Array(n).fill(0), dsCorrupt: Array(n).fill(0) };
+  scores: Matrix,
+  margin: number,
+  { swapped = false, sum = false, inclusive = false, gradSign = 1 } = {},
+): Result {
+  const n = scores.rows, k = sum ? 1 : 1 / n;
+  const out: Result = { loss: 0, grad: new Matrix(n, 2) };
   for (let i = 0; i < n; i++) {
-    const z = swapped ? delta + st[i] - sc[i] : delta - st[i] + sc[i];
-    if (strict ? z > 0 : z >= 0) {
+    const st = scores.get(i, 0), sc = scores.get(i, 1);
+    const z = swapped ? margin + st - sc : margin - st + sc;
+    if (inclusive ? z >= 0 : z > 0) {
       out.loss += z * k;
-      out.dsTrue[i] = gradSign * (swapped ? k : -k);
-      out.dsCorrupt[i] = gradSign * (swapped ? -k : k);
+      out.grad.set(i, 0, gradSign * (swapped ? k : -k));
+      out.grad.set(i, 1, gradSign * (swapped ? -k : k));
     }
   }
   return out;
 }
 
-function pairMistakes(st: number[], sc: number[], delta: number) {
+function pairMistakes(scores: Matrix, margin: number) {
   return (actual: unknown) =>
     matches(actual, [
       [
-        pairVariant(st, sc, delta, { swapped: true }),
+        pairVariant(scores, margin, { swapped: true }),
         "the signs are flipped: it looks like max(0, Δ + s_true − s_corrupt), the notes' " +
-        "misreading (s is the TRUE window's score, s_c the corrupted one's)",
+        "misreading (column 0 is the TRUE window's score, column 1 the corrupted one's)",
       ],
       [
-        pairVariant(st, sc, delta, { sum: true }),
+        pairVariant(scores, margin, { sum: true }),
         "it looks like a sum over the batch: divide the loss and the gradients by N",
       ],
       [
-        pairVariant(st, sc, delta, { gradSign: -1 }),
+        pairVariant(scores, margin, { gradSign: -1 }),
         "the loss is right but the gradients have the wrong sign: ∂J/∂s_true is −1/N",
       ],
       [
-        pairVariant(st, sc, delta, { strict: true }),
-        "on the corner (z = 0) the gradient should pass, as torch.clamp(min=0) gives: " +
-        "use z >= 0, not z > 0",
+        pairVariant(scores, margin, { inclusive: true }),
+        "a pair exactly at the margin (z = 0) should be inactive, as relu and " +
+        "MultiMarginLoss treat it: use z > 0, not z >= 0",
       ],
     ]);
 }
@@ -64,10 +67,10 @@ function multiVariant(
   margin: number,
   { includeTrue = false, noClassMean = false, sum = false, inclusive = false, swapped = false } =
     {},
-): { loss: number; dscores: Matrix } {
+): Result {
   const n = scores.rows, c = scores.cols;
   const k = (noClassMean ? 1 : 1 / c) * (sum ? 1 : 1 / n);
-  const dscores = new Matrix(n, c);
+  const grad = new Matrix(n, c);
   let loss = 0;
   for (let i = 0; i < n; i++) {
     const y = labels[i];
@@ -79,12 +82,12 @@ function multiVariant(
       if (inclusive ? z >= 0 : z > 0) {
         loss += z * k;
         const s = swapped ? -k : k;
-        dscores.set(i, j, dscores.get(i, j) + s);
-        dscores.set(i, y, dscores.get(i, y) - s);
+        grad.set(i, j, grad.get(i, j) + s);
+        grad.set(i, y, grad.get(i, y) - s);
       }
     }
   }
-  return { loss, dscores };
+  return { loss, grad };
 }
 
 function multiMistakes(scores: Matrix, labels: number[], margin: number) {
@@ -111,7 +114,7 @@ function multiMistakes(scores: Matrix, labels: number[], margin: number) {
       ],
       [
         multiVariant(scores, labels, margin, { inclusive: true }),
-        "on the corner (z = 0) MultiMarginLoss gives no gradient: use z > 0, not z >= 0",
+        "a term exactly at the margin (z = 0) is inactive in MultiMarginLoss: use z > 0, not z >= 0",
       ],
     ]);
 }
@@ -120,22 +123,19 @@ function normals(rng: Random, n: number, std = 1): number[] {
   return Array.from({ length: n }, () => rng.normal(0, std));
 }
 
-/** Numerical gradients of lib's pairwise hinge with respect to both score arrays. */
-function pairNumeric(st: number[], sc: number[], delta: number) {
-  const t = new Matrix(1, st.length, st), c = new Matrix(1, sc.length, sc);
-  const f = () => pairwiseHinge(Array.from(t.data), Array.from(c.data), delta).loss;
-  return {
-    dsTrue: Array.from(numericalGradient(f, t).data),
-    dsCorrupt: Array.from(numericalGradient(f, c).data),
-  };
+/** The numerical gradient of lib's pairwise hinge with respect to the N×2 scores. */
+function pairNumeric(scores: Matrix, margin: number) {
+  const x = scores.clone();
+  return { grad: numericalGradient(() => pairwiseHinge(x, { margin }).loss, x) };
 }
 
 function checks(): Check[] {
   const rng = new Random(303);
   const st = normals(rng, 8), sc = normals(rng, 8);
   const stBig = normals(rng, 50), scBig = normals(rng, 50);
-  // Exactly on the corner for pair 0 (1 − 1.5 + 0.5 = 0), active for pair 1, inactive for pair 2.
-  const stKink = [1.5, 0.25, 2], scKink = [0.5, 0.5, 0];
+  const small = pairs(st, sc), big = pairs(stBig, scBig);
+  // Exactly at the margin for pair 0 (1 − 1.5 + 0.5 = 0), active for pair 1, inactive for pair 2.
+  const kink = pairs([1.5, 0.25, 2], [0.5, 0.5, 0]);
   const scores = new Matrix(4, 5).map(() => rng.normal());
   const labels = [2, 0, 4, 1];
   const scoresBig = new Matrix(20, 10).map(() => rng.normal(0, 0.5));
@@ -154,59 +154,59 @@ function checks(): Check[] {
 
   return [
     {
-      name: "pairwiseHinge: 8 random pairs, Δ = 1",
+      name: "pairwiseHinge: 8 random pairs, margin 1",
       points: 2,
       fn: "pairwiseHinge",
-      args: [st, sc, 1],
-      expected: pairwiseHinge(st, sc, 1),
-      diagnose: pairMistakes(st, sc, 1),
-      hint: "For each pair z = Δ − sTrue[i] + sCorrupt[i]; active pairs add z to the loss and " +
-        "get −1/N (true) and +1/N (corrupt); divide the loss by N.",
+      args: [small, { margin: 1 }],
+      expected: pairwiseHinge(small, { margin: 1 }),
+      diagnose: pairMistakes(small, 1),
+      hint: "For row i, z = margin − scores[i][0] + scores[i][1]; active pairs add z to the " +
+        "loss and get −1/N (column 0) and +1/N (column 1); divide the loss by N.",
     },
     {
-      name: "pairwiseHinge: gradients agree with a numerical gradient (central difference)",
+      name: "pairwiseHinge: grad agrees with a numerical gradient (central difference)",
       points: 2,
       fn: "pairwiseHinge",
-      args: [st, sc, 1],
-      expected: pairNumeric(st, sc, 1),
+      args: [small, { margin: 1 }],
+      expected: pairNumeric(small, 1),
       rtol: 1e-6,
       atol: 1e-9,
-      diagnose: pairMistakes(st, sc, 1),
+      diagnose: pairMistakes(small, 1),
       hint: "The gradient is of the batch MEAN, so each entry is ±1/N or 0.",
     },
     {
-      name: "pairwiseHinge: a pair exactly on the corner passes the gradient",
+      name: "pairwiseHinge: a pair exactly at the margin is inactive",
       points: 1,
       fn: "pairwiseHinge",
-      args: [stKink, scKink, 1],
-      expected: pairwiseHinge(stKink, scKink, 1),
-      diagnose: pairMistakes(stKink, scKink, 1),
-      hint: "PyTorch's clamp(min=0) passes the gradient where its input is ≥ 0.",
+      args: [kink, { margin: 1 }],
+      expected: pairwiseHinge(kink, { margin: 1 }),
+      diagnose: pairMistakes(kink, 1),
+      hint: "Count a pair only when z > 0, as relu and PyTorch's MultiMarginLoss do.",
     },
     {
-      name: "pairwiseHinge: Δ = 0 and every pair ranked correctly costs nothing",
+      name: "pairwiseHinge: margin 0 and every pair ranked correctly costs nothing",
       points: 1,
       fn: "pairwiseHinge",
-      args: [[1, 2, 0.5], [0, 1.5, -1], 0],
-      expected: { loss: 0, dsTrue: [0, 0, 0], dsCorrupt: [0, 0, 0] },
-      hint: "With Δ = 0 a pair is satisfied as soon as sTrue > sCorrupt.",
+      args: [pairs([1, 2, 0.5], [0, 1.5, -1]), { margin: 0 }],
+      expected: { loss: 0, grad: new Matrix(3, 2) },
+      hint: "With margin 0 a pair is satisfied as soon as its true score beats the corrupted one.",
     },
     {
-      name: "pairwiseHinge: 50 pairs, Δ = 0.5",
+      name: "pairwiseHinge: 50 pairs, margin 0.5",
       points: 2,
       fn: "pairwiseHinge",
-      args: [stBig, scBig, 0.5],
-      expected: pairwiseHinge(stBig, scBig, 0.5),
-      diagnose: pairMistakes(stBig, scBig, 0.5),
+      args: [big, { margin: 0.5 }],
+      expected: pairwiseHinge(big, { margin: 0.5 }),
+      diagnose: pairMistakes(big, 0.5),
       hidden: true,
-      hint: "Use the delta argument, not a fixed margin of 1.",
+      hint: "Use o.margin, not a fixed margin of 1.",
     },
     {
       name: "multiMarginLoss: one row by hand, [2, 0.5, 1.5], true class 0",
       points: 1,
       fn: "multiMarginLoss",
-      args: [Matrix.from([[2, 0.5, 1.5]]), [0], 1],
-      expected: multiMarginLoss(Matrix.from([[2, 0.5, 1.5]]), [0], 1),
+      args: [Matrix.from([[2, 0.5, 1.5]]), [0], { margin: 1 }],
+      expected: multiMarginLoss(Matrix.from([[2, 0.5, 1.5]]), [0], { margin: 1 }),
       diagnose: multiMistakes(Matrix.from([[2, 0.5, 1.5]]), [0], 1),
       hint: "Only class 2 is active: z = 1 − 2 + 1.5 = 0.5, and the loss is 0.5 / C with C = 3.",
     },
@@ -214,18 +214,18 @@ function checks(): Check[] {
       name: "multiMarginLoss: 4 × 5 random scores, margin 1",
       points: 2,
       fn: "multiMarginLoss",
-      args: [scores, labels, 1],
-      expected: multiMarginLoss(scores, labels, 1),
+      args: [scores, labels, { margin: 1 }],
+      expected: multiMarginLoss(scores, labels, { margin: 1 }),
       diagnose: multiMistakes(scores, labels, 1),
       hint: "Sum max(0, margin − s_y + s_j) over j ≠ y, divide by C, then average over rows.",
     },
     {
-      name: "multiMarginLoss: dscores agree with a numerical gradient (central difference)",
+      name: "multiMarginLoss: grad agrees with a numerical gradient (central difference)",
       points: 2,
       fn: "multiMarginLoss",
-      args: [scores, labels, 1],
+      args: [scores, labels, { margin: 1 }],
       expected: {
-        dscores: numericalGradient(() => multiMarginLoss(scores, labels, 1).loss, scores),
+        grad: numericalGradient(() => multiMarginLoss(scores, labels, { margin: 1 }).loss, scores),
       },
       rtol: 1e-6,
       atol: 1e-9,
@@ -233,11 +233,11 @@ function checks(): Check[] {
       hint: "Each active term sends +1/(C·N) to s_j and −1/(C·N) to s_y.",
     },
     {
-      name: "multiMarginLoss: a term exactly on the corner gives no gradient",
+      name: "multiMarginLoss: a term exactly at the margin is inactive",
       points: 1,
       fn: "multiMarginLoss",
-      args: [scoresKink, labelsKink, 1],
-      expected: multiMarginLoss(scoresKink, labelsKink, 1),
+      args: [scoresKink, labelsKink, { margin: 1 }],
+      expected: multiMarginLoss(scoresKink, labelsKink, { margin: 1 }),
       diagnose: multiMistakes(scoresKink, labelsKink, 1),
       hint: "PyTorch's MultiMarginLoss counts a term only when z > 0.",
     },
@@ -245,11 +245,11 @@ function checks(): Check[] {
       name: "multiMarginLoss: 20 × 10 scores, margin 0.5",
       points: 2,
       fn: "multiMarginLoss",
-      args: [scoresBig, labelsBig, 0.5],
-      expected: multiMarginLoss(scoresBig, labelsBig, 0.5),
+      args: [scoresBig, labelsBig, { margin: 0.5 }],
+      expected: multiMarginLoss(scoresBig, labelsBig, { margin: 0.5 }),
       diagnose: multiMistakes(scoresBig, labelsBig, 0.5),
       hidden: true,
-      hint: "Use the margin argument, and the number of columns for C.",
+      hint: "Use o.margin, and the number of columns for C.",
     },
   ];
 }

@@ -60,6 +60,7 @@ ACTS = {
     "leakyRelu(0.2)": lambda x: F.leaky_relu(x, 0.2),
     "elu": lambda x: F.elu(x, alpha=1.0),
     "gelu": lambda x: F.gelu(x),  # approximate="none": the exact erf form
+    "geluTanh": lambda x: F.gelu(x, approximate="tanh"),
     "selu": F.selu,
 }
 
@@ -86,12 +87,13 @@ for name, fn in ACTS.items():
     }
 
 # ---------------------------------------------------------------- losses
-def ce_case(name, scores, labels):
+# Every loss case stores the library's shape: scores, targets, options, then loss and grad.
+def ce_case(name, scores, labels, reduction="mean"):
     s = scores.clone().requires_grad_(True)
-    loss = F.cross_entropy(s, torch.tensor(labels))
+    loss = F.cross_entropy(s, torch.tensor(labels), reduction=reduction)
     loss.backward()
-    return {"name": name, "scores": lst(scores), "labels": labels, "loss": fin(loss.item()),
-            "dscores": fin(lst(s.grad))}
+    return {"name": name, "scores": lst(scores), "labels": labels, "reduction": reduction,
+            "loss": fin(loss.item()), "grad": fin(lst(s.grad))}
 
 
 ce = [
@@ -103,12 +105,12 @@ ce = [
 ]
 
 
-def mm_case(name, scores, labels, margin=1.0, p=1):
+def mm_case(name, scores, labels, margin=1.0, p=1, reduction="mean"):
     s = scores.clone().requires_grad_(True)
-    loss = F.multi_margin_loss(s, torch.tensor(labels), p=p, margin=margin)
+    loss = F.multi_margin_loss(s, torch.tensor(labels), p=p, margin=margin, reduction=reduction)
     loss.backward()
     return {"name": name, "scores": lst(scores), "labels": labels, "margin": margin, "p": p,
-            "loss": fin(loss.item()), "dscores": fin(lst(s.grad))}
+            "reduction": reduction, "loss": fin(loss.item()), "grad": fin(lst(s.grad))}
 
 
 # Exactly at the margin: margin − x[y] + x[j] == 0 for some j (integers, so no rounding).
@@ -124,37 +126,38 @@ mm = [
 ]
 
 
-def ph_case(name, s_true, s_corrupt, delta=1.0):
-    st = torch.tensor(s_true, requires_grad=True)
-    sc = torch.tensor(s_corrupt, requires_grad=True)
-    # The notes' objective max(0, Δ − s_true + s_corrupt), batch mean. This is exactly
-    # F.margin_ranking_loss(s_true, s_corrupt, +1, margin=Δ); both use clamp_min.
-    loss = torch.clamp(delta - st + sc, min=0).mean()
+def ph_case(name, s_true, s_corrupt, margin=1.0, reduction="mean"):
+    scores = torch.tensor([s_true, s_corrupt]).T.contiguous().requires_grad_(True)
+    # The notes' objective max(0, Δ − s_true + s_corrupt) over pairs (rows [s_true, s_corrupt]).
+    # The library's convention for every hinge: a term exactly at the margin is inactive, as
+    # relu's gradient at 0 and MultiMarginLoss give (F.margin_ranking_loss's clamp_min would
+    # pass the gradient there; its values agree).
+    z = torch.relu(margin - scores[:, 0] + scores[:, 1])
+    loss = z.mean() if reduction == "mean" else z.sum()
     loss.backward()
     check = F.margin_ranking_loss(torch.tensor(s_true), torch.tensor(s_corrupt),
-                                  torch.ones(len(s_true)), margin=delta)
+                                  torch.ones(len(s_true)), margin=margin, reduction=reduction)
     assert abs(check.item() - loss.item()) <= 1e-15 * max(1.0, abs(loss.item()))
-    return {"name": name, "sTrue": s_true, "sCorrupt": s_corrupt, "delta": delta,
-            "loss": fin(loss.item()), "dsTrue": fin(lst(st.grad)),
-            "dsCorrupt": fin(lst(sc.grad))}
+    return {"name": name, "scores": lst(scores), "margin": margin, "reduction": reduction,
+            "loss": fin(loss.item()), "grad": fin(lst(scores.grad))}
 
 
 ph = [
     ph_case("random", lst(torch.randn(7)), lst(torch.randn(7))),
-    ph_case("random delta 0.3", lst(torch.randn(5)), lst(torch.randn(5)), delta=0.3),
-    # Index 0 and 3 sit exactly on the kink (Δ − s_true + s_corrupt == 0).
+    ph_case("random margin 0.3", lst(torch.randn(5)), lst(torch.randn(5)), margin=0.3),
+    # Index 0 and 3 sit exactly at the margin (Δ − s_true + s_corrupt == 0): inactive.
     ph_case("at the kink", [1.0, 2.0, 0.0, 3.5, -1.0], [0.0, 0.5, 0.0, 2.5, -1.0]),
     ph_case("all satisfied", [5.0, 4.0], [1.0, 2.0]),
 ]
 
 
-def bh_case(name, scores, labels):
-    s = torch.tensor(scores, requires_grad=True)
-    y = torch.tensor(labels)
-    loss = torch.clamp(1 - y * s, min=0).mean()
+def bh_case(name, scores, labels, margin=1.0):
+    s = torch.tensor(scores).reshape(-1, 1).requires_grad_(True)
+    y = torch.tensor(labels).reshape(-1, 1)
+    loss = torch.relu(margin - y * s).mean()  # strict at the margin, as every hinge here
     loss.backward()
-    return {"name": name, "scores": scores, "labels": labels, "loss": fin(loss.item()),
-            "dscores": fin(lst(s.grad))}
+    return {"name": name, "scores": lst(s), "labels": labels, "margin": margin,
+            "loss": fin(loss.item()), "grad": fin(lst(s.grad))}
 
 
 bh = [
@@ -165,12 +168,12 @@ bh = [
 ]
 
 
-def mse_case(name, pred, target):
+def mse_case(name, pred, target, reduction="mean"):
     p = pred.clone().requires_grad_(True)
-    loss = F.mse_loss(p, target)
+    loss = F.mse_loss(p, target, reduction=reduction)
     loss.backward()
-    return {"name": name, "pred": lst(pred), "target": lst(target), "loss": fin(loss.item()),
-            "dpred": fin(lst(p.grad))}
+    return {"name": name, "scores": lst(pred), "targets": lst(target), "reduction": reduction,
+            "loss": fin(loss.item()), "grad": fin(lst(p.grad))}
 
 
 mse = [
@@ -185,7 +188,7 @@ def pen_case(name, w, lam):
     l1.backward()
     d1 = lst(wl.grad)
     wl.grad = None
-    l2 = lam * (wl * wl).sum()
+    l2 = 0.5 * lam * (wl * wl).sum()  # the library's L2 convention: (λ/2)‖w‖², gradient λw
     l2.backward()
     return {"name": name, "w": lst(w), "lambda": lam, "l1": fin(l1.item()), "dl1": fin(d1),
             "l2": fin(l2.item()), "dl2": fin(lst(wl.grad))}
@@ -199,6 +202,14 @@ pen = [
     pen_case("lambda 0", torch.randn(2, 2), 0.0),
     pen_case("lambda 3", torch.randn(2, 5), 3.0),
 ]
+
+# reduction="sum" (drawn last, so the cases above keep their numbers)
+ce.append(ce_case("random 5x4, sum", torch.randn(5, 4), [1, 0, 3, 3, 2], reduction="sum"))
+mm.append(mm_case("random p=1, sum", torch.randn(4, 5), [0, 4, 2, 1], reduction="sum"))
+ph.append(ph_case("random, sum", lst(torch.randn(6)), lst(torch.randn(6)), reduction="sum"))
+mse.append(mse_case("random 3x2, sum", torch.randn(3, 2), torch.randn(3, 2), reduction="sum"))
+bh.append(bh_case("random margin 0.5", lst(torch.randn(6)), [1.0, -1.0, 1.0, 1.0, -1.0, -1.0],
+                  margin=0.5))
 
 out = {
     "generator": "test/reference/gen_activations_losses.py",

@@ -34,9 +34,12 @@ for max_norm, norm_type in [(1.0, 2), (0.5, 2), (100.0, 2), (1.0, math.inf), (0.
                             (2.0, 1), (1.0, 3)]:
     ps = params()
     total = clip_grad_norm_(ps, max_norm, norm_type)
+    # PyTorch's clip_coef_clamped, computed as clip_grad_norm_ computes it
+    coef = min(1.0, max_norm / (total.item() + 1e-6))
     clip.append({"kind": "norm", "maxNorm": max_norm,
                  "normType": "inf" if norm_type == math.inf else norm_type,
-                 "total": total.item(), "grads": [p.grad.flatten().tolist() for p in ps]})
+                 "total": total.item(), "clipCoef": coef,
+                 "grads": [p.grad.flatten().tolist() for p in ps]})
 for value in [0.5, 1.5]:
     ps = params()
     clip_grad_value_(ps, value)
@@ -44,9 +47,11 @@ for value in [0.5, 1.5]:
                  "grads": [p.grad.flatten().tolist() for p in ps]})
 
 gains = [{"nonlinearity": n, "param": a, "gain": I.calculate_gain(n, a)}
-         for n, a in [("linear", None), ("sigmoid", None), ("tanh", None), ("relu", None),
-                      ("leaky_relu", None), ("leaky_relu", 0.2), ("leaky_relu", 0.0),
-                      ("selu", None)]]
+         for n, a in [("linear", None), ("conv1d", None), ("conv2d", None), ("conv3d", None),
+                      ("conv_transpose1d", None), ("conv_transpose2d", None),
+                      ("conv_transpose3d", None), ("sigmoid", None), ("tanh", None),
+                      ("relu", None), ("leaky_relu", None), ("leaky_relu", 0.2),
+                      ("leaky_relu", 0.0), ("selu", None)]]
 
 captured = {}
 orig_u, orig_n = torch.Tensor.uniform_, torch.Tensor.normal_

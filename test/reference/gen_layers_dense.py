@@ -112,6 +112,17 @@ def torch_mask(seed, shape, p):
     return torch.empty(shape).bernoulli_(1 - p)
 
 
+# p = 1 drops everything: every PyTorch dropout returns zeros and passes no gradient, which
+# lib/nn/layers/dropout.ts matches (test/unit/dropout.test.ts, "p = 1 drops everything").
+_x1 = torch.randn(2, 6, generator=torch.Generator().manual_seed(1), requires_grad=True)
+for _f in (lambda v: F.dropout(v, 1.0, True), lambda v: F.alpha_dropout(v, 1.0, True),
+           lambda v: F.dropout1d(v.reshape(2, 3, 2), 1.0, True)):
+    _x1.grad = None
+    _y = _f(_x1)
+    _y.sum().backward()
+    assert _y.abs().max() == 0 and _x1.grad.abs().max() == 0, "p = 1 should give zeros"
+
+
 def check_same(name, a, b):
     # Same mask, so equal up to rounding (PyTorch multiplies by 1/(1-p) rather than dividing).
     if (a - b).abs().max() > 1e-15 * b.abs().max():

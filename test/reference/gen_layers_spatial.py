@@ -39,18 +39,20 @@ def conv_case(xs, ws, stride, padding):
 
 def pool_case(x, kernel, stride):
     x = x.clone().requires_grad_(True)
-    out = F.max_pool2d(x, kernel, stride)
+    out, indices = F.max_pool2d(x, kernel, stride, return_indices=True)
     dout = torch.randn_like(out)
     (out * dout).sum().backward()
+    # indices: where each maximum sits within its own H×W plane (row·W + col)
     return {"kernel": kernel, "stride": stride, "x": t(x), "out": t(out),
-            "dout": t(dout), "dx": t(x.grad)}
+            "indices": indices.reshape(-1).tolist(), "dout": t(dout), "dx": t(x.grad)}
 
 
 def attention_case(n, m, d, dv, mask=None):
     q = torch.randn(n, d, requires_grad=True)
     k = torch.randn(m, d, requires_grad=True)
     v = torch.randn(m, dv, requires_grad=True)
-    scores = q @ k.T / math.sqrt(d)
+    raw = q @ k.T / math.sqrt(d)  # the scores before the mask
+    scores = raw
     if mask is not None:
         scores = scores.masked_fill(~mask, float("-inf"))  # True = may attend
     weights = torch.softmax(scores, dim=1)
@@ -58,6 +60,7 @@ def attention_case(n, m, d, dv, mask=None):
     dout = torch.randn_like(out)
     (out * dout).sum().backward()
     case = {"q": t(q), "k": t(k), "v": t(v), "out": t(out), "weights": t(weights),
+            "scores": t(raw),
             "dout": t(dout), "dq": t(q.grad), "dk": t(k.grad), "dv": t(v.grad)}
     if mask is not None:
         case["mask"] = mask.tolist()

@@ -4,50 +4,58 @@ Run: /usr/bin/python3 test/reference/gen_schedules.py  (writes test/reference/sc
 
 Each case records optimizer lr at t = 0 and after each of N calls of scheduler.step(),
 i.e. the value PyTorch uses in epoch (or step) t. The TS options are stored beside it.
+OneCycleLR cases also record the momentum it cycles (SGD's momentum, or Adam's betas[0]).
 """
 import json
 import os
 import warnings
 
 import torch
-from torch.optim import SGD, lr_scheduler as S
+from torch.optim import SGD, Adam, lr_scheduler as S
 
 torch.set_default_dtype(torch.float64)
 warnings.simplefilter("ignore")
 
 
-def run(make, lr0, n):
-    opt = SGD([torch.zeros(1, requires_grad=True)], lr=lr0, momentum=0.9)
+def momentum_of(group):
+    return group["betas"][0] if "betas" in group else group["momentum"]
+
+
+def run(make, lr0, n, adam=False):
+    p = [torch.zeros(1, requires_grad=True)]
+    opt = Adam(p, lr=lr0) if adam else SGD(p, lr=lr0, momentum=0.9)
     sched = make(opt)
-    lrs = [opt.param_groups[0]["lr"]]
+    g = opt.param_groups[0]
+    lrs, moms = [g["lr"]], [momentum_of(g)]
     for _ in range(n):
         opt.step()
         sched.step()
-        lrs.append(opt.param_groups[0]["lr"])
-    return lrs
+        lrs.append(g["lr"])
+        moms.append(momentum_of(g))
+    return lrs, moms
 
 
 N = 100
 CASES = [
-    ("stepLR", {"lr0": 0.1, "stepSize": 7, "gamma": 0.5},
+    ("stepLR", {"baseLr": 0.1, "stepSize": 7, "gamma": 0.5},
      lambda o: S.StepLR(o, step_size=7, gamma=0.5), 0.1, N),
-    ("stepLR", {"lr0": 0.3, "stepSize": 30}, lambda o: S.StepLR(o, step_size=30), 0.3, N),
-    ("exponentialLR", {"lr0": 0.1, "gamma": 0.95},
+    ("stepLR", {"baseLr": 0.3, "stepSize": 30}, lambda o: S.StepLR(o, step_size=30), 0.3, N),
+    ("exponentialLR", {"baseLr": 0.1, "gamma": 0.95},
      lambda o: S.ExponentialLR(o, gamma=0.95), 0.1, N),
-    ("inverseTimeLR", {"lr0": 0.1, "k": 0.1},
+    ("inverseTimeLR", {"baseLr": 0.1, "k": 0.1},
      lambda o: S.LambdaLR(o, lambda t: 1 / (1 + 0.1 * t)), 0.1, N),
-    ("linearLR", {"lr0": 0.1}, lambda o: S.LinearLR(o), 0.1, 20),
-    ("linearLR", {"lr0": 0.1, "startFactor": 0.25, "endFactor": 1, "totalIters": 10},
+    ("linearLR", {"baseLr": 0.1}, lambda o: S.LinearLR(o), 0.1, 20),
+    ("linearLR", {"baseLr": 0.1, "startFactor": 0.25, "endFactor": 1, "totalIters": 10},
      lambda o: S.LinearLR(o, start_factor=0.25, end_factor=1.0, total_iters=10), 0.1, 30),
-    ("linearLR", {"lr0": 0.1, "startFactor": 1, "endFactor": 0.1, "totalIters": 40},
+    ("linearLR", {"baseLr": 0.1, "startFactor": 1, "endFactor": 0.1, "totalIters": 40},
      lambda o: S.LinearLR(o, start_factor=1.0, end_factor=0.1, total_iters=40), 0.1, 60),
-    ("cosineAnnealingLR", {"lr0": 0.1, "tMax": 100},
+    ("cosineAnnealingLR", {"baseLr": 0.1, "tMax": 100},
      lambda o: S.CosineAnnealingLR(o, T_max=100), 0.1, N),
-    ("cosineAnnealingLR", {"lr0": 0.1, "tMax": 30, "etaMin": 1e-3},
+    ("cosineAnnealingLR", {"baseLr": 0.1, "tMax": 30, "etaMin": 1e-3},
      lambda o: S.CosineAnnealingLR(o, T_max=30, eta_min=1e-3), 0.1, N),
-    ("cosineAnnealingWarmRestarts", {"lr0": 0.1, "t0": 10},
+    ("cosineAnnealingWarmRestarts", {"baseLr": 0.1, "t0": 10},
      lambda o: S.CosineAnnealingWarmRestarts(o, T_0=10), 0.1, N),
-    ("cosineAnnealingWarmRestarts", {"lr0": 0.1, "t0": 5, "tMult": 2, "etaMin": 1e-3},
+    ("cosineAnnealingWarmRestarts", {"baseLr": 0.1, "t0": 5, "tMult": 2, "etaMin": 1e-3},
      lambda o: S.CosineAnnealingWarmRestarts(o, T_0=5, T_mult=2, eta_min=1e-3), 0.1, N),
     ("oneCycleLR", {"maxLr": 0.1, "totalSteps": 100},
      lambda o: S.OneCycleLR(o, max_lr=0.1, total_steps=100), 0.1, 99),
@@ -58,6 +66,11 @@ CASES = [
                     "finalDivFactor": 100},
      lambda o: S.OneCycleLR(o, max_lr=0.2, total_steps=64, anneal_strategy="linear",
                             div_factor=10, final_div_factor=100), 0.1, 63),
+    ("oneCycleLR", {"maxLr": 0.01, "totalSteps": 40, "baseMomentum": 0.8, "maxMomentum": 0.9},
+     lambda o: S.OneCycleLR(o, max_lr=0.01, total_steps=40, base_momentum=0.8,
+                            max_momentum=0.9), 0.1, 39, "adam"),
+    ("oneCycleLR", {"maxLr": 0.1, "totalSteps": 30, "cycleMomentum": False},
+     lambda o: S.OneCycleLR(o, max_lr=0.1, total_steps=30, cycle_momentum=False), 0.1, 29),
     ("cyclicLR", {"baseLr": 0.01, "maxLr": 0.1, "stepSizeUp": 10},
      lambda o: S.CyclicLR(o, base_lr=0.01, max_lr=0.1, step_size_up=10,
                           cycle_momentum=False), 0.1, N),
@@ -71,9 +84,15 @@ CASES = [
                           gamma=0.98, cycle_momentum=False), 0.1, N),
 ]
 
-ref = {"torch": torch.__version__,
-       "cases": [{"schedule": s, "options": opts, "lrs": run(make, lr0, n)}
-                 for s, opts, make, lr0, n in CASES]}
+def case(s, opts, make, lr0, n, opt="sgd"):
+    lrs, moms = run(make, lr0, n, adam=opt == "adam")
+    out = {"schedule": s, "options": opts, "optimizer": opt, "lrs": lrs}
+    if s == "oneCycleLR":
+        out["momentum"] = moms  # constant 0.9 when cycleMomentum is off
+    return out
+
+
+ref = {"torch": torch.__version__, "cases": [case(*c) for c in CASES]}
 path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "schedules.json")
 with open(path, "w") as f:
     json.dump(ref, f, separators=(",", ":"))

@@ -65,7 +65,7 @@ describe("outputRange", () => {
     expect(r.lo).toEqual({ value: 0, attained: false });
     expect(r.hi).toEqual({ value: 1, attained: false });
     expect(outputRange(hardTanh).hi).toEqual({ value: 1, attained: true });
-    expect(() => outputRange(relu, -1)).toThrow(/^outputRange:/);
+    expect(() => outputRange(relu, { radius: -1 })).toThrow(/^outputRange:/);
   });
 });
 
@@ -102,15 +102,18 @@ describe("saturation", () => {
     const tol = 1e-3;
     const q = Math.sqrt(1 - 4 * tol);
     const xs = Math.log((1 + q) / (1 - q));
-    const s = saturation(sigmoid, tol);
+    const s = saturation(sigmoid, { tol });
     expectClose(s.right!, xs, 1e-6);
     expectClose(s.left!, -xs, 1e-6);
     // tanh' = sech² = tol  ⇔  x = acosh(1/√tol)
-    expectClose(saturation(tanh, tol).right!, Math.acosh(1 / Math.sqrt(tol)), 1e-6);
+    expectClose(saturation(tanh, { tol }).right!, Math.acosh(1 / Math.sqrt(tol)), 1e-6);
     // softsign' = 1/(1 + |x|)² = tol  ⇔  |x| = 1/√tol − 1
-    expectClose(saturation(softsign, tol).right!, 1 / Math.sqrt(tol) - 1, 1e-6);
+    expectClose(saturation(softsign, { tol }).right!, 1 / Math.sqrt(tol) - 1, 1e-6);
     // ELU' = eˣ = tol on the left only
-    expect(saturation(elu, tol)).toEqual({ left: Number(Math.log(tol).toFixed(6)), right: null });
+    expect(saturation(elu, { tol })).toEqual({
+      left: Number(Math.log(tol).toFixed(6)),
+      right: null,
+    });
   });
 
   it("piecewise-linear activations: exact edges, and leaky ReLU never saturates", () => {
@@ -120,7 +123,7 @@ describe("saturation", () => {
     expect(formatSaturation(saturation(relu))).toBe("x ≤ 0");
     expect(formatSaturation(saturation(leakyRelu))).toBe("never");
     expect(formatSaturation({ left: -6.9057, right: 6.9057 })).toBe("x ≤ −6.91, x ≥ 6.91");
-    expect(() => saturation(relu, 0)).toThrow(/^saturation:/);
+    expect(() => saturation(relu, { tol: 0 })).toThrow(/^saturation:/);
   });
 });
 
@@ -134,8 +137,8 @@ describe("kinks and derivative checks", () => {
   });
 
   it("centralDifference is second order", () => {
-    const e1 = Math.abs(centralDifference(Math.sin, 1, 1e-2) - Math.cos(1));
-    const e2 = Math.abs(centralDifference(Math.sin, 1, 1e-3) - Math.cos(1));
+    const e1 = Math.abs(centralDifference(Math.sin, 1, { h: 1e-2 }) - Math.cos(1));
+    const e2 = Math.abs(centralDifference(Math.sin, 1, { h: 1e-3 }) - Math.cos(1));
     expect(e1 / e2).toBeGreaterThan(90);
     expect(e1 / e2).toBeLessThan(110);
   });
@@ -146,7 +149,9 @@ describe("kinks and derivative checks", () => {
     const xs = linspace(-6, 6, 1201);
     const skip: Record<string, number[]> = { softsign: [0], elu: [0] };
     for (const act of [sigmoid, tanh, hardTanh, softsign, relu, leakyRelu, elu, gelu, selu]) {
-      const err = derivativeError(act, xs, [...kinks(act), ...(skip[act.name] ?? [])]);
+      const err = derivativeError(act, xs, {
+        kinkPoints: [...kinks(act), ...(skip[act.name] ?? [])],
+      });
       expect(err, act.name).toBeLessThan(1e-7);
     }
   });
@@ -159,10 +164,10 @@ describe("kinks and derivative checks", () => {
 
 describe("cost, dead units", () => {
   it("nanosecondsPerCall returns a positive finite time", () => {
-    const t = nanosecondsPerCall(relu, 1000, 2);
+    const t = nanosecondsPerCall(relu, { n: 1000, repeats: 2 });
     expect(t).toBeGreaterThan(0);
     expect(Number.isFinite(t)).toBe(true);
-    expect(() => nanosecondsPerCall(relu, 0)).toThrow(/^nanosecondsPerCall:/);
+    expect(() => nanosecondsPerCall(relu, { n: 0 })).toThrow(/^nanosecondsPerCall:/);
   });
 
   it("deadUnitFraction counts columns with zero gradient for every example", () => {

@@ -118,8 +118,8 @@ describe("mlpDeltas", () => {
     for (const r of ref.twoLayer) {
       const act = ACTS[r.act];
       const params = [{ w: M(r.W1), b: M(r.b1) }, { w: M(r.W2), b: M(r.b2) }];
-      const { out, cache } = mlpForward(M(r.x), params, act);
-      const { dscores } = softmaxCrossEntropy(out, r.y);
+      const { out, cache } = mlpForward(M(r.x), params, { activation: act });
+      const { grad: dscores } = softmaxCrossEntropy(out, r.y);
       const deltas = mlpDeltas(dscores, cache);
       expectClose(deltas[0], r.delta1);
       expectClose(deltas[1], r.delta2);
@@ -138,7 +138,7 @@ describe("mlpDeltas", () => {
       b: rng.randn(1, o),
     }));
     const x = rng.randn(7, 4), dout = rng.randn(7, 3);
-    const { cache } = mlpForward(x, params, tanh);
+    const { cache } = mlpForward(x, params, { activation: tanh });
     const deltas = mlpDeltas(dout, cache);
     for (let n = 0; n < 7; n++) {
       for (let l = 1; l >= 0; l--) {
@@ -180,7 +180,7 @@ describe("twoLayerLoss", () => {
       b2: rng.randn(1, 4),
     };
     const y = [0, 1, 2, 3, 0, 1, 2, 3];
-    const z1 = mlpForward(x, [{ w: p.W1, b: p.b1 }], relu).out;
+    const z1 = mlpForward(x, [{ w: p.W1, b: p.b1 }], { activation: relu }).out;
     expect(Math.min(...Array.from(z1.data, Math.abs))).toBeGreaterThan(1e-3);
     const res = twoLayerLoss(x, y, p, relu);
     const f = () => twoLayerLoss(x, y, p, relu).loss;

@@ -25,7 +25,9 @@ describe("clipping matches torch.nn.utils (PyTorch 1.13)", () => {
       const gs = grads();
       if (c.kind === "norm") {
         const p = c.normType === "inf" ? Infinity : Number(c.normType);
-        expectClose(clipGradNorm(gs, c.maxNorm!, p), c.total!);
+        const { totalNorm, clipCoef } = clipGradNorm(gs, c.maxNorm!, { normType: p });
+        expectClose(totalNorm, c.total!);
+        expectClose(clipCoef, c.clipCoef!);
       } else {
         clipGradValue(gs, c.clipValue!);
       }
@@ -35,10 +37,12 @@ describe("clipping matches torch.nn.utils (PyTorch 1.13)", () => {
 
   it("leaves the direction alone and caps the norm just under maxNorm (the 1e-6)", () => {
     const gs = [Matrix.from([[3, 4]])];
-    expect(clipGradNorm(gs, 1)).toBe(5);
+    expect(clipGradNorm(gs, 1)).toEqual({ totalNorm: 5, clipCoef: 1 / (5 + 1e-6) });
     expectClose(gs, [[0.6 / (1 + 2e-7), 0.8 / (1 + 2e-7)]]);
-    expect(clipGradNorm(gs, 1)).toBeLessThan(1);
-    expect(clipGradNorm([], 1)).toBe(0);
+    const again = clipGradNorm(gs, 2);
+    expect(again.totalNorm).toBeLessThan(1);
+    expect(again.clipCoef).toBe(1); // within maxNorm: nothing clipped
+    expect(clipGradNorm([], 1)).toEqual({ totalNorm: 0, clipCoef: 1 });
   });
 
   it("refuses bad input, naming the operation", () => {
@@ -49,7 +53,7 @@ describe("clipping matches torch.nn.utils (PyTorch 1.13)", () => {
     expect(() => clipGradNorm([], -1)).toThrow(
       "clipGradNorm: maxNorm must be a finite positive number, got -1",
     );
-    expect(() => clipGradNorm([], 1, 0)).toThrow("clipGradNorm: normType");
+    expect(() => clipGradNorm([], 1, { normType: 0 })).toThrow("clipGradNorm: normType");
     expect(() => clipGradValue([], 0)).toThrow("clipGradValue: clipValue");
   });
 });
@@ -58,17 +62,17 @@ describe("initialisation follows torch.nn.init's formulas", () => {
   it.each(ref.gains.map((g) => [g.nonlinearity, g.param ?? "", g] as const))(
     "calculateGain(%s %s)",
     (n, _a, g) => {
-      expectClose(calculateGain(n as Nonlinearity, g.param ?? undefined), g.gain);
+      expectClose(calculateGain(n as Nonlinearity, { param: g.param ?? undefined }), g.gain);
     },
   );
 
-  type Init = (w: Matrix, rng: Random, o: number & KaimingOptions) => Matrix;
+  type Init = (w: Matrix, rng: Random, o: { gain?: number } & KaimingOptions) => Matrix;
   const inits: Record<string, Init> = {
-    xavierUniform: (w, r, o) => xavierUniform(w, r, (o as { gain?: number }).gain),
-    xavierNormal: (w, r, o) => xavierNormal(w, r, (o as { gain?: number }).gain),
+    xavierUniform,
+    xavierNormal,
     kaimingUniform,
     kaimingNormal,
-  } as Record<string, Init>;
+  };
 
   it.each(ref.inits.map((c) => [c.init, JSON.stringify(c.options), c.shape.join("×"), c] as const))(
     "%s %s %s",
@@ -76,14 +80,14 @@ describe("initialisation follows torch.nn.init's formulas", () => {
       const [rows, cols] = c.shape;
       const o = c.options as { gain?: number } & KaimingOptions;
       // torch's exact std (or bound = √3·std) from our formula
-      const std = name.startsWith("xavier") ? xavierStd(cols, rows, o.gain) : kaimingStd(
+      const std = name.startsWith("xavier") ? xavierStd(cols, rows, o) : kaimingStd(
         o.mode === "fan_out" ? rows : cols,
-        calculateGain(o.nonlinearity ?? "leaky_relu", o.a ?? 0),
+        { gain: calculateGain(o.nonlinearity ?? "leaky_relu", { param: o.a ?? 0 }) },
       );
       if (c.bound !== undefined) expectClose(Math.sqrt(3) * std, c.bound);
       else expectClose(std, c.std!);
       // our samples: standard deviation as the formula says (and as torch's sample shows)
-      const w = inits[name](new Matrix(rows, cols), new Random(7), o as number & KaimingOptions);
+      const w = inits[name](new Matrix(rows, cols), new Random(7), o);
       let s2 = 0, maxAbs = 0;
       for (const x of w.data) {
         s2 += x * x;
@@ -132,7 +136,7 @@ describe("initialisation follows torch.nn.init's formulas", () => {
   it("refuses bad input, naming the operation", () => {
     const rng = new Random(0);
     expect(() => xavierUniform(new Matrix(0, 3), rng)).toThrow("xavierUniform: cannot initialise");
-    expect(() => xavierNormal(new Matrix(2, 3), rng, -1)).toThrow(
+    expect(() => xavierNormal(new Matrix(2, 3), rng, { gain: -1 })).toThrow(
       "xavierNormal: gain must be a finite positive number, got -1",
     );
     expect(() => kaimingUniform(new Matrix(2, 3), rng, { mode: "fan" as "fan_in" })).toThrow(

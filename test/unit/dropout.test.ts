@@ -37,6 +37,41 @@ function meanOutput(
   return acc!.map((v) => v / k);
 }
 
+describe("p = 1 drops everything: zeros out, zero gradient (as PyTorch's dropouts)", () => {
+  const x = Matrix.from([[0.5, -2, 3], [1, 4, -0.25]]), dout = Matrix.filled(2, 3, 1);
+  const rng = new Random(2);
+  const cases = [
+    ["dropoutForward", dropoutForward(x, { p: 1, rng }), dropoutBackward],
+    ["spatialDropoutForward", spatialDropoutForward(x, 3, { p: 1, rng }), spatialDropoutBackward],
+    ["alphaDropoutForward", alphaDropoutForward(x, { p: 1, rng }), alphaDropoutBackward],
+    ["classicDropoutForward", classicDropoutForward(x, { p: 1, rng }), classicDropoutBackward],
+  ] as const;
+  for (const [name, fwd, backward] of cases) {
+    it(name, () => {
+      expect(fwd.out.data.every((v) => v === 0)).toBe(true);
+      expect(backward(dout, fwd.cache).dx.data.every((v) => v === 0)).toBe(true);
+    });
+  }
+
+  it("classic dropout in evaluation scales by 1 − p = 0", () => {
+    const { out } = classicDropoutForward(x, { p: 1, training: false });
+    expect(out.data.every((v) => v === 0)).toBe(true);
+  });
+
+  it("DropConnect with every weight dropped leaves the bias", () => {
+    const w = Matrix.filled(2, 3, 1), b = Matrix.from([[0.5, -1]]);
+    const { out, cache } = dropConnectForward(x, w, b, { p: 1, rng });
+    expect(out.toArray()).toEqual([[0.5, -1], [0.5, -1]]);
+    expect(dropConnectBackward(Matrix.filled(2, 2, 1), cache).dw.data.every((v) => v === 0))
+      .toBe(true);
+  });
+
+  it("p and training default to PyTorch's 0.5 and true", () => {
+    const mask = Matrix.from([[1, 0, 1], [0, 1, 1]]);
+    expectClose(dropoutForward(x, { mask }).out, [[1, 0, 6], [0, 8, -0.5]], 0, 0);
+  });
+});
+
 describe("inverted dropout (PyTorch F.dropout)", () => {
   const r = ref.dropout;
   it("matches PyTorch with the same mask, and is the identity in eval", () => {
@@ -83,7 +118,7 @@ describe("inverted dropout (PyTorch F.dropout)", () => {
   });
   it("rejects bad input, naming the operation", () => {
     const x = new Matrix(2, 3);
-    for (const p of [-0.1, 1, 1.5, NaN]) {
+    for (const p of [-0.1, 1.5, NaN]) {
       expect(() => dropoutForward(x, { p, training: true, rng: new Random(1) })).toThrow(
         RangeError,
       );
@@ -155,7 +190,7 @@ describe("classic dropout (scale by 1 − p at test time)", () => {
     }
   });
   it("rejects bad input, naming the operation", () => {
-    expect(() => classicDropoutForward(new Matrix(2, 2), { p: 1, training: false })).toThrow(
+    expect(() => classicDropoutForward(new Matrix(2, 2), { p: 1.5, training: false })).toThrow(
       /^classicDropoutForward: p/,
     );
   });
@@ -256,7 +291,7 @@ describe("alpha dropout (PyTorch F.alpha_dropout)", () => {
     }
   });
   it("rejects bad input, naming the operation", () => {
-    expect(() => alphaDropoutForward(new Matrix(2, 2), { p: 1, training: true })).toThrow(
+    expect(() => alphaDropoutForward(new Matrix(2, 2), { p: -0.5, training: true })).toThrow(
       /^alphaDropoutForward: p/,
     );
     expect(() => alphaDropoutForward(new Matrix(0, 2), { p: 0.1, training: false })).toThrow(
@@ -305,7 +340,7 @@ describe("DropConnect", () => {
     );
     expect(() => dropConnectForward(x, w, b, { p: 0.5, training: true, mask: new Matrix(2, 5) }))
       .toThrow(/^dropConnectForward: mask must be 3×5/);
-    expect(() => dropConnectForward(x, w, b, { p: 1, training: true })).toThrow(RangeError);
+    expect(() => dropConnectForward(x, w, b, { p: 2, training: true })).toThrow(RangeError);
     const { cache } = dropConnectForward(x, w, b, { p: 0.5, training: true, rng: new Random(1) });
     expect(() => dropConnectBackward(new Matrix(2, 2), cache)).toThrow(
       /^dropConnectBackward: dout/,

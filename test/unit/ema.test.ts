@@ -52,7 +52,7 @@ describe("ema", () => {
   });
 
   it("names the operation on bad input", () => {
-    expect(() => ema([1, NaN], 0.9)).toThrow("ema: xs[1] is NaN; the series must be finite");
+    expect(() => ema([1, NaN], 0.9)).toThrow("ema: xs[1] is NaN; the values must be finite");
     expect(() => ema([1], 1)).toThrow("ema: beta must be in [0, 1), got 1");
     expect(() => biasCorrection(0, 0.9)).toThrow("biasCorrection: t must be an integer ≥ 1, got 0");
   });

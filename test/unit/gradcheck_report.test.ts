@@ -97,8 +97,8 @@ describe("verdict follows the thresholds of lib/check/gradcheck.ts", () => {
   it("reads relative errors", () => {
     expect(verdict(1e-9)).toBe("agrees");
     expect(verdict(1e-6)).toBe("suspicious");
-    expect(verdict(1e-6, true)).toBe("acceptable with kinks");
-    expect(verdict(1e-3, true)).toBe("suspicious");
+    expect(verdict(1e-6, { kinks: true })).toBe("acceptable with kinks");
+    expect(verdict(1e-3, { kinks: true })).toBe("suspicious");
     expect(verdict(0.5)).toBe("wrong");
     expect(verdict(NaN)).toBe("wrong");
   });

@@ -61,7 +61,7 @@ describe("mlp", () => {
   const params = () => r.params.map((p) => ({ w: M(p.w), b: M(p.b) }));
   for (const [name, act] of [["relu", relu], ["tanh", tanh]] as const) {
     it(`matches PyTorch for a 3-layer ${name} network`, () => {
-      const { out, cache } = mlpForward(M(r.x), params(), act);
+      const { out, cache } = mlpForward(M(r.x), params(), { activation: act });
       const expected = r[name];
       expectClose(out, expected.out);
       const { dx, grads } = mlpBackward(M(r.dout), cache);
@@ -74,14 +74,14 @@ describe("mlp", () => {
     });
     it(`passes a numerical gradient check for every W, b and x (${name})`, () => {
       const x = M(r.x), ps = params(), dout = M(r.dout);
-      const { cache } = mlpForward(x, ps, act);
+      const { cache } = mlpForward(x, ps, { activation: act });
       // Keep the ReLU check away from its kink: no pre-activation near 0.
       if (name === "relu") {
         for (const { z } of cache.layers) {
           for (const v of z.data) expect(Math.abs(v)).toBeGreaterThan(1e-3);
         }
       }
-      const f = () => mlpForward(x, ps, act).out;
+      const f = () => mlpForward(x, ps, { activation: act }).out;
       const { dx, grads } = mlpBackward(dout, cache);
       expect(relError(dx, numericalGradientArray(f, x, dout))).toBeLessThan(1e-7);
       ps.forEach((p, l) => {
@@ -98,7 +98,7 @@ describe("mlp", () => {
   it("initialises with the requested shapes and scales", () => {
     const sizes = [200, 100, 50, 10];
     for (const init of ["torch", "he", "xavier", "xavier-normal"] as const) {
-      const ps = mlpInit(sizes, new Random(1), init);
+      const ps = mlpInit(sizes, new Random(1), { init });
       expect(ps.map((p) => [p.w.shape, p.b.shape])).toEqual([
         [[100, 200], [1, 100]],
         [[50, 100], [1, 50]],
@@ -127,7 +127,7 @@ describe("mlp", () => {
     const meanSq = (m: Matrix) => m.data.reduce((s, v) => s + v * v, 0) / m.data.length;
     const ratio = (init: "he" | "xavier") => {
       const rng = new Random(3);
-      const ps = mlpInit([200, 200, 200, 200, 200, 200, 200], rng, init);
+      const ps = mlpInit([200, 200, 200, 200, 200, 200, 200], rng, { init });
       const { cache } = mlpForward(rng.randn(500, 200), ps);
       return meanSq(cache.layers[5].z) / meanSq(cache.layers[0].z);
     };
@@ -169,6 +169,20 @@ describe("batchnorm (BatchNorm1d)", () => {
     expectClose(dx, e.dx);
     expectClose(dgamma, e.dgamma);
     expectClose(dbeta, e.dbeta);
+  });
+  it("shows the batch mean and biased variance it normalised with (PyTorch's running update)", () => {
+    const s = r.steps[0], n = s.x.length;
+    const { cache } = batchnormForward(M(s.x), M(r.gamma), M(r.beta), batchnormRunningInit(4), {
+      training: true,
+    });
+    // From mean 0 and variance 1, one step with momentum 0.1 gives running_mean = 0.1·μ and
+    // running_var = 0.9 + 0.1·σ²·n/(n − 1): torch's numbers recover the batch statistics.
+    expectClose(cache.mean, [s.running_mean[0].map((m: number) => m / 0.1)], 1e-12);
+    expectClose(
+      cache.var,
+      [s.running_var[0].map((v: number) => (v - 0.9) / 0.1 * (n - 1) / n)],
+      1e-9,
+    );
   });
   it("does not modify the running statistics it is given", () => {
     const running = batchnormRunningInit(4);
@@ -234,6 +248,15 @@ describe("layernorm", () => {
     expect(relError(dgamma, numericalGradientArray(f, gamma, dout))).toBeLessThan(1e-7);
     expect(relError(dbeta, numericalGradientArray(f, beta, dout))).toBeLessThan(1e-7);
   });
+  it("shows each row's mean and biased variance in its cache", () => {
+    const { cache } = layernormForward(M(r.x), M(r.gamma), M(r.beta));
+    r.x.forEach((row: number[], i: number) => {
+      const mean = row.reduce((s, t) => s + t, 0) / row.length;
+      expectClose(cache.mean.get(i, 0), mean, 1e-14);
+      expectClose(cache.var.get(i, 0), row.reduce((s, t) => s + (t - mean) ** 2, 0) / row.length);
+    });
+    expect([cache.mean.rows, cache.mean.cols]).toEqual([r.x.length, 1]);
+  });
   it("normalises each example on its own (a batch of one works)", () => {
     const x = M([r.x[0]]);
     const { out } = layernormForward(x, Matrix.filled(1, 5, 1), new Matrix(1, 5));
@@ -251,7 +274,9 @@ describe("layernorm", () => {
     expect(() => layernormForward(new Matrix(2, 4), g, b)).toThrow(/^layernormForward: gamma/);
     expect(() => layernormForward(new Matrix(0, 3), g, b)).toThrow(/^layernormForward: empty/);
     expect(() => layernormForward(Matrix.filled(2, 3, NaN), g, b)).toThrow(NonFiniteError);
-    expect(() => layernormForward(new Matrix(2, 3), g, b, -1)).toThrow(/^layernormForward: eps/);
+    expect(() => layernormForward(new Matrix(2, 3), g, b, { eps: -1 })).toThrow(
+      /^layernormForward: eps/,
+    );
     const { cache } = layernormForward(new Matrix(2, 3), g, b);
     expect(() => layernormBackward(new Matrix(2, 2), cache)).toThrow(/^layernormBackward: dout/);
   });

@@ -196,29 +196,29 @@ describe("recurrent cells reject bad input", () => {
     const p = randomParams(rng, 4, 3, 4);
     expect(() => lstmCellForward(x, h, Matrix.zeros(2, 5), p)).toThrow(ShapeError);
     expect(() => lstmCellForward(x, h, Matrix.zeros(2, 5), p)).toThrow(
-      "lstmCell: cell state c 2×5 must have the shape of h 2×4",
+      "lstmCellForward: cell state c 2×5 must have the shape of h 2×4",
     );
     expect(() => rnnCellForward(x, h, p)).toThrow(
-      "rnnCell: wIh must be 4×3 for x 2×3 and h 2×4, got 16×3",
+      "rnnCellForward: wIh must be 4×3 for x 2×3 and h 2×4, got 16×3",
     );
     expect(() => gruCellForward(rng.randn(3, 3), h, randomParams(rng, 3, 3, 4))).toThrow(
-      "gruCell: x 3×3 and h 2×4 have different batch sizes",
+      "gruCellForward: x 3×3 and h 2×4 have different batch sizes",
     );
     const q = randomParams(rng, 3, 3, 4);
     expect(() => gruCellForward(x, h, { ...q, bHh: Matrix.zeros(1, 4) })).toThrow(
-      "gruCell: bHh must be 1×12, got 1×4",
+      "gruCellForward: bHh must be 1×12, got 1×4",
     );
     expect(() => gruCellForward(x, h, { ...q, wHh: Matrix.zeros(12, 3) })).toThrow(
-      "gruCell: wHh must be 12×4 for h 2×4, got 12×3",
+      "gruCellForward: wHh must be 12×4 for h 2×4, got 12×3",
     );
     expect(() => rnnCellForward(Matrix.zeros(0, 3), Matrix.zeros(0, 4), p)).toThrow(
-      /^rnnCell: empty batch/,
+      /^rnnCellForward: empty batch/,
     );
   });
   it("rejects NaN and a mis-shaped upstream gradient", () => {
     const p = randomParams(rng, 1, 3, 4);
     expect(() => rnnCellForward(x, Matrix.filled(2, 4, NaN), p)).toThrow(NonFiniteError);
-    expect(() => rnnCellForward(x, Matrix.filled(2, 4, NaN), p)).toThrow(/^rnnCell: entry/);
+    expect(() => rnnCellForward(x, Matrix.filled(2, 4, NaN), p)).toThrow(/^rnnCellForward: entry/);
     const { cache } = rnnCellForward(x, h, p);
     expect(() => rnnCellBackward(Matrix.zeros(2, 3), cache)).toThrow(
       "rnnCellBackward: dout is 2×3 but must be 2×4",

@@ -102,23 +102,27 @@ describe("conv2d", () => {
     const x = Tensor.zeros(2, 3, 5, 5), b = Matrix.zeros(1, 4);
     expect(() => conv2dForward(x, Tensor.zeros(4, 2, 3, 3), b)).toThrow(ShapeError);
     expect(() => conv2dForward(x, Tensor.zeros(4, 2, 3, 3), b)).toThrow(
-      "conv2d: input 2×3×5×5 has 3 channels but weight 4×2×3×3 expects 2",
+      "conv2dForward: input 2×3×5×5 has 3 channels but weight 4×2×3×3 expects 2",
     );
     const w = Tensor.zeros(4, 3, 3, 3);
     expect(() => conv2dForward(x, w, Matrix.zeros(1, 3))).toThrow(
-      "conv2d: bias must be 1×4 for weight 4×3×3×3, got 1×3",
+      "conv2dForward: bias must be 1×4 for weight 4×3×3×3, got 1×3",
     );
     expect(() => conv2dForward(x, Tensor.zeros(4, 3, 7, 3), b)).toThrow(
-      /^conv2d: kernel 7×3 .* does not fit input 2×3×5×5/,
+      /^conv2dForward: kernel 7×3 .* does not fit input 2×3×5×5/,
     );
-    expect(() => conv2dForward(Tensor.zeros(0, 3, 5, 5), w, b)).toThrow(/^conv2d: empty batch/);
+    expect(() => conv2dForward(Tensor.zeros(0, 3, 5, 5), w, b)).toThrow(
+      /^conv2dForward: empty batch/,
+    );
     expect(() => conv2dForward(x, w, b, { stride: 0 })).toThrow(RangeError);
-    expect(() => conv2dForward(x, w, b, { stride: 0 })).toThrow(/^conv2d: stride must be/);
-    expect(() => conv2dForward(x, w, b, { padding: -1 })).toThrow(/^conv2d: padding must be/);
+    expect(() => conv2dForward(x, w, b, { stride: 0 })).toThrow(/^conv2dForward: stride must be/);
+    expect(() => conv2dForward(x, w, b, { padding: -1 })).toThrow(
+      /^conv2dForward: padding must be/,
+    );
     const bad = x.clone();
     bad.set(1, 2, 3, 4, NaN);
     expect(() => conv2dForward(bad, w, b)).toThrow(NonFiniteError);
-    expect(() => conv2dForward(bad, w, b)).toThrow("conv2d: entry (1, 2, 3, 4) is NaN");
+    expect(() => conv2dForward(bad, w, b)).toThrow("conv2dForward: entry (1, 2, 3, 4) is NaN");
     const { cache } = conv2dForward(x, w, b);
     expect(() => conv2dBackward(Tensor.zeros(2, 4, 3, 2), cache)).toThrow(
       "conv2dBackward: dout is 2×4×3×2 but the output was 2×4×3×3",
@@ -128,9 +132,10 @@ describe("conv2d", () => {
 
 describe("maxpool", () => {
   ref.maxpool.forEach((c, k) => {
-    const params = { kernel: c.kernel as Pair, stride: c.stride as Pair };
+    const params = { kernelSize: c.kernel as Pair, stride: c.stride as Pair };
     it(`matches torch max_pool2d and its gradient, case ${k} (${JSON.stringify(params)})`, () => {
       const { out, cache } = maxpoolForward(tensor(c.x), params);
+      expect(Array.from(cache.argmax)).toEqual(c.indices); // PyTorch's return_indices, per plane
       expectTensor(out, c.out);
       expectTensor(maxpoolBackward(tensor(c.dout), cache).dx, c.dx);
     });
@@ -139,25 +144,27 @@ describe("maxpool", () => {
   it("on ties gives the gradient to the first maximum in row-major order, as PyTorch", () => {
     // The same two cases are asserted against torch in gen_layers_spatial.py.
     const one = Tensor.from([[[[1]]]]);
-    const a = maxpoolForward(Tensor.from([[[[1, 1], [1, 1]]]]), { kernel: 2 });
+    const a = maxpoolForward(Tensor.from([[[[1, 1], [1, 1]]]]), { kernelSize: 2 });
     const da = maxpoolBackward(one, a.cache).dx;
     expect(Array.from(da.data)).toEqual([1, 0, 0, 0]);
     const x = Tensor.from([[[[0, 2, 1], [2, 2, 0], [1, 0, 2]]]]);
-    const b = maxpoolForward(x, { kernel: 3 });
+    const b = maxpoolForward(x, { kernelSize: 3 });
     expect(b.out.data[0]).toBe(2);
     const db = maxpoolBackward(one, b.cache).dx;
     expect(Array.from(db.data)).toEqual([0, 1, 0, 0, 0, 0, 0, 0, 0]);
   });
 
   it("stride defaults to the kernel size", () => {
-    const { out } = maxpoolForward(Tensor.from([[[[1, 5, 2, 0], [3, 4, 8, 1]]]]), { kernel: 2 });
+    const { out } = maxpoolForward(Tensor.from([[[[1, 5, 2, 0], [3, 4, 8, 1]]]]), {
+      kernelSize: 2,
+    });
     expect(out.toArray()).toEqual([[[[5, 8]]]]);
   });
 
   it("passes a numerical gradient check with overlapping windows", () => {
     const rng = new Random(11);
     const x = randomTensor(rng, [2, 2, 7, 6]); // distinct values: no tie within ±1e-5
-    const params = { kernel: 3, stride: 2 };
+    const params = { kernelSize: 3, stride: 2 };
     const { out, cache } = maxpoolForward(x, params);
     const dout = randomTensor(rng, out.shape);
     const { dx } = maxpoolBackward(dout, cache);
@@ -167,18 +174,20 @@ describe("maxpool", () => {
 
   it("rejects bad input with messages naming maxpool", () => {
     const x = Tensor.zeros(1, 2, 3, 3);
-    expect(() => maxpoolForward(x, { kernel: 4 })).toThrow(
-      "maxpool: kernel 4×4 is larger than input 1×2×3×3",
+    expect(() => maxpoolForward(x, { kernelSize: 4 })).toThrow(
+      "maxpoolForward: kernel 4×4 is larger than input 1×2×3×3",
     );
-    expect(() => maxpoolForward(x, { kernel: 2, stride: 0 })).toThrow(RangeError);
-    expect(() => maxpoolForward(x, { kernel: 0 })).toThrow(/^maxpool: kernel must be/);
-    expect(() => maxpoolForward(Tensor.zeros(0, 2, 3, 3), { kernel: 2 })).toThrow(
-      /^maxpool: empty batch/,
+    expect(() => maxpoolForward(x, { kernelSize: 2, stride: 0 })).toThrow(RangeError);
+    expect(() => maxpoolForward(x, { kernelSize: 0 })).toThrow(
+      /^maxpoolForward: kernelSize must be/,
+    );
+    expect(() => maxpoolForward(Tensor.zeros(0, 2, 3, 3), { kernelSize: 2 })).toThrow(
+      /^maxpoolForward: empty batch/,
     );
     const bad = x.clone();
     bad.set(0, 1, 2, 2, Infinity);
-    expect(() => maxpoolForward(bad, { kernel: 2 })).toThrow(NonFiniteError);
-    const { cache } = maxpoolForward(x, { kernel: 2 });
+    expect(() => maxpoolForward(bad, { kernelSize: 2 })).toThrow(NonFiniteError);
+    const { cache } = maxpoolForward(x, { kernelSize: 2 });
     expect(() => maxpoolBackward(Tensor.zeros(1, 2, 2, 2), cache)).toThrow(
       "maxpoolBackward: dout is 1×2×2×2 but the output was 1×2×1×1",
     );
@@ -189,7 +198,13 @@ describe("attention", () => {
   ref.attention.forEach((c, k) => {
     const mask = "mask" in c ? (c.mask as boolean[][]) : undefined;
     it(`matches a torch softmax(QKᵀ/√d)·V and autograd, case ${k}${mask ? " (masked)" : ""}`, () => {
-      const { out, weights, cache } = attentionForward(matrix(c.q), matrix(c.k), matrix(c.v), mask);
+      const { out, weights, scores, cache } = attentionForward(
+        matrix(c.q),
+        matrix(c.k),
+        matrix(c.v),
+        { mask },
+      );
+      expectClose(scores, c.scores.data); // before the mask
       expectClose(out, c.out.data);
       expectClose(weights, c.weights.data);
       const { dq, dk, dv } = attentionBackward(matrix(c.dout), cache);
@@ -202,7 +217,9 @@ describe("attention", () => {
   it("weights are a distribution per query; blocked keys get exactly 0", () => {
     const rng = new Random(3);
     const mask = [[true, false, true], [false, false, true]];
-    const { weights } = attentionForward(rng.randn(2, 4), rng.randn(3, 4), rng.randn(3, 2), mask);
+    const { weights } = attentionForward(rng.randn(2, 4), rng.randn(3, 4), rng.randn(3, 2), {
+      mask: mask,
+    });
     expectClose(weights.toArray().map((r) => r.reduce((s, v) => s + v, 0)), [1, 1]);
     expect([weights.get(0, 1), weights.get(1, 0), weights.get(1, 1)]).toEqual([0, 0, 0]);
     expect(weights.get(1, 2)).toBe(1);
@@ -214,10 +231,10 @@ describe("attention", () => {
       const q = rng.randn(3, 4), k = rng.randn(5, 4), v = rng.randn(5, 2);
       const T = true, F = false;
       const mask = masked ? [[T, T, F, F, T], [F, T, T, T, F], [T, F, F, F, F]] : undefined;
-      const { out, cache } = attentionForward(q, k, v, mask);
+      const { out, cache } = attentionForward(q, k, v, { mask: mask });
       const dout = rng.randn(out.rows, out.cols);
       const g = attentionBackward(dout, cache);
-      const f = () => attentionForward(q, k, v, mask).out;
+      const f = () => attentionForward(q, k, v, { mask: mask }).out;
       expect(relError(numericalGradientArray(f, q, dout), g.dq)).toBeLessThan(1e-7);
       expect(relError(numericalGradientArray(f, k, dout), g.dk)).toBeLessThan(1e-7);
       expect(relError(numericalGradientArray(f, v, dout), g.dv)).toBeLessThan(1e-7);
@@ -228,19 +245,21 @@ describe("attention", () => {
     const q = Matrix.zeros(2, 3), k = Matrix.zeros(4, 3), v = Matrix.zeros(4, 2);
     expect(() => attentionForward(q, Matrix.zeros(4, 2), v)).toThrow(ShapeError);
     expect(() => attentionForward(q, Matrix.zeros(4, 2), v)).toThrow(
-      "attention: queries Q 2×3 and keys K 4×2 must have the same width",
+      "attentionForward: queries Q 2×3 and keys K 4×2 must have the same width",
     );
     expect(() => attentionForward(q, k, Matrix.zeros(3, 2))).toThrow(
-      "attention: keys K 4×3 and values V 3×2 must have the same number of rows",
+      "attentionForward: keys K 4×3 and values V 3×2 must have the same number of rows",
     );
-    expect(() => attentionForward(q, k, v, [[true, true, true, true]])).toThrow(
-      /^attention: mask must be 2×4/,
+    expect(() => attentionForward(q, k, v, { mask: [[true, true, true, true]] })).toThrow(
+      /^attentionForward: mask must be 2×4/,
     );
     expect(() =>
-      attentionForward(q, k, v, [[true, true, true, true], [false, false, false, false]])
+      attentionForward(q, k, v, { mask: [[true, true, true, true], [false, false, false, false]] })
     )
-      .toThrow("attention: mask row 1 blocks every key (softmax would be 0/0)");
-    expect(() => attentionForward(Matrix.zeros(0, 3), k, v)).toThrow(/^attention: no queries/);
+      .toThrow("attentionForward: mask row 1 blocks every key (softmax would be 0/0)");
+    expect(() => attentionForward(Matrix.zeros(0, 3), k, v)).toThrow(
+      /^attentionForward: no queries/,
+    );
     expect(() => attentionForward(q, k, Matrix.filled(4, 2, NaN))).toThrow(NonFiniteError);
     const { cache } = attentionForward(q, k, v);
     expect(() => attentionBackward(Matrix.zeros(2, 3), cache)).toThrow(

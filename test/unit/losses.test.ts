@@ -18,23 +18,21 @@ function randomMatrix(rng: Random, rows: number, cols: number, std = 1): Matrix 
   return new Matrix(rows, cols).map(() => rng.normal(0, std));
 }
 
-/** Wraps a number[] function so numericalGradient can perturb it through a 1×n matrix. */
-function asRow(values: number[]): Matrix {
-  return new Matrix(1, values.length, Float64Array.from(values));
-}
+type Reduction = "mean" | "sum";
 
 describe("softmaxCrossEntropy", () => {
   for (const c of ref.softmaxCrossEntropy) {
     it(`matches F.cross_entropy: ${c.name}`, () => {
-      const { loss, dscores } = softmaxCrossEntropy(Matrix.from(c.scores), c.labels);
+      const reduction = c.reduction as Reduction;
+      const { loss, grad } = softmaxCrossEntropy(Matrix.from(c.scores), c.labels, { reduction });
       expectClose(loss, c.loss);
-      expectClose(dscores, c.dscores);
+      expectClose(grad, c.grad);
     });
   }
 
   it("stays finite for logits of 1e4 and their gradient rows sum to 0", () => {
     const scores = Matrix.from([[1e4, -1e4, 5e3], [2e4, 2e4, 2e4]]);
-    const { loss, dscores } = softmaxCrossEntropy(scores, [1, 0]);
+    const { loss, grad: dscores } = softmaxCrossEntropy(scores, [1, 0]);
     expectClose(loss, (2e4 + Math.log(3)) / 2, 1e-14);
     for (let i = 0; i < 2; i++) {
       expect(Math.abs(dscores.row(i).reduce((a, b) => a + b, 0))).toBeLessThan(1e-16);
@@ -45,7 +43,7 @@ describe("softmaxCrossEntropy", () => {
     const rng = new Random(1);
     const scores = randomMatrix(rng, 6, 5, 2);
     const labels = [0, 4, 2, 2, 1, 3];
-    const { dscores } = softmaxCrossEntropy(scores, labels);
+    const { grad: dscores } = softmaxCrossEntropy(scores, labels);
     const numeric = numericalGradient(() => softmaxCrossEntropy(scores, labels).loss, scores);
     expect(relError(dscores, numeric)).toBeLessThan(1e-7);
   });
@@ -54,20 +52,19 @@ describe("softmaxCrossEntropy", () => {
 describe("multiMarginLoss", () => {
   for (const c of ref.multiMarginLoss) {
     it(`matches F.multi_margin_loss: ${c.name}`, () => {
-      const { loss, dscores } = multiMarginLoss(
-        Matrix.from(c.scores),
-        c.labels,
-        c.margin,
-        c.p as 1 | 2,
-      );
+      const { loss, grad } = multiMarginLoss(Matrix.from(c.scores), c.labels, {
+        margin: c.margin,
+        p: c.p as 1 | 2,
+        reduction: c.reduction as Reduction,
+      });
       expectClose(loss, c.loss);
-      expectClose(dscores, c.dscores);
+      expectClose(grad, c.grad);
     });
   }
 
   it("gives no gradient to a term exactly at the margin (as torch)", () => {
     // margin − x_y + x_1 = 1 − 1 + 0 = 0: inactive; the term for class 2 is active.
-    const { loss, dscores } = multiMarginLoss(Matrix.from([[1, 0, 2]]), [0]);
+    const { loss, grad: dscores } = multiMarginLoss(Matrix.from([[1, 0, 2]]), [0]);
     expectClose(loss, 2 / 3);
     expect(dscores.toArray()).toEqual([[-1 / 3, 0, 1 / 3]]);
   });
@@ -88,10 +85,10 @@ describe("multiMarginLoss", () => {
         }
       });
       expect(closest).toBeGreaterThan(1e-3);
-      const { loss, dscores } = multiMarginLoss(scores, labels, margin, p);
+      const { loss, grad: dscores } = multiMarginLoss(scores, labels, { margin, p });
       expect(loss).toBeGreaterThan(0);
       const numeric = numericalGradient(
-        () => multiMarginLoss(scores, labels, margin, p).loss,
+        () => multiMarginLoss(scores, labels, { margin, p }).loss,
         scores,
       );
       expect(relError(dscores, numeric)).toBeLessThan(1e-7);
@@ -101,97 +98,128 @@ describe("multiMarginLoss", () => {
 
 describe("pairwiseHinge (the notes' max-margin objective)", () => {
   for (const c of ref.pairwiseHinge) {
-    it(`matches torch autograd of clamp(Δ − s_true + s_corrupt, min=0).mean(): ${c.name}`, () => {
-      const { loss, dsTrue, dsCorrupt } = pairwiseHinge(c.sTrue, c.sCorrupt, c.delta);
+    it(`matches torch autograd of relu(Δ − s_true + s_corrupt): ${c.name}`, () => {
+      const o = { margin: c.margin, reduction: c.reduction as Reduction };
+      const { loss, grad } = pairwiseHinge(Matrix.from(c.scores), o);
       expectClose(loss, c.loss);
-      expectClose(dsTrue, c.dsTrue);
-      expectClose(dsCorrupt, c.dsCorrupt);
+      expectClose(grad, c.grad);
     });
   }
 
   it("erratum 4: raising the true window's score lowers J (∂J/∂s_true = −1)", () => {
-    const before = pairwiseHinge([0.2], [0.5]);
-    const after = pairwiseHinge([0.7], [0.5]);
+    const before = pairwiseHinge(Matrix.from([[0.2, 0.5]]));
+    const after = pairwiseHinge(Matrix.from([[0.7, 0.5]]));
     expect(after.loss).toBeLessThan(before.loss);
-    expect(before.dsTrue).toEqual([-1]);
-    expect(before.dsCorrupt).toEqual([1]);
+    expect(before.grad.toArray()).toEqual([[-1, 1]]);
     // Once the true window wins by Δ, nothing is learned from the pair.
-    expect(pairwiseHinge([2], [0.5]).loss).toBe(0);
+    expect(pairwiseHinge(Matrix.from([[2, 0.5]])).loss).toBe(0);
+  });
+
+  it("a pair exactly at the margin is inactive (strict > 0, as relu and MultiMarginLoss)", () => {
+    const { loss, grad } = pairwiseHinge(Matrix.from([[1.5, 0.5], [0.25, 0.5]]));
+    expect(loss).toBe(1.25 / 2);
+    expect(grad.toArray()).toEqual([[0, 0], [-0.5, 0.5]]);
   });
 
   it("passes a numerical gradient check away from the kink", () => {
     const rng = new Random(3);
-    const st = asRow(Array.from({ length: 8 }, () => rng.normal()));
-    const sc = asRow(Array.from({ length: 8 }, () => rng.normal()));
-    const f = () => pairwiseHinge(Array.from(st.data), Array.from(sc.data), 0.8).loss;
+    const scores = randomMatrix(rng, 8, 2);
     for (let i = 0; i < 8; i++) {
-      expect(Math.abs(0.8 - st.data[i] + sc.data[i])).toBeGreaterThan(1e-3);
+      expect(Math.abs(0.8 - scores.get(i, 0) + scores.get(i, 1))).toBeGreaterThan(1e-3);
     }
-    const { dsTrue, dsCorrupt } = pairwiseHinge(Array.from(st.data), Array.from(sc.data), 0.8);
-    expect(relError(asRow(dsTrue), numericalGradient(f, st))).toBeLessThan(1e-7);
-    expect(relError(asRow(dsCorrupt), numericalGradient(f, sc))).toBeLessThan(1e-7);
+    const f = () => pairwiseHinge(scores, { margin: 0.8 }).loss;
+    const { grad } = pairwiseHinge(scores, { margin: 0.8 });
+    expect(relError(grad, numericalGradient(f, scores))).toBeLessThan(1e-7);
   });
 });
 
 describe("binaryHinge", () => {
   for (const c of ref.binaryHinge) {
-    it(`matches torch autograd of clamp(1 − y·s, min=0).mean(): ${c.name}`, () => {
-      const { loss, dscores } = binaryHinge(c.scores, c.labels);
+    it(`matches torch autograd of relu(margin − y·s).mean(): ${c.name}`, () => {
+      const { loss, grad } = binaryHinge(Matrix.from(c.scores), c.labels, { margin: c.margin });
       expectClose(loss, c.loss);
-      expectClose(dscores, c.dscores);
+      expectClose(grad, c.grad);
     });
   }
 
   it("passes a numerical gradient check away from the margin", () => {
-    const s = asRow([0.3, -2.1, 1.7, 0.05, -0.4, 2.5]);
+    const s = Matrix.column([0.3, -2.1, 1.7, 0.05, -0.4, 2.5]);
     const y = [1, -1, -1, 1, 1, 1];
-    const f = () => binaryHinge(Array.from(s.data), y).loss;
-    const { dscores } = binaryHinge(Array.from(s.data), y);
-    expect(relError(asRow(dscores), numericalGradient(f, s))).toBeLessThan(1e-7);
+    const f = () => binaryHinge(s, y).loss;
+    expect(relError(binaryHinge(s, y).grad, numericalGradient(f, s))).toBeLessThan(1e-7);
   });
 });
 
 describe("mse", () => {
   for (const c of ref.mse) {
     it(`matches F.mse_loss: ${c.name}`, () => {
-      const { loss, dpred } = mse(Matrix.from(c.pred), Matrix.from(c.target));
+      const o = { reduction: c.reduction as Reduction };
+      const { loss, grad } = mse(Matrix.from(c.scores), Matrix.from(c.targets), o);
       expectClose(loss, c.loss);
-      expectClose(dpred, c.dpred);
+      expectClose(grad, c.grad);
     });
   }
 
   it("passes a numerical gradient check", () => {
     const rng = new Random(4);
     const pred = randomMatrix(rng, 3, 4), target = randomMatrix(rng, 3, 4);
-    const { dpred } = mse(pred, target);
-    expect(relError(dpred, numericalGradient(() => mse(pred, target).loss, pred)))
+    const { grad } = mse(pred, target);
+    expect(relError(grad, numericalGradient(() => mse(pred, target).loss, pred)))
       .toBeLessThan(1e-7);
+  });
+});
+
+describe("every reduction is PyTorch's", () => {
+  it('"sum" is N times "mean" for the per-example losses, loss and grad alike', () => {
+    const rng = new Random(6);
+    const scores = randomMatrix(rng, 5, 3), labels = [0, 2, 1, 1, 0];
+    for (const f of [softmaxCrossEntropy, multiMarginLoss]) {
+      const m = f(scores, labels), s = f(scores, labels, { reduction: "sum" });
+      expectClose(s.loss, 5 * m.loss, 1e-14);
+      expectClose(s.grad, m.grad.map((v) => 5 * v), 1e-14);
+    }
+  });
+
+  it("refuses any other reduction, naming it", () => {
+    const bad = { reduction: "none" as Reduction };
+    expect(() => softmaxCrossEntropy(Matrix.from([[1, 2]]), [0], bad)).toThrow(
+      'softmaxCrossEntropy: reduction must be "mean" or "sum", got none',
+    );
+    expect(() => mse(Matrix.from([[1]]), Matrix.from([[2]]), bad)).toThrow(/^mse: reduction/);
   });
 });
 
 describe("l1Penalty and l2Penalty", () => {
   for (const c of ref.penalties) {
-    it(`match λ·Σ|w| and λ·Σw² with torch autograd: ${c.name}`, () => {
+    it(`match λ·Σ|w| and (λ/2)·Σw² with torch autograd: ${c.name}`, () => {
       const w = Matrix.from(c.w);
-      const l1 = l1Penalty(w, c.lambda), l2 = l2Penalty(w, c.lambda);
+      const l1 = l1Penalty(w, { lambda: c.lambda }), l2 = l2Penalty(w, { lambda: c.lambda });
       expectClose(l1.loss, c.l1);
-      expectClose(l1.dw, c.dl1);
+      expectClose(l1.grad, c.dl1);
       expectClose(l2.loss, c.l2);
-      expectClose(l2.dw, c.dl2);
+      expectClose(l2.grad, c.dl2);
     });
   }
 
   it("L1 gives sign(0) = 0 at a zero weight", () => {
-    expect(Array.from(l1Penalty(Matrix.from([[0, 2, -3]]), 0.5).dw.data)).toEqual([0, 0.5, -0.5]);
+    const { grad } = l1Penalty(Matrix.from([[0, 2, -3]]), { lambda: 0.5 });
+    expect(Array.from(grad.data)).toEqual([0, 0.5, -0.5]);
+  });
+
+  it("L2 adds λ·w to the gradient, the term of an optimiser's weightDecay = λ", () => {
+    const w = Matrix.from([[0.5, -2]]);
+    expect(l2Penalty(w, { lambda: 0.1 }).grad.toArray()).toEqual([[0.05, -0.2]]);
+    expectClose(l2Penalty(w, { lambda: 0.1 }).loss, 0.05 * (0.25 + 4), 1e-15);
   });
 
   it("pass numerical gradient checks (L1 away from 0)", () => {
     const rng = new Random(5);
     const w = randomMatrix(rng, 4, 3).map((v) => (Math.abs(v) < 1e-2 ? v + 0.1 : v));
-    expect(relError(l2Penalty(w, 0.3).dw, numericalGradient(() => l2Penalty(w, 0.3).loss, w)))
-      .toBeLessThan(1e-7);
-    expect(relError(l1Penalty(w, 0.3).dw, numericalGradient(() => l1Penalty(w, 0.3).loss, w)))
-      .toBeLessThan(1e-7);
+    for (const pen of [l1Penalty, l2Penalty]) {
+      const o = { lambda: 0.3 };
+      expect(relError(pen(w, o).grad, numericalGradient(() => pen(w, o).loss, w)))
+        .toBeLessThan(1e-7);
+    }
   });
 });
 
@@ -227,49 +255,60 @@ describe("bad input names the operation", () => {
   }
 
   it("multiMarginLoss: p and margin out of range", () => {
-    expect(() => multiMarginLoss(scores, [0, 1], 1, 3 as 1)).toThrow(
+    expect(() => multiMarginLoss(scores, [0, 1], { p: 3 as 1 })).toThrow(
       "multiMarginLoss: p must be 1 or 2, got 3",
     );
-    expect(() => multiMarginLoss(scores, [0, 1], -1)).toThrow(RangeError);
-    expect(() => multiMarginLoss(scores, [0, 1], NaN)).toThrow(/^multiMarginLoss: margin/);
+    expect(() => multiMarginLoss(scores, [0, 1], { margin: -1 })).toThrow(RangeError);
+    expect(() => multiMarginLoss(scores, [0, 1], { margin: NaN })).toThrow(
+      /^multiMarginLoss: margin/,
+    );
   });
 
-  it("pairwiseHinge: lengths, empty batch, NaN, delta", () => {
-    expect(() => pairwiseHinge([1, 2], [1])).toThrow(ShapeError);
-    expect(() => pairwiseHinge([1, 2], [1])).toThrow(
-      "pairwiseHinge: 2 true scores but 1 corrupt scores",
+  it("pairwiseHinge: shape, empty batch, NaN, margin", () => {
+    expect(() => pairwiseHinge(new Matrix(2, 3))).toThrow(ShapeError);
+    expect(() => pairwiseHinge(new Matrix(2, 3))).toThrow(
+      "pairwiseHinge: scores must be N×2 (s_true, s_corrupt per row), got 2×3",
     );
-    expect(() => pairwiseHinge([], [])).toThrow("pairwiseHinge: empty batch");
-    expect(() => pairwiseHinge([1, NaN], [0, 0])).toThrow(NonFiniteError);
-    expect(() => pairwiseHinge([1, NaN], [0, 0])).toThrow("pairwiseHinge: sTrue[1] is NaN");
-    expect(() => pairwiseHinge([1], [0], -0.5)).toThrow(/^pairwiseHinge: delta must be/);
+    expect(() => pairwiseHinge(new Matrix(0, 2))).toThrow("pairwiseHinge: empty batch");
+    expect(() => pairwiseHinge(Matrix.from([[1, NaN]]))).toThrow(NonFiniteError);
+    expect(() => pairwiseHinge(Matrix.from([[1, NaN]]))).toThrow(
+      "pairwiseHinge: entry (0, 1) is NaN",
+    );
+    expect(() => pairwiseHinge(Matrix.from([[1, 0]]), { margin: -0.5 })).toThrow(
+      /^pairwiseHinge: margin must be/,
+    );
   });
 
   it("binaryHinge: labels must be ±1, counts must match", () => {
-    expect(() => binaryHinge([0.5, 1], [1, 0])).toThrow(RangeError);
-    expect(() => binaryHinge([0.5, 1], [1, 0])).toThrow(
-      "binaryHinge: label 1 is 0, must be +1 or -1",
+    const two = Matrix.column([0.5, 1]);
+    expect(() => binaryHinge(two, [1, 0])).toThrow(RangeError);
+    expect(() => binaryHinge(two, [1, 0])).toThrow("binaryHinge: label 1 is 0, must be +1 or -1");
+    expect(() => binaryHinge(Matrix.column([0.5]), [1, -1])).toThrow(
+      "binaryHinge: 2 labels for 1 scores",
     );
-    expect(() => binaryHinge([0.5], [1, -1])).toThrow("binaryHinge: 2 labels for 1 scores");
-    expect(() => binaryHinge([], [])).toThrow("binaryHinge: empty batch");
-    expect(() => binaryHinge([Infinity], [1])).toThrow("binaryHinge: scores[0] is Infinity");
+    expect(() => binaryHinge(new Matrix(0, 1), [])).toThrow("binaryHinge: empty batch");
+    expect(() => binaryHinge(Matrix.column([Infinity]), [1])).toThrow(
+      "binaryHinge: entry (0, 0) is Infinity",
+    );
   });
 
   it("mse: shapes, empty, NaN", () => {
     expect(() => mse(new Matrix(2, 3), new Matrix(3, 2))).toThrow(
-      "mse: pred is 2×3 but target is 3×2",
+      "mse: scores are 2×3 but targets are 3×2",
     );
     expect(() => mse(new Matrix(0, 3), new Matrix(0, 3))).toThrow("mse: empty batch");
     expect(() => mse(Matrix.from([[1, 2]]), Matrix.from([[NaN, 2]]))).toThrow(
-      "mse (target): entry (0, 0) is NaN",
+      "mse (targets): entry (0, 0) is NaN",
     );
   });
 
   it("penalties: lambda out of range, NaN weights", () => {
-    expect(() => l1Penalty(new Matrix(1, 2), -1)).toThrow(
-      "l1Penalty: lambda must be a finite non-negative number, got -1",
+    expect(() => l1Penalty(new Matrix(1, 2), { lambda: -1 })).toThrow(
+      "l1Penalty: lambda must be a finite number ≥ 0, got -1",
     );
-    expect(() => l2Penalty(new Matrix(1, 2), Infinity)).toThrow(RangeError);
-    expect(() => l2Penalty(Matrix.from([[NaN]]), 1)).toThrow("l2Penalty: entry (0, 0) is NaN");
+    expect(() => l2Penalty(new Matrix(1, 2), { lambda: Infinity })).toThrow(RangeError);
+    expect(() => l2Penalty(Matrix.from([[NaN]]), { lambda: 1 })).toThrow(
+      "l2Penalty: entry (0, 0) is NaN",
+    );
   });
 });

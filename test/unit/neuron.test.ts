@@ -98,8 +98,8 @@ describe("layerForward / layerBackward", () => {
     for (const act of [sigmoid, tanh]) {
       const xs = rng.randn(4, 3), ws = rng.randn(2, 3), bs = rng.randn(1, 2);
       const d = rng.randn(4, 2);
-      const g = layerBackward(d, layerForward(xs, ws, bs, act).cache);
-      const f = () => layerForward(xs, ws, bs, act).out;
+      const g = layerBackward(d, layerForward(xs, ws, bs, { activation: act }).cache);
+      const f = () => layerForward(xs, ws, bs, { activation: act }).out;
       expect(relError(g.dx, numericalGradientArray(f, xs, d))).toBeLessThan(1e-7);
       expect(relError(g.dw, numericalGradientArray(f, ws, d))).toBeLessThan(1e-7);
       expect(relError(g.db, numericalGradientArray(f, bs, d))).toBeLessThan(1e-7);
@@ -134,7 +134,11 @@ describe("oneHiddenForward", () => {
     const X = Matrix.from(p.x);
     const layers = [{ w: params.w1, b: params.b1 }, { w: params.w2, b: params.b2 }];
     for (const act of [sigmoid, relu]) {
-      expectClose(oneHiddenForward(X, params, act).s, mlpForward(X, layers, act).out, 1e-13);
+      expectClose(
+        oneHiddenForward(X, params, { activation: act }).s,
+        mlpForward(X, layers, { activation: act }).out,
+        1e-13,
+      );
     }
   });
 

@@ -65,6 +65,66 @@ describe("optimisers match torch.optim (PyTorch 1.13, NAdam with 2.0 semantics)"
   );
 });
 
+describe("state under PyTorch's names, every optimiser counting its steps", () => {
+  const keys = (o: Optimizer, p: Matrix) => Object.keys(o.stateOf(p) ?? {}).sort();
+  const twoSteps = (o: Optimizer) => {
+    const p = Matrix.from([[1, -2]]);
+    o.step([p], [Matrix.from([[0.5, 0.25]])]);
+    o.step([p], [Matrix.from([[-0.5, 1]])]);
+    expect((o.stateOf(p) as { step: number }).step).toBe(2);
+    return keys(o, p);
+  };
+  it.each(
+    [
+      ["sgd", () => sgd({ lr: 0.1 }), ["step"]],
+      ["sgd momentum", () => sgd({ lr: 0.1, momentum: 0.9 }), ["momentumBuffer", "step"]],
+      ["textbookMomentum", () => textbookMomentum({ lr: 0.1, momentum: 0.9, form: "ema" }), [
+        "step",
+        "velocity",
+      ]],
+      ["adagrad", () => adagrad(), ["step", "sum"]],
+      ["rmsprop", () => rmsprop(), ["squareAvg", "step"]],
+      ["rmsprop centered, momentum", () => rmsprop({ centered: true, momentum: 0.5 }), [
+        "gradAvg",
+        "momentumBuffer",
+        "squareAvg",
+        "step",
+      ]],
+      ["adam", () => adam(), ["expAvg", "expAvgSq", "step"]],
+      ["amsgrad", () => amsgrad(), ["expAvg", "expAvgSq", "maxExpAvgSq", "step"]],
+      ["adamw", () => adamw(), ["expAvg", "expAvgSq", "step"]],
+      ["nadam", () => nadam(), ["expAvg", "expAvgSq", "muProduct", "step"]],
+    ] as const,
+  )("%s", (_name, make, expected) => {
+    expect(twoSteps(make())).toEqual(expected);
+  });
+
+  it("momentum (β₁ for the Adam family) can be changed between steps; others refuse", () => {
+    const o = sgd({ lr: 0.1, momentum: 0.9 });
+    o.momentum = 0.5;
+    expect(o.momentum).toBe(0.5);
+    expect(() => (o.momentum = 1)).toThrow("sgd: momentum must be in [0, 1), got 1");
+    const a = adam();
+    expect(a.momentum).toBe(0.9);
+    a.momentum = 0.85;
+    expect(a.momentum).toBe(0.85);
+    expect(adagrad().momentum).toBeUndefined();
+    expect(() => (adagrad().momentum = 0.5)).toThrow("adagrad: has no momentum to set");
+  });
+
+  it("a changed momentum takes effect at the next step, as PyTorch's param_groups", () => {
+    const p = Matrix.from([[0]]), q = Matrix.from([[0]]), g = Matrix.from([[1]]);
+    const a = sgd({ lr: 1, momentum: 0.9 }), b = sgd({ lr: 1, momentum: 0.9 });
+    a.step([p], [g]);
+    b.step([q], [g]);
+    a.momentum = 0.5;
+    a.step([p], [g]);
+    b.step([q], [g]);
+    expect(p.data[0]).toBe(-1 - (0.5 * 1 + 1)); // buffer 1 → 0.5·1 + 1
+    expect(q.data[0]).toBe(-1 - (0.9 * 1 + 1));
+  });
+});
+
 describe("behaviour", () => {
   it("keeps state per parameter and leaves gradients alone", () => {
     const g1 = Matrix.from([[0.5, -1]]), g2 = Matrix.from([[2, 0.1]]);
@@ -79,7 +139,7 @@ describe("behaviour", () => {
     expect(a2.data).toEqual(a.data);
     expect(b2.data).toEqual(b.data);
     expect(Array.from(g1.data)).toEqual([0.5, -1]);
-    expect(together.stateOf(a)?.t).toBe(3);
+    expect(together.stateOf(a)?.step).toBe(3);
   });
 
   it("Adam's first step has size ≈ lr whatever the gradient's scale (bias correction)", () => {

@@ -7,10 +7,11 @@ import {
   inverseTimeLR,
   linearLR,
   oneCycleLR,
+  type OneCycleSchedule,
   type Schedule,
   stepLR,
 } from "../../lib/optim/schedules.ts";
-import { sgd } from "../../lib/optim/optimizers.ts";
+import { adam, sgd } from "../../lib/optim/optimizers.ts";
 import { Matrix } from "../../lib/core/matrix.ts";
 import { expectClose } from "./_compare.ts";
 import ref from "../reference/schedules.json" with { type: "json" };
@@ -37,14 +38,36 @@ describe("schedules match torch.optim.lr_scheduler (PyTorch 1.13)", () => {
       // PyTorch's CosineAnnealingLR, LinearLR and ExponentialLR are recursive; the closed
       // forms here agree with them to 1e-10 over the whole run.
       expectClose(range(c.lrs.length).map(f), c.lrs);
+      if ("momentum" in c) {
+        // OneCycleLR cycles momentum (SGD) or β₁ (Adam) inversely, by default, as PyTorch.
+        const m = (f as OneCycleSchedule).momentum;
+        const cycles = (c.options as { cycleMomentum?: boolean }).cycleMomentum ?? true;
+        if (cycles) expectClose(range(c.momentum!.length).map(m!), c.momentum!);
+        else {
+          expect(m).toBeUndefined();
+          expect(new Set(c.momentum)).toEqual(new Set([0.9])); // torch left it alone too
+        }
+      }
     },
   );
+
+  it("oneCycleLR's momentum drives an optimiser's momentum (β₁ for Adam), step by step", () => {
+    const s = oneCycleLR({ maxLr: 0.01, totalSteps: 10 });
+    const opt = adam({ lr: s(0) });
+    for (let t = 0; t < 10; t++) {
+      opt.lr = s(t);
+      opt.momentum = s.momentum!(t);
+      expect(opt.momentum).toBe(s.momentum!(t));
+    }
+    expect(s.momentum!(0)).toBe(0.95); // maxMomentum while the rate is lowest
+    expect(s.momentum!(2)).toBe(0.85); // baseMomentum at the peak rate (step pctStart·N − 1)
+  });
 });
 
 describe("shapes of the schedules", () => {
   it("erratum 7: a cyclic (triangular) schedule is linear between its bounds, not a cosine", () => {
     const cyc = cyclicLR({ baseLr: 0.01, maxLr: 0.1, stepSizeUp: 10 });
-    const cos = cosineAnnealingWarmRestarts({ lr0: 0.1, t0: 20, etaMin: 0.01 });
+    const cos = cosineAnnealingWarmRestarts({ baseLr: 0.1, t0: 20, etaMin: 0.01 });
     // second differences vanish inside each linear leg of the triangle…
     for (const t of [1, 5, 8, 11, 15, 18]) {
       expect(Math.abs(cyc(t + 1) - 2 * cyc(t) + cyc(t - 1))).toBeLessThan(1e-15);
@@ -56,9 +79,9 @@ describe("shapes of the schedules", () => {
     expect(cyc(6)).toBeGreaterThan(cyc(5));
   });
 
-  it("cosine annealing hits η_min at T_max and warm restarts jump back to lr0", () => {
-    expectClose(cosineAnnealingLR({ lr0: 0.1, tMax: 30, etaMin: 1e-3 })(30), 1e-3);
-    const sgdr = cosineAnnealingWarmRestarts({ lr0: 0.1, t0: 5, tMult: 2 });
+  it("cosine annealing hits η_min at T_max and warm restarts jump back to baseLr", () => {
+    expectClose(cosineAnnealingLR({ baseLr: 0.1, tMax: 30, etaMin: 1e-3 })(30), 1e-3);
+    const sgdr = cosineAnnealingWarmRestarts({ baseLr: 0.1, t0: 5, tMult: 2 });
     expect([0, 5, 15, 35].map(sgdr)).toEqual([0.1, 0.1, 0.1, 0.1]);
     expect(sgdr(14)).toBeLessThan(0.01);
   });
@@ -72,7 +95,7 @@ describe("shapes of the schedules", () => {
   });
 
   it("drives an optimiser's learning rate", () => {
-    const lrAt = stepLR({ lr0: 0.1, stepSize: 2 });
+    const lrAt = stepLR({ baseLr: 0.1, stepSize: 2 });
     const opt = sgd({ lr: lrAt(0) }), p = Matrix.from([[0]]), g = Matrix.from([[1]]);
     for (let t = 0; t < 4; t++) {
       opt.lr = lrAt(t);
@@ -84,16 +107,16 @@ describe("shapes of the schedules", () => {
 
 describe("bad input", () => {
   it("names the schedule and the problem", () => {
-    expect(() => stepLR({ lr0: 0.1, stepSize: 0 })).toThrow(
+    expect(() => stepLR({ baseLr: 0.1, stepSize: 0 })).toThrow(
       "stepLR: stepSize must be a positive integer, got 0",
     );
-    expect(() => exponentialLR({ lr0: -1, gamma: 0.9 })).toThrow(RangeError);
-    expect(() => cosineAnnealingLR({ lr0: 0.1, tMax: 0 })).toThrow("cosineAnnealingLR: tMax");
+    expect(() => exponentialLR({ baseLr: -1, gamma: 0.9 })).toThrow(RangeError);
+    expect(() => cosineAnnealingLR({ baseLr: 0.1, tMax: 0 })).toThrow("cosineAnnealingLR: tMax");
     expect(() => oneCycleLR({ maxLr: 0.1, totalSteps: 10, pctStart: 1 })).toThrow(
       "oneCycleLR: pctStart",
     );
-    expect(() => linearLR({ lr0: 0.1, startFactor: 0 })).toThrow("linearLR: factors");
-    expect(() => inverseTimeLR({ lr0: 0.1, k: 1 })(-1)).toThrow(
+    expect(() => linearLR({ baseLr: 0.1, startFactor: 0 })).toThrow("linearLR: factors");
+    expect(() => inverseTimeLR({ baseLr: 0.1, k: 1 })(-1)).toThrow(
       "inverseTimeLR: t must be a finite number ≥ 0, got -1",
     );
     expect(() => cyclicLR({ baseLr: 0.1, maxLr: 1 })(NaN)).toThrow("cyclicLR: t");

@@ -35,9 +35,9 @@ describe("trainClassifier", () => {
 
   it("one step is plain SGD on mlpBackward's gradients (momentum has no effect on step 1)", () => {
     const sizes = [2, 6, 3];
-    const start = mlpInit(sizes, new Random(9), "he");
-    const { out, cache } = mlpForward(x, start, tanh);
-    const { loss, dscores } = softmaxCrossEntropy(out, y);
+    const start = mlpInit(sizes, new Random(9), { init: "he" });
+    const { out, cache } = mlpForward(x, start, { activation: tanh });
+    const { loss, grad: dscores } = softmaxCrossEntropy(out, y);
     const { grads } = mlpBackward(dscores, cache);
     const r = trainClassifier(x, y, { sizes, activation: tanh, steps: 1, lr: 0.3, seed: 9 });
     expect(r.losses[0]).toBe(loss);

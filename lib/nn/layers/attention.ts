@@ -26,22 +26,30 @@ export interface AttentionCache {
   q: Matrix;
   k: Matrix;
   v: Matrix;
+  /** The softmax weights A, N×M. */
   weights: Matrix;
 }
 
+/** Options of {@link attentionForward}. */
+export interface AttentionOptions {
+  /** Which keys each query may see (default: all), as PyTorch 2's boolean `attn_mask`. */
+  mask?: AttentionMask;
+}
+
 /**
- * Forward pass. Returns the context `out` (N×dv) and the attention `weights` (N×M) — the
- * latter for plotting which keys each query looked at. Throws a ShapeError naming
- * `attention` if the sizes do not fit, and a RangeError if a mask row blocks every key
- * (its softmax would be 0/0).
+ * Forward pass. Returns the context `out` (N×dv), the attention `weights` (N×M) — for
+ * plotting which keys each query looked at — and the `scores` `Q·Kᵀ/√d` (N×M) before the mask
+ * and the softmax. Throws a ShapeError naming `attentionForward` if the sizes do not fit, and a
+ * RangeError if a mask row blocks every key (its softmax would be 0/0).
  */
 export function attentionForward(
   q: Matrix,
   k: Matrix,
   v: Matrix,
-  mask?: AttentionMask,
-): { out: Matrix; weights: Matrix; cache: AttentionCache } {
-  const op = "attention";
+  o: AttentionOptions = {},
+): { out: Matrix; weights: Matrix; scores: Matrix; cache: AttentionCache } {
+  const op = "attentionForward";
+  const { mask } = o;
   if (q.rows === 0) throw new ShapeError(`${op}: no queries (Q is ${shapeOf(q)})`);
   if (k.rows === 0) throw new ShapeError(`${op}: no keys (K is ${shapeOf(k)})`);
   if (q.cols !== k.cols) {
@@ -73,11 +81,12 @@ export function attentionForward(
   assertFinite(op, v);
 
   const scale = 1 / Math.sqrt(q.cols);
-  const scores = matmul(q, transpose(k)).map((s, i, j) =>
-    mask === undefined || mask[i][j] ? s * scale : -Infinity
-  );
-  const weights = softmaxRows(scores);
-  return { out: matmul(weights, v), weights, cache: { q, k, v, weights } };
+  const scores = matmul(q, transpose(k)).map((s) => s * scale);
+  const masked = mask === undefined
+    ? scores
+    : scores.map((s, i, j) => (mask[i][j] ? s : -Infinity));
+  const weights = softmaxRows(masked);
+  return { out: matmul(weights, v), weights, scores, cache: { q, k, v, weights } };
 }
 
 /**

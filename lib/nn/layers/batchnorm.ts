@@ -31,12 +31,18 @@ export interface BatchNormOptions {
   eps?: number;
 }
 
-/** What {@link batchnormBackward} needs from the forward pass. */
+/** What {@link batchnormBackward} needs from the forward pass, and the statistics to inspect. */
 export interface BatchNormCache {
   training: boolean;
+  /** The normalised input, N×D. */
   xhat: Matrix;
   gamma: Matrix;
-  invStd: Float64Array; // 1/√(var + ε) per feature, batch or running var
+  /** The mean used to normalise, 1×D: the batch mean in training, the running mean otherwise. */
+  mean: Matrix;
+  /** The variance used to normalise, 1×D: the biased batch variance in training, the running one otherwise. */
+  var: Matrix;
+  /** `1/√(var + ε)` per feature. */
+  invStd: Float64Array;
 }
 
 /** Fresh running statistics as PyTorch initialises them: mean 0, variance 1. */
@@ -45,8 +51,8 @@ export function batchnormRunningInit(d: number): BatchNormRunning {
 }
 
 /**
- * Forward pass. `x` is N×D, `gamma`/`beta` are 1×D. Returns the output, the cache and the
- * running statistics after this step (new matrices; `running` itself is not modified; in
+ * Forward pass. `x` is N×D, `gamma`/`beta` are 1×D. Returns the output, the cache (with the
+ * `mean` and `var` used to normalise, for inspection) and the running statistics after this step (new matrices; `running` itself is not modified; in
  * evaluation they are returned unchanged).
  *
  * Training needs N ≥ 2 (the unbiased variance divides by N − 1; PyTorch refuses N = 1 too).
@@ -94,7 +100,15 @@ export function batchnormForward(
   const invStd = varB.map((v) => 1 / Math.sqrt(v + eps));
   const xhat = x.map((v, _i, j) => (v - mean[j]) * invStd[j]);
   const out = xhat.map((v, _i, j) => gamma.data[j] * v + beta.data[j]);
-  return { out, cache: { training, xhat, gamma, invStd }, running: newRunning };
+  const cache = {
+    training,
+    xhat,
+    gamma,
+    mean: new Matrix(1, d, mean),
+    var: new Matrix(1, d, varB),
+    invStd,
+  };
+  return { out, cache, running: newRunning };
 }
 
 /**

@@ -17,8 +17,8 @@ import { assertFinite, Matrix, ShapeError, shapeOf } from "../../core/matrix.ts"
 import { assertFiniteTensor, Tensor, tensorShapeOf } from "../../core/tensor.ts";
 import { toPair } from "../../core/validate.ts";
 
-/** Stride and zero padding; a number applies to both directions, a pair is `[rows, cols]`. */
-export interface Conv2dParams {
+/** Options of {@link conv2dForward}, PyTorch's names and defaults (1 and 0); a number applies to both directions, a pair is `[rows, cols]`. */
+export interface Conv2dOptions {
   stride?: number | readonly [number, number];
   padding?: number | readonly [number, number];
 }
@@ -34,18 +34,18 @@ export interface Conv2dCache {
 
 /**
  * Forward pass: `out` is N×F×Hout×Wout (formula in the module comment). Throws a ShapeError
- * naming `conv2d` if the channels of `x` and `w` differ, the bias is not 1×F, or the kernel
+ * naming `conv2dForward` if the channels of `x` and `w` differ, the bias is not 1×F, or the kernel
  * is larger than the padded image.
  */
 export function conv2dForward(
   x: Tensor,
   w: Tensor,
   b: Matrix,
-  params: Conv2dParams = {},
+  o: Conv2dOptions = {},
 ): { out: Tensor; cache: Conv2dCache } {
-  const op = "conv2d";
-  const [sh, sw] = toPair(op, "stride", params.stride ?? 1, 1);
-  const [ph, pw] = toPair(op, "padding", params.padding ?? 0, 0);
+  const op = "conv2dForward";
+  const [sh, sw] = toPair(op, "stride", o.stride ?? 1, 1);
+  const [ph, pw] = toPair(op, "padding", o.padding ?? 0, 0);
   const [N, C, H, W] = x.shape;
   const [F, Cw, KH, KW] = w.shape;
   if (N === 0) throw new ShapeError(`${op}: empty batch (input ${tensorShapeOf(x)})`);

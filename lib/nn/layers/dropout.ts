@@ -13,7 +13,8 @@
  *
  * Masks: in training each function takes either an explicit `mask` (0/1 entries, e.g. to
  * reproduce PyTorch values) or a seeded `rng` (lib/core/random.ts) to draw one, entry by entry in
- * row-major order. `p` must be in [0, 1); with p = 0 no randomness is needed.
+ * row-major order. `p` is in [0, 1]; with p = 0 no randomness is needed, and p = 1 drops
+ * everything: the output is all zeros (and so is the gradient), as in PyTorch.
  *
  * @module
  */
@@ -22,12 +23,12 @@ import { assertFinite, Matrix, mul, ShapeError, shapeOf } from "../../core/matri
 import { Random } from "../../core/random.ts";
 import { linearBackward, type LinearCache, linearForward } from "./linear.ts";
 
-/** Options shared by the dropout functions. */
+/** Options shared by the dropout functions; `p` and `training` as PyTorch's `F.dropout`. */
 export interface DropoutOptions {
-  /** Probability of dropping a unit, in [0, 1). */
-  p: number;
-  /** Training applies a mask; evaluation does not. */
-  training: boolean;
+  /** Probability of dropping a unit, in [0, 1] (default 0.5). */
+  p?: number;
+  /** Training applies a mask; evaluation does not (default true). */
+  training?: boolean;
   /** Source of the random mask in training (ignored if `mask` is given). */
   rng?: Random;
   /** An explicit keep mask of 0s and 1s (its shape depends on the function). */
@@ -43,10 +44,18 @@ export interface DropoutCache {
   scale: number;
 }
 
-function checkP(op: string, p: number): void {
-  if (!(typeof p === "number" && p >= 0 && p < 1)) {
-    throw new RangeError(`${op}: p (drop probability) must be in [0, 1), got ${p}`);
+/** `p` and `training` with PyTorch's defaults (0.5, true), `p` checked to lie in [0, 1]. */
+function resolve(op: string, opts: DropoutOptions): { p: number; training: boolean } {
+  const { p = 0.5, training = true } = opts;
+  if (!(typeof p === "number" && p >= 0 && p <= 1)) {
+    throw new RangeError(`${op}: p (drop probability) must be in [0, 1], got ${p}`);
   }
+  return { p, training };
+}
+
+/** The inverted-dropout scale `1/(1 − p)`; 0 for p = 1, where every unit is dropped. */
+function invertedScale(p: number): number {
+  return p === 1 ? 0 : 1 / (1 - p);
 }
 
 function checkInput(op: string, x: Matrix): void {
@@ -65,8 +74,14 @@ export function bernoulliMask(rows: number, cols: number, keep: number, rng: Ran
 }
 
 /** The training mask of shape rows×cols: the given one (checked), or drawn from `rng`. */
-function resolveMask(op: string, rows: number, cols: number, opts: DropoutOptions): Matrix {
-  const { p, mask, rng } = opts;
+function resolveMask(
+  op: string,
+  rows: number,
+  cols: number,
+  p: number,
+  opts: DropoutOptions,
+): Matrix {
+  const { mask, rng } = opts;
   if (mask !== undefined) {
     if (mask.rows !== rows || mask.cols !== cols) {
       throw new ShapeError(`${op}: mask must be ${rows}×${cols}, got ${shapeOf(mask)}`);
@@ -77,6 +92,7 @@ function resolveMask(op: string, rows: number, cols: number, opts: DropoutOption
     return mask;
   }
   if (p === 0) return Matrix.filled(rows, cols, 1);
+  if (p === 1) return new Matrix(rows, cols);
   if (rng === undefined) throw new Error(`${op}: training with p > 0 needs a mask or an rng`);
   return bernoulliMask(rows, cols, 1 - p, rng);
 }
@@ -101,12 +117,12 @@ export function dropoutForward(
   opts: DropoutOptions,
 ): { out: Matrix; cache: DropoutCache } {
   const op = "dropoutForward";
-  checkP(op, opts.p);
+  const { p, training } = resolve(op, opts);
   checkInput(op, x);
-  if (!opts.training) return { out: x.clone(), cache: { mask: null, scale: 1 } };
-  const mask = resolveMask(op, x.rows, x.cols, opts);
+  if (!training) return { out: x.clone(), cache: { mask: null, scale: 1 } };
+  const mask = resolveMask(op, x.rows, x.cols, p, opts);
   // Multiply by 1/(1 − p) rather than divide, as PyTorch does (identical up to rounding).
-  const scale = 1 / (1 - opts.p);
+  const scale = invertedScale(p);
   return { out: mul(x, mask).map((v) => v * scale), cache: { mask, scale } };
 }
 
@@ -124,13 +140,13 @@ export function classicDropoutForward(
   opts: DropoutOptions,
 ): { out: Matrix; cache: DropoutCache } {
   const op = "classicDropoutForward";
-  checkP(op, opts.p);
+  const { p, training } = resolve(op, opts);
   checkInput(op, x);
-  if (!opts.training) {
-    const scale = 1 - opts.p;
+  if (!training) {
+    const scale = 1 - p;
     return { out: x.map((v) => v * scale), cache: { mask: null, scale } };
   }
-  const mask = resolveMask(op, x.rows, x.cols, opts);
+  const mask = resolveMask(op, x.rows, x.cols, p, opts);
   return { out: mul(x, mask), cache: { mask, scale: 1 } };
 }
 
@@ -155,18 +171,18 @@ export function spatialDropoutForward(
   opts: DropoutOptions,
 ): { out: Matrix; cache: DropoutCache } {
   const op = "spatialDropoutForward";
-  checkP(op, opts.p);
+  const { p, training } = resolve(op, opts);
   if (!Number.isInteger(channels) || channels <= 0 || x.cols % channels !== 0) {
     throw new ShapeError(
       `${op}: channels must be a positive integer dividing the ${x.cols} columns of x, got ${channels}`,
     );
   }
   checkInput(op, x);
-  if (!opts.training) return { out: x.clone(), cache: { mask: null, scale: 1 } };
+  if (!training) return { out: x.clone(), cache: { mask: null, scale: 1 } };
   const s = x.cols / channels;
-  const channelMask = resolveMask(op, x.rows, channels, opts);
+  const channelMask = resolveMask(op, x.rows, channels, p, opts);
   const mask = x.map((_v, i, j) => channelMask.get(i, Math.floor(j / s)));
-  const scale = 1 / (1 - opts.p);
+  const scale = invertedScale(p);
   return { out: mul(x, mask).map((v) => v * scale), cache: { mask, scale } };
 }
 
@@ -195,11 +211,13 @@ export function alphaDropoutForward(
   opts: DropoutOptions,
 ): { out: Matrix; cache: DropoutCache } {
   const op = "alphaDropoutForward";
-  checkP(op, opts.p);
+  const { p, training } = resolve(op, opts);
   checkInput(op, x);
-  if (!opts.training) return { out: x.clone(), cache: { mask: null, scale: 1 } };
-  const p = opts.p, alpha = SELU_LAMBDA_ALPHA;
-  const mask = resolveMask(op, x.rows, x.cols, opts);
+  if (!training) return { out: x.clone(), cache: { mask: null, scale: 1 } };
+  const mask = resolveMask(op, x.rows, x.cols, p, opts);
+  // p = 1: PyTorch returns zeros (the affine correction below would divide by 0).
+  if (p === 1) return { out: new Matrix(x.rows, x.cols), cache: { mask, scale: 0 } };
+  const alpha = SELU_LAMBDA_ALPHA;
   const a = 1 / Math.sqrt((alpha * alpha * p + 1) * (1 - p));
   // PyTorch's order of operations: x·(m·a) + ((m − 1)·αa + αa·p).
   const out = x.map((v, i, j) => {
@@ -235,7 +253,7 @@ export function dropConnectForward(
   opts: DropoutOptions,
 ): { out: Matrix; cache: DropConnectCache } {
   const op = "dropConnectForward";
-  checkP(op, opts.p);
+  const { p, training } = resolve(op, opts);
   if (x.cols !== w.cols) {
     throw new ShapeError(
       `${op}: x is ${shapeOf(x)} but w is ${shapeOf(w)} (x needs ${w.cols} columns)`,
@@ -246,12 +264,12 @@ export function dropConnectForward(
   }
   checkInput(op, x);
   assertFinite(op, w);
-  if (!opts.training) {
+  if (!training) {
     const { out, cache } = linearForward(x, w, b);
     return { out, cache: { linear: cache, mask: null, scale: 1 } };
   }
-  const mask = resolveMask(op, w.rows, w.cols, opts);
-  const scale = 1 / (1 - opts.p);
+  const mask = resolveMask(op, w.rows, w.cols, p, opts);
+  const scale = invertedScale(p);
   const { out, cache } = linearForward(x, mul(w, mask).map((v) => v * scale), b);
   return { out, cache: { linear: cache, mask, scale } };
 }

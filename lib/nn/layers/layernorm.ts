@@ -13,21 +13,37 @@
 import { assertFinite, Matrix, ShapeError, shapeOf } from "../../core/matrix.ts";
 import { positive } from "../../core/validate.ts";
 
-/** What {@link layernormBackward} needs from the forward pass. */
+/** What {@link layernormBackward} needs from the forward pass, and the statistics to inspect. */
 export interface LayerNormCache {
+  /** The normalised input `(x − μₙ)/√(σ²ₙ + ε)`, N×D. */
   xhat: Matrix;
   gamma: Matrix;
-  invStd: Float64Array; // 1/√(σ²ₙ + ε) per row
+  /** Each row's mean μₙ, N×1. */
+  mean: Matrix;
+  /** Each row's biased variance σ²ₙ (divide by D), N×1. */
+  var: Matrix;
+  /** `1/√(σ²ₙ + ε)` per row. */
+  invStd: Float64Array;
 }
 
-/** Forward pass. `x` is N×D, `gamma`/`beta` are 1×D; `eps` defaults to PyTorch's 1e-5. */
+/** Options of {@link layernormForward}; the default is PyTorch's. */
+export interface LayerNormOptions {
+  /** Added to the variance before the square root (default 1e-5). */
+  eps?: number;
+}
+
+/**
+ * Forward pass. `x` is N×D, `gamma`/`beta` are 1×D. The cache holds each row's `mean` and
+ * `var` (N×1) for inspection.
+ */
 export function layernormForward(
   x: Matrix,
   gamma: Matrix,
   beta: Matrix,
-  eps = 1e-5,
+  o: LayerNormOptions = {},
 ): { out: Matrix; cache: LayerNormCache } {
   const op = "layernormForward";
+  const { eps = 1e-5 } = o;
   const n = x.rows, d = x.cols;
   for (const [name, m] of [["gamma", gamma], ["beta", beta]] as const) {
     if (m.rows !== 1 || m.cols !== d) {
@@ -39,17 +55,18 @@ export function layernormForward(
   if (d === 0) throw new Error(`${op}: no features to normalise (x has 0 columns)`);
   for (const m of [x, gamma, beta]) assertFinite(op, m);
 
-  const mean = new Float64Array(n), invStd = new Float64Array(n);
+  const mean = new Matrix(n, 1), variance = new Matrix(n, 1), invStd = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     let s = 0, ss = 0;
     for (let j = 0; j < d; j++) s += x.data[i * d + j];
-    mean[i] = s / d;
-    for (let j = 0; j < d; j++) ss += (x.data[i * d + j] - mean[i]) ** 2;
+    mean.data[i] = s / d;
+    for (let j = 0; j < d; j++) ss += (x.data[i * d + j] - mean.data[i]) ** 2;
+    variance.data[i] = ss / d;
     invStd[i] = 1 / Math.sqrt(ss / d + eps);
   }
-  const xhat = x.map((v, i) => (v - mean[i]) * invStd[i]);
+  const xhat = x.map((v, i) => (v - mean.data[i]) * invStd[i]);
   const out = xhat.map((v, _i, j) => gamma.data[j] * v + beta.data[j]);
-  return { out, cache: { xhat, gamma, invStd } };
+  return { out, cache: { xhat, gamma, mean, var: variance, invStd } };
 }
 
 /**

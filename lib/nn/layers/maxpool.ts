@@ -22,29 +22,39 @@ import { ShapeError } from "../../core/matrix.ts";
 import { assertFiniteTensor, Tensor, tensorShapeOf } from "../../core/tensor.ts";
 import { toPair } from "../../core/validate.ts";
 
-/** Window size and stride; a number applies to both directions, a pair is `[rows, cols]`. */
-export interface MaxPoolParams {
-  kernel: number | readonly [number, number];
+/**
+ * Options of {@link maxpoolForward}, PyTorch's names: a number applies to both directions, a
+ * pair is `[rows, cols]`.
+ */
+export interface MaxPoolOptions {
+  /** The window size (PyTorch's `kernel_size`). */
+  kernelSize: number | readonly [number, number];
   /** Defaults to the kernel size (non-overlapping windows), as in PyTorch. */
   stride?: number | readonly [number, number];
 }
 
-/** What {@link maxpoolBackward} needs: the input shape and where each maximum was. */
+/** What {@link maxpoolBackward} needs: the shapes and where each maximum was. */
 export interface MaxPoolCache {
   inShape: [number, number, number, number];
   outShape: [number, number, number, number];
-  /** For every output entry, the flat position in `x.data` of the winning input entry. */
+  /**
+   * For every output entry (NCHW order), the position of the winning input entry within its
+   * own H×W plane, `row·W + col`: PyTorch's `return_indices=True` indices.
+   */
   argmax: Int32Array;
 }
 
-/** Forward pass: the maximum of each window; the positions of the maxima go in the cache. */
+/**
+ * Forward pass: the maximum of each window; where each maximum was (per plane, as PyTorch's
+ * indices) goes in the cache as `argmax`.
+ */
 export function maxpoolForward(
   x: Tensor,
-  params: MaxPoolParams,
+  o: MaxPoolOptions,
 ): { out: Tensor; cache: MaxPoolCache } {
-  const op = "maxpool";
-  const [KH, KW] = toPair(op, "kernel", params.kernel, 1);
-  const [sh, sw] = toPair(op, "stride", params.stride ?? params.kernel, 1);
+  const op = "maxpoolForward";
+  const [KH, KW] = toPair(op, "kernelSize", o.kernelSize, 1);
+  const [sh, sw] = toPair(op, "stride", o.stride ?? o.kernelSize, 1);
   const [N, C, H, W] = x.shape;
   if (N === 0) throw new ShapeError(`${op}: empty batch (input ${tensorShapeOf(x)})`);
   if (KH > H || KW > W) {
@@ -63,9 +73,9 @@ export function maxpoolForward(
           let best = -Infinity, where = -1;
           for (let u = 0; u < KH; u++) {
             for (let v = 0; v < KW; v++) {
-              const k = x.index(n, c, i * sh + u, j * sw + v);
+              const y = i * sh + u, xx = j * sw + v, k = x.index(n, c, y, xx);
               // Strictly greater: on a tie the first maximum (row-major) stays, as in PyTorch.
-              if (x.data[k] > best) [best, where] = [x.data[k], k];
+              if (x.data[k] > best) [best, where] = [x.data[k], y * W + xx];
             }
           }
           const o = out.index(n, c, i, j);
@@ -89,6 +99,10 @@ export function maxpoolBackward(dout: Tensor, cache: MaxPoolCache): { dx: Tensor
     );
   }
   const dx = new Tensor(cache.inShape);
-  for (let o = 0; o < dout.size; o++) dx.data[cache.argmax[o]] += dout.data[o];
+  const plane = cache.inShape[2] * cache.inShape[3], outPlane = Hout * Wout;
+  for (let o = 0; o < dout.size; o++) {
+    // Output entry o lies in plane ⌊o/outPlane⌋ (one per (n, c)); the same plane of x.
+    dx.data[Math.floor(o / outPlane) * plane + cache.argmax[o]] += dout.data[o];
+  }
   return { dx };
 }

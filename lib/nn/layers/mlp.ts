@@ -36,13 +36,14 @@ export type MlpInit = "torch" | "he" | "xavier" | "xavier-normal";
 
 /**
  * Creates the parameters of an MLP with layer sizes `sizes` (input size first, output size
- * last), drawing from `rng`. For each layer the weight is drawn before the bias, row by row.
+ * last), drawing from `rng` as `o.init` says (default `"torch"`). For each layer the weight is drawn before the bias, row by row.
  */
 export function mlpInit(
   sizes: readonly number[],
   rng: Random,
-  init: MlpInit = "torch",
+  o: { init?: MlpInit } = {},
 ): LayerParams[] {
+  const { init = "torch" } = o;
   if (sizes.length < 2) {
     throw new RangeError(`mlpInit: need at least an input and an output size, got [${sizes}]`);
   }
@@ -84,14 +85,16 @@ export interface MlpCache {
 }
 
 /**
- * Forward pass through every layer: linear, then `activation` on all but the last layer.
+ * Forward pass through every layer: linear, then `o.activation` (default ReLU) on all but the
+ * last layer.
  * `x` is N×sizes[0]; `out` is N×sizes[L] (the last layer's raw output).
  */
 export function mlpForward(
   x: Matrix,
   params: readonly LayerParams[],
-  activation: Activation = relu,
+  o: { activation?: Activation } = {},
 ): { out: Matrix; cache: MlpCache } {
+  const { activation = relu } = o;
   if (params.length === 0) throw new RangeError("mlpForward: params holds no layer");
   const layers: MlpCache["layers"] = [];
   let a = x;

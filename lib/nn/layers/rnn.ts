@@ -157,7 +157,7 @@ export function rnnCellForward(
   h: Matrix,
   p: CellParams,
 ): { out: Matrix; cache: RnnCellCache } {
-  checkCell("rnnCell", 1, x, h, p);
+  checkCell("rnnCellForward", 1, x, h, p);
   const { gi, gh } = affine(x, h, p);
   const out = add(gi, gh).map(tanh.f);
   return { out, cache: { x, h, p, out } };
@@ -202,7 +202,7 @@ export function lstmCellForward(
   c: Matrix,
   p: CellParams,
 ): { out: Matrix; c: Matrix; cache: LstmCellCache } {
-  const H = checkCell("lstmCell", 4, x, h, p, c);
+  const H = checkCell("lstmCellForward", 4, x, h, p, c);
   const { gi, gh } = affine(x, h, p);
   const a = add(gi, gh);
   const i = gate(a, 0, H).map(sigmoid.f);
@@ -267,7 +267,7 @@ export function gruCellForward(
   h: Matrix,
   p: CellParams,
 ): { out: Matrix; cache: GruCellCache } {
-  const H = checkCell("gruCell", 3, x, h, p);
+  const H = checkCell("gruCellForward", 3, x, h, p);
   const { gi, gh } = affine(x, h, p);
   const r = add(gate(gi, 0, H), gate(gh, 0, H)).map(sigmoid.f);
   const z = add(gate(gi, 1, H), gate(gh, 1, H)).map(sigmoid.f);
