@@ -45,6 +45,7 @@ export * from "./core/tensor.ts";
 export { Random } from "./core/random.ts";
 export * from "./core/numeric.ts";
 export * from "./core/assert.ts";
+export * from "./core/update_rule.ts";
 
 // nn
 export * from "./nn/activations.ts";

@@ -30,6 +30,7 @@
 
 import { assertFinite, Matrix, ShapeError, shapeOf } from "../core/matrix.ts";
 import { coefficient, nonNegative, positive } from "../core/validate.ts";
+import type { GradientField, UpdateRule } from "../core/update_rule.ts";
 
 /** How one optimiser changes one parameter array `p`, given its gradient `g` and state `s`. */
 export type Rule<S> = (p: Float64Array, g: Float64Array, s: S, lr: number) => void;
@@ -256,6 +257,86 @@ export function textbookMomentum(
     }
     s.step++;
   }, access);
+}
+
+/** Options of {@link nesterovLookahead}. */
+export interface LookaheadOptions {
+  /** η, the learning rate. */
+  lr: number;
+  /** μ in [0, 1). */
+  momentum: number;
+  /** How many steps to take. */
+  steps: number;
+}
+
+/**
+ * Nesterov momentum in its look-ahead form (Sutskever et al., 2013), which needs the gradient
+ * at a point other than the parameters, so it takes the gradient function itself:
+ *
+ *     v ← μ·v − η·∇f(θ + μ·v),   θ ← θ + v        (v starts at 0)
+ *
+ * Returns θ and v after every step. PyTorch's `sgd({ nesterov: true })` is the same method
+ * written for the look-ahead point φ = θ + μ·v: its parameter is φ and its momentum buffer is
+ * −v/η, so its iterates are `theta[t] + μ·v[t]` (the momentum notebook checks this).
+ */
+export function nesterovLookahead(
+  grad: GradientField,
+  w0: readonly number[],
+  o: LookaheadOptions,
+): { theta: number[][]; v: number[][] } {
+  const { lr, momentum: mu, steps } = o;
+  positive("nesterovLookahead", "lr", lr);
+  coefficient("nesterovLookahead", "momentum", mu);
+  if (!Number.isInteger(steps) || steps < 0) {
+    throw new RangeError(`nesterovLookahead: steps must be a whole number ≥ 0, got ${steps}`);
+  }
+  let theta = Array.from(w0), v = theta.map(() => 0);
+  const out = { theta: [] as number[][], v: [] as number[][] };
+  for (let t = 1; t <= steps; t++) {
+    const g = grad(theta.map((x, k) => x + mu * v[k]), t);
+    if (g.length !== theta.length) {
+      throw new ShapeError(
+        `nesterovLookahead: grad returned ${g.length} values for ${theta.length} parameters`,
+      );
+    }
+    v = v.map((vk, k) => mu * vk - lr * g[k]);
+    theta = theta.map((x, k) => x + v[k]);
+    out.theta.push(theta);
+    out.v.push(v);
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------- one optimiser as an update rule
+
+/** The config {@link asUpdateRule} passes on: `lr` and the optimiser's state, arrays as number[]. */
+export type RuleConfig = { lr?: number } & Record<string, unknown>;
+
+/**
+ * Views `opt` as an update rule `(w, dw, config) → { w, config }` (lib/core/update_rule.ts), so
+ * that `runRule` can drive a library optimiser exactly as it drives an exercise: `config.lr`,
+ * when given, sets `opt.lr` before the step, and the returned config is the input config plus a
+ * copy of the optimiser's state under PyTorch's names (`momentumBuffer`, `expAvg`, …).
+ * The optimiser keeps its own state, so use one rule for one trajectory.
+ */
+export function asUpdateRule(opt: Optimizer): UpdateRule<RuleConfig> {
+  let p: Matrix | undefined;
+  return (w, dw, config) => {
+    if (p === undefined) p = new Matrix(1, w.length);
+    if (w.length !== p.cols || dw.length !== p.cols) {
+      throw new ShapeError(
+        `asUpdateRule(${opt.name}): w has ${w.length} and dw ${dw.length} values, expected ${p.cols}`,
+      );
+    }
+    p.data.set(w);
+    if (config.lr !== undefined) opt.lr = config.lr;
+    opt.step([p], [new Matrix(1, dw.length, dw)]);
+    const state: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(opt.stateOf(p) ?? {})) {
+      state[k] = v instanceof Float64Array ? Array.from(v) : v;
+    }
+    return { w: Array.from(p.data), config: { ...config, ...state } };
+  };
 }
 
 // ---------------------------------------------------------------- Adagrad
