@@ -104,6 +104,22 @@ export function compare(
     }
     return compareNumbers(where, a, e, tol);
   }
+  if (Array.isArray(expected)) {
+    // A list of values that are not all numbers (e.g. one record per step of a trajectory).
+    if (!Array.isArray(actual)) {
+      return {
+        problem: `${where} is ${kind(actual)}, expected an array of length ${expected.length}`,
+      };
+    }
+    if (actual.length !== expected.length) {
+      return { problem: `${where} has length ${actual.length}, expected ${expected.length}` };
+    }
+    for (let i = 0; i < expected.length; i++) {
+      const miss = compare(actual[i], expected[i], tol, `${where}[${i}]`);
+      if (miss) return miss;
+    }
+    return undefined;
+  }
   if (expected && typeof expected === "object") {
     if (!actual || typeof actual !== "object" || Array.isArray(actual)) {
       return {

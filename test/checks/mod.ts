@@ -5,11 +5,13 @@
 
 import type { Exercise } from "../../grader/types.ts";
 import { activationsExercise } from "./activations.ts";
+import { adamExercise } from "./adam.ts";
 import { backpropExercise } from "./backprop.ts";
 import { emaExercise } from "./ema.ts";
 import { gradcheckExercise } from "./gradcheck.ts";
 import { hingeExercise } from "./hinge.ts";
 import { neuronExercise } from "./neuron.ts";
+import { sgdMomentumExercise } from "./sgd_momentum.ts";
 
 export const EXERCISES: Exercise[] = [
   neuronExercise,
@@ -17,5 +19,7 @@ export const EXERCISES: Exercise[] = [
   hingeExercise,
   backpropExercise,
   gradcheckExercise,
+  sgdMomentumExercise,
   emaExercise,
+  adamExercise,
 ];
