@@ -26,7 +26,12 @@
 // deno-lint-ignore-file no-unused-vars
 import { todo } from "../lib/core/todo.ts";
 
-import { type Quadratic, quadratic, type RunOptions, runRule } from "../lib/core/update_rule.ts";
+import {
+  type QuadraticBowl,
+  quadraticBowl,
+  type RunOptions,
+  runRule,
+} from "../lib/core/update_rule.ts";
 
 /** The hyper-parameters of Adam and AdamW (PyTorch's names and defaults) and their state. */
 export interface AdamConfig {
@@ -84,11 +89,11 @@ export function adamw(
 }
 
 /** Provided, not graded: runs your `adam` from `w0` along the gradient of `problem`. */
-export function runAdam(problem: Quadratic, w0: number[], config: AdamConfig, o: RunOptions) {
-  return runRule(adam, quadratic(problem).grad, w0, config, { ...o, name: "adam" });
+export function runAdam(problem: QuadraticBowl, w0: number[], config: AdamConfig, o: RunOptions) {
+  return runRule(adam, quadraticBowl(problem).grad, w0, config, { ...o, name: "adam" });
 }
 
 /** Provided, not graded: runs your `adamw` from `w0` along the gradient of `problem`. */
-export function runAdamW(problem: Quadratic, w0: number[], config: AdamConfig, o: RunOptions) {
-  return runRule(adamw, quadratic(problem).grad, w0, config, { ...o, name: "adamw" });
+export function runAdamW(problem: QuadraticBowl, w0: number[], config: AdamConfig, o: RunOptions) {
+  return runRule(adamw, quadraticBowl(problem).grad, w0, config, { ...o, name: "adamw" });
 }

@@ -26,7 +26,12 @@
 // deno-lint-ignore-file no-unused-vars
 import { todo } from "../lib/core/todo.ts";
 
-import { type Quadratic, quadratic, type RunOptions, runRule } from "../lib/core/update_rule.ts";
+import {
+  type QuadraticBowl,
+  quadraticBowl,
+  type RunOptions,
+  runRule,
+} from "../lib/core/update_rule.ts";
 
 /** SGD's hyper-parameters (PyTorch's names and defaults) and its state. */
 export interface SgdConfig {
@@ -66,6 +71,6 @@ export function sgd(
  * it; you can call it too, e.g. `runSgd({ a: [[1, 0], [0, 10]], center: [0, 0] }, [1, 1],
  * { lr: 0.05, momentum: 0.9 }, { steps: 50 })`.
  */
-export function runSgd(problem: Quadratic, w0: number[], config: SgdConfig, o: RunOptions) {
-  return runRule(sgd, quadratic(problem).grad, w0, config, { ...o, name: "sgd" });
+export function runSgd(problem: QuadraticBowl, w0: number[], config: SgdConfig, o: RunOptions) {
+  return runRule(sgd, quadraticBowl(problem).grad, w0, config, { ...o, name: "sgd" });
 }

@@ -23,7 +23,12 @@
  * only lib/core/.
  */
 
-import { type Quadratic, quadratic, type RunOptions, runRule } from "../lib/core/update_rule.ts";
+import {
+  type QuadraticBowl,
+  quadraticBowl,
+  type RunOptions,
+  runRule,
+} from "../lib/core/update_rule.ts";
 
 /** The hyper-parameters of Adam and AdamW (PyTorch's names and defaults) and their state. */
 export interface AdamConfig {
@@ -107,11 +112,11 @@ export function adamw(
 }
 
 /** Provided, not graded: runs your `adam` from `w0` along the gradient of `problem`. */
-export function runAdam(problem: Quadratic, w0: number[], config: AdamConfig, o: RunOptions) {
-  return runRule(adam, quadratic(problem).grad, w0, config, { ...o, name: "adam" });
+export function runAdam(problem: QuadraticBowl, w0: number[], config: AdamConfig, o: RunOptions) {
+  return runRule(adam, quadraticBowl(problem).grad, w0, config, { ...o, name: "adam" });
 }
 
 /** Provided, not graded: runs your `adamw` from `w0` along the gradient of `problem`. */
-export function runAdamW(problem: Quadratic, w0: number[], config: AdamConfig, o: RunOptions) {
-  return runRule(adamw, quadratic(problem).grad, w0, config, { ...o, name: "adamw" });
+export function runAdamW(problem: QuadraticBowl, w0: number[], config: AdamConfig, o: RunOptions) {
+  return runRule(adamw, quadraticBowl(problem).grad, w0, config, { ...o, name: "adamw" });
 }

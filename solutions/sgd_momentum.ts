@@ -23,7 +23,12 @@
  * grads)`), and `asUpdateRule` turns one into this shape; you may import only lib/core/.
  */
 
-import { type Quadratic, quadratic, type RunOptions, runRule } from "../lib/core/update_rule.ts";
+import {
+  type QuadraticBowl,
+  quadraticBowl,
+  type RunOptions,
+  runRule,
+} from "../lib/core/update_rule.ts";
 
 /** SGD's hyper-parameters (PyTorch's names and defaults) and its state. */
 export interface SgdConfig {
@@ -72,6 +77,6 @@ export function sgd(
  * it; you can call it too, e.g. `runSgd({ a: [[1, 0], [0, 10]], center: [0, 0] }, [1, 1],
  * { lr: 0.05, momentum: 0.9 }, { steps: 50 })`.
  */
-export function runSgd(problem: Quadratic, w0: number[], config: SgdConfig, o: RunOptions) {
-  return runRule(sgd, quadratic(problem).grad, w0, config, { ...o, name: "sgd" });
+export function runSgd(problem: QuadraticBowl, w0: number[], config: SgdConfig, o: RunOptions) {
+  return runRule(sgd, quadraticBowl(problem).grad, w0, config, { ...o, name: "sgd" });
 }

@@ -11,7 +11,7 @@
  * views one as a rule.
  *
  * ```ts
- * const bowl = quadratic({ a: [[1, 0], [0, 10]], center: [0, 0] });
+ * const bowl = quadraticBowl({ a: [[1, 0], [0, 10]], center: [0, 0] });
  * const steps = runRule(myRule, bowl.grad, [1, 1], { lr: 0.05 }, { steps: 100 });
  * steps[99].w; // where the 100th step ended
  * ```
@@ -130,7 +130,7 @@ export function runRule<C extends object>(
 }
 
 /** A quadratic bowl `f(w) = ½·(w − c)ᵀA(w − c)` given as data, with optional gradient noise. */
-export interface Quadratic {
+export interface QuadraticBowl {
   /** The symmetric n×n curvature (Hessian) A. */
   a: readonly (readonly number[])[];
   /** The minimiser c (length n); f(c) = 0. */
@@ -139,8 +139,8 @@ export interface Quadratic {
   noise?: readonly (readonly number[])[];
 }
 
-/** A {@link Quadratic}'s value and gradient, checked for shape. */
-export interface QuadraticProblem {
+/** A {@link QuadraticBowl}'s value and gradient, checked for shape. */
+export interface BowlProblem {
   /** The dimension n. */
   n: number;
   f(w: readonly number[]): number;
@@ -152,18 +152,20 @@ export interface QuadraticProblem {
  * step t): the ill-conditioned ravine of the momentum notebook and the problems of the
  * optimiser exercises, whose data crosses into the grader's sandbox as it is.
  */
-export function quadratic(q: Quadratic): QuadraticProblem {
+export function quadraticBowl(q: QuadraticBowl): BowlProblem {
   const n = q.center.length;
   if (q.a.length !== n || q.a.some((row) => row.length !== n)) {
-    throw new ShapeError(`quadratic: a must be ${n}×${n} to match center (length ${n})`);
+    throw new ShapeError(`quadraticBowl: a must be ${n}×${n} to match center (length ${n})`);
   }
   q.noise?.forEach((row, i) => {
     if (row.length !== n) {
-      throw new ShapeError(`quadratic: noise[${i}] has ${row.length} values, expected ${n}`);
+      throw new ShapeError(`quadraticBowl: noise[${i}] has ${row.length} values, expected ${n}`);
     }
   });
   const check = (w: readonly number[]) => {
-    if (w.length !== n) throw new ShapeError(`quadratic: w has ${w.length} values, expected ${n}`);
+    if (w.length !== n) {
+      throw new ShapeError(`quadraticBowl: w has ${w.length} values, expected ${n}`);
+    }
   };
   const ax = (w: readonly number[]) =>
     q.a.map((row) => row.reduce((s, aij, j) => s + aij * (w[j] - q.center[j]), 0));
@@ -179,7 +181,7 @@ export function quadratic(q: Quadratic): QuadraticProblem {
       if (q.noise === undefined) return g;
       const e = q.noise[step - 1];
       if (e === undefined) {
-        throw new RangeError(`quadratic: no noise for step ${step} (${q.noise.length} rows)`);
+        throw new RangeError(`quadraticBowl: no noise for step ${step} (${q.noise.length} rows)`);
       }
       return g.map((v, i) => v + e[i]);
     },

@@ -15,8 +15,8 @@
  */
 
 import {
-  type Quadratic,
-  quadratic,
+  type QuadraticBowl,
+  quadraticBowl,
   runRule,
   type UpdateResult,
   type UpdateRule,
@@ -38,7 +38,7 @@ export type Trajectory = UpdateResult<Record<string, unknown>>[];
 
 /** One trajectory to grade: the problem, the start, the hyper-parameters and the schedule. */
 export interface TrajectoryCase<C> {
-  problem: Quadratic;
+  problem: QuadraticBowl;
   w0: number[];
   config: C;
   steps: number;
@@ -63,7 +63,7 @@ export function trajectoryOf<C extends object>(
   rule: UpdateRule<C>,
   c: TrajectoryCase<C>,
 ): Trajectory {
-  return runRule(rule, quadratic(c.problem).grad, c.w0, c.config, {
+  return runRule(rule, quadraticBowl(c.problem).grad, c.w0, c.config, {
     steps: c.steps,
     lrs: c.lrs,
   }) as Trajectory;
@@ -256,10 +256,10 @@ export function trajectoryCheck<C extends object, F extends string>(
 // ---------------------------------------------------------------- the problems of the checks
 
 /** A ravine: curvatures 1 and 20, minimum off the origin. */
-export const RAVINE: Quadratic = { a: [[1, 0], [0, 20]], center: [1, -0.5] };
+export const RAVINE: QuadraticBowl = { a: [[1, 0], [0, 20]], center: [1, -0.5] };
 
 /** A rotated, coupled bowl in three dimensions. */
-export const ROTATED: Quadratic = {
+export const ROTATED: QuadraticBowl = {
   a: [[3, 1, 0.5], [1, 2, 0.3], [0.5, 0.3, 1]],
   center: [0.5, -1, 2],
 };
@@ -268,7 +268,7 @@ export const ROTATED: Quadratic = {
  * A four-dimensional bowl with a stochastic gradient: seeded normal noise of size `scale`
  * that shrinks over the run (so running maxima, such as AMSGrad's, matter).
  */
-export function noisyBowl(seed: number, steps: number, scale = 0.5): Quadratic {
+export function noisyBowl(seed: number, steps: number, scale = 0.5): QuadraticBowl {
   const rng = new Random(seed);
   const noise = Array.from({ length: steps }, (_, t) => {
     const s = scale * (1 - 0.9 * t / steps);

@@ -7,7 +7,12 @@
 import { describe, expect, it } from "vitest";
 import { compare } from "../../grader/compare.ts";
 import type { Check } from "../../grader/types.ts";
-import { type Quadratic, quadratic, runRule, type UpdateRule } from "../../lib/core/update_rule.ts";
+import {
+  type QuadraticBowl,
+  quadraticBowl,
+  runRule,
+  type UpdateRule,
+} from "../../lib/core/update_rule.ts";
 import { adam as libAdam, adamw as libAdamw, asUpdateRule } from "../../lib/optim/optimizers.ts";
 import {
   ADAM_MISTAKES,
@@ -86,8 +91,13 @@ const byName = (part: string) => {
 const isAdamW = (c: Check) => c.fn === "runAdamW";
 /** Runs a rule on a check's arguments, exactly as the exercise's runAdam/runAdamW do. */
 function runOn(rule: UpdateRule<AdamConfig>, c: Check): unknown {
-  const [problem, w0, config, o] = c.args as [Quadratic, number[], AdamConfig, { steps: number }];
-  return runRule(rule, quadratic(problem).grad, w0, structuredClone(config), o);
+  const [problem, w0, config, o] = c.args as [
+    QuadraticBowl,
+    number[],
+    AdamConfig,
+    { steps: number },
+  ];
+  return runRule(rule, quadraticBowl(problem).grad, w0, structuredClone(config), o);
 }
 const tol = (c: Check) => ({ rtol: c.rtol ?? 1e-9, atol: c.atol ?? 1e-12 });
 const fails = (rule: UpdateRule<AdamConfig>, c: Check) =>

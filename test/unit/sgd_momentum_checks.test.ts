@@ -7,7 +7,12 @@
 import { describe, expect, it } from "vitest";
 import { compare } from "../../grader/compare.ts";
 import type { Check } from "../../grader/types.ts";
-import { type Quadratic, quadratic, runRule, type UpdateRule } from "../../lib/core/update_rule.ts";
+import {
+  type QuadraticBowl,
+  quadraticBowl,
+  runRule,
+  type UpdateRule,
+} from "../../lib/core/update_rule.ts";
 import { asUpdateRule, sgd as libSgd } from "../../lib/optim/optimizers.ts";
 import { checks, SGD_MISTAKES, type SgdConfig, sgdVariant } from "../checks/sgd_momentum.ts";
 import { sgd as solution } from "../../solutions/sgd_momentum.ts";
@@ -66,15 +71,13 @@ const inPlace: UpdateRule<SgdConfig> = (w, dw, c) => {
   const { lr, momentum = 0, dampening = 0, nesterov = false, weightDecay = 0 } = c;
   const g = Float64Array.from(dw, (x, k) => x + weightDecay * w[k]);
   if (momentum === 0) return { w: w.map((x, k) => x - g[k] * lr), config: c };
-  const state = c as SgdConfig & { momentumBuffer?: number[] | Float64Array };
-  if (state.momentumBuffer === undefined) state.momentumBuffer = Float64Array.from(g);
-  else {
-    const b = state.momentumBuffer;
-    for (let k = 0; k < b.length; k++) b[k] = b[k] * momentum + g[k] * (1 - dampening);
-  }
-  const b = state.momentumBuffer;
+  const state = c as { momentumBuffer?: Float64Array };
+  let b = state.momentumBuffer;
+  if (b === undefined) b = state.momentumBuffer = Float64Array.from(g);
+  else for (let k = 0; k < b.length; k++) b[k] = b[k] * momentum + g[k] * (1 - dampening);
+  const buf = b;
   return {
-    w: w.map((x, k) => x + -lr * (nesterov ? g[k] + momentum * b[k] : b[k])),
+    w: w.map((x, k) => x + -lr * (nesterov ? g[k] + momentum * buf[k] : buf[k])),
     config: c,
   };
 };
@@ -87,8 +90,13 @@ const byName = (part: string) => {
 };
 /** Runs a rule on a check's arguments, exactly as the exercise's runSgd does in the sandbox. */
 function runOn(rule: UpdateRule<SgdConfig>, c: Check): unknown {
-  const [problem, w0, config, o] = c.args as [Quadratic, number[], SgdConfig, { steps: number }];
-  return runRule(rule, quadratic(problem).grad, w0, structuredClone(config), o);
+  const [problem, w0, config, o] = c.args as [
+    QuadraticBowl,
+    number[],
+    SgdConfig,
+    { steps: number },
+  ];
+  return runRule(rule, quadraticBowl(problem).grad, w0, structuredClone(config), o);
 }
 const tol = (c: Check) => ({ rtol: c.rtol ?? 1e-9, atol: c.atol ?? 1e-12 });
 const fails = (rule: () => UpdateRule<SgdConfig>, c: Check) =>

@@ -1,11 +1,11 @@
 /**
- * lib/core/update_rule.ts (runRule, quadratic) and the update-rule view of lib's optimisers
+ * lib/core/update_rule.ts (runRule, quadraticBowl) and the update-rule view of lib's optimisers
  * (asUpdateRule), with the look-ahead form of Nesterov momentum. The state an optimiser keeps,
  * step by step under a changing learning rate, is compared with torch.optim's
  * (test/reference/gen_optim_state.py): it is what the optimiser exercises grade.
  */
 import { describe, expect, it } from "vitest";
-import { quadratic, runRule, type UpdateRule } from "../../lib/core/update_rule.ts";
+import { quadraticBowl, runRule, type UpdateRule } from "../../lib/core/update_rule.ts";
 import {
   adam,
   adamw,
@@ -20,25 +20,27 @@ import ref from "../reference/optim_state.json" with { type: "json" };
 // deno-lint-ignore no-explicit-any
 const factories: Record<string, (o: any) => Optimizer> = { sgd, adam, adamw };
 
-describe("quadratic", () => {
-  const bowl = quadratic({ a: [[2, 1], [1, 3]], center: [1, -1] });
+describe("quadraticBowl", () => {
+  const bowl = quadraticBowl({ a: [[2, 1], [1, 3]], center: [1, -1] });
   it("has f(c) = 0, f = ½(w − c)ᵀA(w − c) and ∇f = A(w − c)", () => {
     expect(bowl.f([1, -1])).toBe(0);
     expect(bowl.f([2, 0])).toBe(0.5 * (2 + 1 + 1 + 3));
     expect(bowl.grad([2, 0], 1)).toEqual([3, 4]);
   });
   it("adds noise[t − 1] at step t", () => {
-    const noisy = quadratic({ a: [[1]], center: [0], noise: [[0.5], [-1]] });
+    const noisy = quadraticBowl({ a: [[1]], center: [0], noise: [[0.5], [-1]] });
     expect(noisy.grad([2], 1)).toEqual([2.5]);
     expect(noisy.grad([2], 2)).toEqual([1]);
-    expect(() => noisy.grad([2], 3)).toThrow("quadratic: no noise for step 3 (2 rows)");
+    expect(() => noisy.grad([2], 3)).toThrow("quadraticBowl: no noise for step 3 (2 rows)");
   });
   it("checks shapes", () => {
-    expect(() => quadratic({ a: [[1, 0]], center: [0, 0] })).toThrow("quadratic: a must be 2×2");
-    expect(() => quadratic({ a: [[1]], center: [0], noise: [[1, 2]] })).toThrow(
-      "quadratic: noise[0] has 2 values, expected 1",
+    expect(() => quadraticBowl({ a: [[1, 0]], center: [0, 0] })).toThrow(
+      "quadraticBowl: a must be 2×2",
     );
-    expect(() => bowl.grad([1], 1)).toThrow("quadratic: w has 1 values, expected 2");
+    expect(() => quadraticBowl({ a: [[1]], center: [0], noise: [[1, 2]] })).toThrow(
+      "quadraticBowl: noise[0] has 2 values, expected 1",
+    );
+    expect(() => bowl.grad([1], 1)).toThrow("quadraticBowl: w has 1 values, expected 2");
   });
 });
 
@@ -47,7 +49,7 @@ describe("runRule", () => {
     w: w.map((x, k) => x - config.lr * dw[k]),
     config,
   });
-  const line = quadratic({ a: [[1]], center: [0] });
+  const line = quadraticBowl({ a: [[1]], center: [0] });
 
   it("runs a rule for the given steps and keeps what every step returned", () => {
     const steps = runRule(gd, line.grad, [1], { lr: 0.5 }, { steps: 3 });
@@ -92,7 +94,7 @@ describe("runRule", () => {
 });
 
 describe("asUpdateRule: lib's optimisers keep PyTorch's state, step by step (torch.optim 1.13)", () => {
-  const problem = quadratic({ a: ref.a, center: ref.center, noise: ref.noise });
+  const problem = quadraticBowl({ a: ref.a, center: ref.center, noise: ref.noise });
   it.each(ref.configs.map((c) => [c.id, c] as const))(
     "%s: parameters and state over 40 steps with a changing learning rate",
     (_id, c) => {
@@ -112,7 +114,7 @@ describe("asUpdateRule: lib's optimisers keep PyTorch's state, step by step (tor
 });
 
 describe("Nesterov: PyTorch's form is the look-ahead form seen from φ = θ + μ·v", () => {
-  const ravine = quadratic({ a: [[1, 0], [0, 30]], center: [0, 0] });
+  const ravine = quadraticBowl({ a: [[1, 0], [0, 30]], center: [0, 0] });
   const lr = 0.02, mu = 0.9, w0 = [-3, 1];
   const look = nesterovLookahead(ravine.grad, w0, { lr, momentum: mu, steps: 60 });
   const torch = runRule(asUpdateRule(sgd({ lr, momentum: mu, nesterov: true })), ravine.grad, w0, {
