@@ -72,6 +72,7 @@ export * from "./optim/schedules.ts";
 export * from "./optim/clip.ts";
 export * from "./optim/second_order.ts";
 export * from "./optim/ema.ts";
+export * from "./optim/test_functions.ts";
 
 // check
 export * from "./check/gradcheck.ts";
