@@ -54,10 +54,13 @@ export class Optimizer<S = unknown> {
   readonly #state = new WeakMap<Matrix, unknown>();
   readonly #update: (p: Matrix, g: Matrix) => void;
   readonly #momentum: MomentumAccess | undefined;
+  readonly #effectiveLr: (p: Matrix) => Float64Array;
 
   /**
    * An optimiser called `name` with learning rate `lr`, state `init(n)` for a parameter of n
-   * entries and update `rule`; `momentum` exposes its momentum-like coefficient, if any.
+   * entries and update `rule`; `momentum` exposes its momentum-like coefficient, if any;
+   * `scale(s, lr, n)` gives the per-coordinate learning rate of the last step (see
+   * {@link Optimizer.effectiveLr}; `lr` everywhere when absent).
    */
   constructor(
     name: string,
@@ -65,10 +68,18 @@ export class Optimizer<S = unknown> {
     init: (n: number) => S,
     rule: Rule<S>,
     momentum?: MomentumAccess,
+    scale?: (s: S, lr: number, n: number) => Float64Array,
   ) {
     this.name = name;
     this.lr = lr;
     this.#momentum = momentum;
+    this.#effectiveLr = (p) => {
+      const s = this.#state.get(p) as S | undefined;
+      if (s === undefined) {
+        throw new RangeError(`${this.name}.effectiveLr: this parameter has taken no step yet`);
+      }
+      return scale ? scale(s, this.#lr, p.size) : new Float64Array(p.size).fill(this.#lr);
+    };
     this.#update = (p, g) => {
       let s = this.#state.get(p) as S | undefined;
       if (s === undefined) {
@@ -109,6 +120,18 @@ export class Optimizer<S = unknown> {
   /** The state kept for parameter `p` (undefined before its first step); for inspection. */
   stateOf(p: Matrix): S | undefined {
     return this.#state.get(p) as S | undefined;
+  }
+
+  /**
+   * The learning rate each coordinate of `p` got in its last step, at the current `lr`: the
+   * step was `effectiveLr ⊙ direction`, the direction being the gradient (Adagrad, RMSprop
+   * without momentum) or the corrected first moment m̂ (Adam, AMSGrad; AdamW besides its
+   * decay). Adagrad `lr_t/(√sum + ε)`, RMSprop `lr/(√S + ε)`, the Adam family and NAdam
+   * `lr/(√v̂ + ε)` (AMSGrad with its running maximum); `lr` everywhere for SGD and momentum.
+   * Throws before `p`'s first step.
+   */
+  effectiveLr(p: Matrix): Float64Array {
+    return this.#effectiveLr(p);
   }
 
   /** One update of every `params[i]` in place, using `grads[i]` (same shape, finite). */
@@ -372,15 +395,27 @@ export function adagrad(o: AdagradOptions = {}): Optimizer<{ step: number; sum: 
   nonNegative("adagrad", "initialAccumulatorValue", initialAccumulatorValue);
   positive("adagrad", "eps", eps);
   const init = (n: number) => ({ step: 0, sum: new Float64Array(n).fill(initialAccumulatorValue) });
-  return new Optimizer("adagrad", lr, init, (p, g, s, lr) => {
-    s.step++;
-    const clr = lr / (1 + (s.step - 1) * lrDecay);
-    for (let k = 0; k < p.length; k++) {
-      const d = g[k] + weightDecay * p[k];
-      s.sum[k] += d * d;
-      p[k] -= clr * d / (Math.sqrt(s.sum[k]) + eps);
-    }
-  });
+  type S = { step: number; sum: Float64Array };
+  const stepLr = (s: S, lr: number) => lr / (1 + (s.step - 1) * lrDecay);
+  const denom = (s: S, k: number) => Math.sqrt(s.sum[k]) + eps;
+  const scale = (s: S, lr: number, n: number) =>
+    Float64Array.from({ length: n }, (_, k) => stepLr(s, lr) / denom(s, k));
+  return new Optimizer(
+    "adagrad",
+    lr,
+    init,
+    (p, g, s, lr) => {
+      s.step++;
+      const clr = stepLr(s, lr);
+      for (let k = 0; k < p.length; k++) {
+        const d = g[k] + weightDecay * p[k];
+        s.sum[k] += d * d;
+        p[k] -= clr * d / denom(s, k);
+      }
+    },
+    undefined,
+    scale,
+  );
 }
 
 // ---------------------------------------------------------------- RMSprop
@@ -454,27 +489,37 @@ export function rmsprop(o: RmspropOptions = {}): Optimizer<RmspropState> {
     squareAvg: zeros(n),
     ...(centered ? { gradAvg: zeros(n) } : {}),
   });
-  return new Optimizer("rmsprop", lr, init, (p, g, s, lr) => {
-    if (momentum > 0) s.momentumBuffer ??= zeros(p.length);
-    const sq = s.squareAvg, ga = s.gradAvg, buf = s.momentumBuffer;
-    for (let k = 0; k < p.length; k++) {
-      const d = g[k] + weightDecay * p[k];
-      sq[k] = alpha * sq[k] + (1 - alpha) * d * d;
-      let msq = sq[k]; // mean square, or variance when centered
-      if (ga !== undefined) {
-        ga[k] = alpha * ga[k] + (1 - alpha) * d;
-        msq -= ga[k] * ga[k];
+  const denom = (s: RmspropState, k: number) => {
+    let msq = s.squareAvg[k]; // mean square, or variance when centered
+    if (s.gradAvg !== undefined) msq -= s.gradAvg[k] * s.gradAvg[k];
+    return epsInside ? Math.sqrt(msq + eps) : Math.sqrt(msq) + eps;
+  };
+  const scale = (s: RmspropState, lr: number, n: number) =>
+    Float64Array.from({ length: n }, (_, k) => lr / denom(s, k));
+  return new Optimizer(
+    "rmsprop",
+    lr,
+    init,
+    (p, g, s, lr) => {
+      if (momentum > 0) s.momentumBuffer ??= zeros(p.length);
+      const sq = s.squareAvg, ga = s.gradAvg, buf = s.momentumBuffer;
+      for (let k = 0; k < p.length; k++) {
+        const d = g[k] + weightDecay * p[k];
+        sq[k] = alpha * sq[k] + (1 - alpha) * d * d;
+        if (ga !== undefined) ga[k] = alpha * ga[k] + (1 - alpha) * d;
+        const D = denom(s, k);
+        if (momentum > 0 && buf !== undefined) {
+          buf[k] = momentum * buf[k] + d / D;
+          p[k] -= lr * buf[k];
+        } else {
+          p[k] -= lr * d / D;
+        }
       }
-      const denom = epsInside ? Math.sqrt(msq + eps) : Math.sqrt(msq) + eps;
-      if (momentum > 0 && buf !== undefined) {
-        buf[k] = momentum * buf[k] + d / denom;
-        p[k] -= lr * buf[k];
-      } else {
-        p[k] -= lr * d / denom;
-      }
-    }
-    s.step++;
-  }, access);
+      s.step++;
+    },
+    access,
+    scale,
+  );
 }
 
 // ---------------------------------------------------------------- Adam, AMSGrad, AdamW
@@ -526,21 +571,32 @@ function adamFamily(name: string, o: AdamOptions, decoupled: boolean): Optimizer
     expAvgSq: zeros(n),
     ...(amsgrad ? { maxExpAvgSq: zeros(n) } : {}),
   });
-  return new Optimizer(name, lr, init, (p, g, s, lr) => {
-    s.step++;
-    const bc1 = 1 - b1 ** s.step, bc2 = 1 - b2 ** s.step;
-    const m = s.expAvg, v = s.expAvgSq, vmax = s.maxExpAvgSq;
-    for (let k = 0; k < p.length; k++) {
-      let d = g[k];
-      if (decoupled) p[k] *= 1 - lr * weightDecay; // AdamW: shrink p, leave g alone
-      else d += weightDecay * p[k]; // Adam: L2 term goes through the moments
-      m[k] = b1 * m[k] + (1 - b1) * d;
-      v[k] = b2 * v[k] + (1 - b2) * d * d;
-      let vk = v[k];
-      if (vmax !== undefined) vk = vmax[k] = Math.max(vmax[k], vk);
-      p[k] -= (lr / bc1) * m[k] / (Math.sqrt(vk) / Math.sqrt(bc2) + eps);
-    }
-  }, access);
+  // √v̂ + ε, with v̂ = v/(1 − β₂ᵗ) (AMSGrad: the running maximum of v in place of v)
+  const denom = (s: AdamState, k: number) =>
+    Math.sqrt((s.maxExpAvgSq ?? s.expAvgSq)[k]) / Math.sqrt(1 - b2 ** s.step) + eps;
+  const scale = (s: AdamState, lr: number, n: number) =>
+    Float64Array.from({ length: n }, (_, k) => lr / denom(s, k));
+  return new Optimizer(
+    name,
+    lr,
+    init,
+    (p, g, s, lr) => {
+      s.step++;
+      const bc1 = 1 - b1 ** s.step;
+      const m = s.expAvg, v = s.expAvgSq, vmax = s.maxExpAvgSq;
+      for (let k = 0; k < p.length; k++) {
+        let d = g[k];
+        if (decoupled) p[k] *= 1 - lr * weightDecay; // AdamW: shrink p, leave g alone
+        else d += weightDecay * p[k]; // Adam: L2 term goes through the moments
+        m[k] = b1 * m[k] + (1 - b1) * d;
+        v[k] = b2 * v[k] + (1 - b2) * d * d;
+        if (vmax !== undefined) vmax[k] = Math.max(vmax[k], v[k]);
+        p[k] -= (lr / bc1) * m[k] / denom(s, k);
+      }
+    },
+    access,
+    scale,
+  );
 }
 
 /**
@@ -634,22 +690,32 @@ export function nadam(o: NadamOptions = {}): Optimizer<NadamState> {
     },
   };
   const init = (n: number) => ({ step: 0, muProduct: 1, expAvg: zeros(n), expAvgSq: zeros(n) });
-  return new Optimizer("nadam", lr, init, (p, g, s, lr) => {
-    const t = ++s.step;
-    const mu = b1 * (1 - 0.5 * 0.96 ** (t * momentumDecay));
-    const muNext = b1 * (1 - 0.5 * 0.96 ** ((t + 1) * momentumDecay));
-    s.muProduct *= mu;
-    const cg = lr * (1 - mu) / (1 - s.muProduct);
-    const cm = lr * muNext / (1 - s.muProduct * muNext);
-    const bc2 = 1 - b2 ** t;
-    const m = s.expAvg, v = s.expAvgSq;
-    for (let k = 0; k < p.length; k++) {
-      const d = g[k] + weightDecay * p[k];
-      m[k] = b1 * m[k] + (1 - b1) * d;
-      v[k] = b2 * v[k] + (1 - b2) * d * d;
-      const denom = Math.sqrt(v[k]) / Math.sqrt(bc2) + eps;
-      p[k] -= cg * d / denom;
-      p[k] -= cm * m[k] / denom;
-    }
-  }, access);
+  const denom = (s: NadamState, k: number) =>
+    Math.sqrt(s.expAvgSq[k]) / Math.sqrt(1 - b2 ** s.step) + eps;
+  const scale = (s: NadamState, lr: number, n: number) =>
+    Float64Array.from({ length: n }, (_, k) => lr / denom(s, k));
+  return new Optimizer(
+    "nadam",
+    lr,
+    init,
+    (p, g, s, lr) => {
+      const t = ++s.step;
+      const mu = b1 * (1 - 0.5 * 0.96 ** (t * momentumDecay));
+      const muNext = b1 * (1 - 0.5 * 0.96 ** ((t + 1) * momentumDecay));
+      s.muProduct *= mu;
+      const cg = lr * (1 - mu) / (1 - s.muProduct);
+      const cm = lr * muNext / (1 - s.muProduct * muNext);
+      const m = s.expAvg, v = s.expAvgSq;
+      for (let k = 0; k < p.length; k++) {
+        const d = g[k] + weightDecay * p[k];
+        m[k] = b1 * m[k] + (1 - b1) * d;
+        v[k] = b2 * v[k] + (1 - b2) * d * d;
+        const D = denom(s, k);
+        p[k] -= cg * d / D;
+        p[k] -= cm * m[k] / D;
+      }
+    },
+    access,
+    scale,
+  );
 }

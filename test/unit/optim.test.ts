@@ -11,6 +11,7 @@ import {
   sgd,
   textbookMomentum,
 } from "../../lib/optim/optimizers.ts";
+import { rosenbrock } from "../../lib/optim/test_functions.ts";
 import { expectClose } from "./_compare.ts";
 import ref from "../reference/optim.json" with { type: "json" };
 
@@ -31,11 +32,8 @@ function build(id: string, lr: number): Optimizer {
   return factories[c.factory]({ ...c.options, lr });
 }
 
-/** Rosenbrock f = (1 − x)² + 100·(y − x²)² and its gradient at p = [x, y]. */
-function rosenbrockGrad(p: Matrix): Matrix {
-  const [x, y] = p.data;
-  return new Matrix(1, 2, [-2 * (1 - x) - 400 * x * (y - x * x), 200 * (y - x * x)]);
-}
+/** The gradient of Rosenbrock's f = (1 − x)² + 100·(y − x²)² at p = [x, y], as a 1×2 Matrix. */
+const rosenbrockGrad = (p: Matrix) => new Matrix(1, 2, rosenbrock.grad(p));
 
 describe("optimisers match torch.optim (PyTorch 1.13, NAdam with 2.0 semantics)", () => {
   it.each(ref.configs.map((c) => [c.id, c] as const))(
@@ -164,6 +162,84 @@ describe("behaviour", () => {
     // the L2 term 0.5·p is normalised with g: here g + λp = (0.8, −2.5), step ≈ lr·sign
     expectClose(r, [[0.9, -0.9]], 1e-6);
     expect(Math.abs(p.data[0] - r.data[0])).toBeGreaterThan(0.04);
+  });
+});
+
+describe("effectiveLr: the per-coordinate learning rate of the last step", () => {
+  const grads = Array.from(
+    { length: 6 },
+    (_, t) => Matrix.from([[Math.sin(t + 1), 3 * Math.cos(2 * t), 1e-3 * (t - 2)]]),
+  );
+  /** Runs `opt`, and at every step compares the change in p with effectiveLr ⊙ direction. */
+  function follows(opt: Optimizer, direction: (g: Matrix, p: Matrix) => number[]) {
+    const p = Matrix.from([[1, -1, 0.5]]);
+    for (const g of grads) {
+      const before = p.clone();
+      opt.step([p], [g]);
+      const eff = opt.effectiveLr(p), dir = direction(g, p);
+      expectClose(before.data.map((b, k) => b - p.data[k]), dir.map((d, k) => eff[k] * d), 1e-12);
+    }
+    return opt.effectiveLr(p);
+  }
+  const mHat = (opt: Optimizer) => (_g: Matrix, p: Matrix) => {
+    const s = opt.stateOf(p) as { step: number; expAvg: Float64Array };
+    return Array.from(s.expAvg, (m) => m / (1 - 0.9 ** s.step));
+  };
+  const grad = (g: Matrix) => Array.from(g.data);
+
+  it("Adagrad: lr_t/(√sum + ε), with lrDecay", () => {
+    const opt = adagrad({ lr: 0.1, lrDecay: 0.5 });
+    const eff = follows(opt, grad);
+    const sum = grads.reduce((s, g) => s.map((v, k) => v + g.data[k] ** 2), [0, 0, 0]);
+    expectClose(eff, sum.map((v) => 0.1 / (1 + 5 * 0.5) / (Math.sqrt(v) + 1e-10)), 1e-12);
+  });
+  it("RMSprop (ε outside, inside, centered): lr over the denominator", () => {
+    for (const o of [{}, { epsInside: true, eps: 1e-4 }, { centered: true }]) {
+      follows(rmsprop({ lr: 0.01, ...o }), grad);
+    }
+    const opt = rmsprop({ lr: 0.01, epsInside: true, eps: 1e-4 }), p = Matrix.from([[2]]);
+    opt.step([p], [Matrix.from([[0.5]])]);
+    expectClose(opt.effectiveLr(p), [0.01 / Math.sqrt(0.01 * 0.25 + 1e-4)], 1e-14);
+  });
+  it("Adam and AMSGrad: the step is effectiveLr ⊙ m̂, effectiveLr = lr/(√v̂ + ε)", () => {
+    const a = adam({ lr: 0.05 }), m = amsgrad({ lr: 0.05 });
+    follows(a, mHat(a));
+    const eff = follows(m, mHat(m));
+    const p = Matrix.from([[0]]), one = adam({ lr: 0.05 });
+    one.step([p], [Matrix.from([[-4]])]);
+    expectClose(one.effectiveLr(p), [0.05 / (4 + 1e-8)], 1e-14); // v̂₁ = g₁²
+    // AMSGrad's denominator uses the largest v: never a larger rate than Adam's
+    const pa = Matrix.from([[1, -1, 0.5]]), adamRun = adam({ lr: 0.05 });
+    for (const g of grads) adamRun.step([pa], [g]);
+    adamRun.effectiveLr(pa).forEach((e, k) => expect(eff[k]).toBeLessThanOrEqual(e));
+  });
+  it("AdamW: after its decay the step is effectiveLr ⊙ m̂", () => {
+    const opt = adamw({ lr: 0.05, weightDecay: 0.1 }), p = Matrix.from([[1, -1, 0.5]]);
+    for (const g of grads) {
+      const decayed = p.data.map((v) => v * (1 - 0.05 * 0.1));
+      opt.step([p], [g]);
+      const eff = opt.effectiveLr(p), m = mHat(opt)(g, p);
+      expectClose(decayed.map((d, k) => d - p.data[k]), m.map((v, k) => eff[k] * v), 1e-12);
+    }
+  });
+  it("NAdam: lr/(√v̂ + ε); SGD and momentum: lr everywhere", () => {
+    const opt = nadam({ lr: 0.02 }), p = Matrix.from([[1, 2]]);
+    opt.step([p], [Matrix.from([[0.5, -3]])]);
+    opt.step([p], [Matrix.from([[1, 1]])]);
+    const v = [0.001 * 0.999 * 0.25 + 0.001, 0.001 * 0.999 * 9 + 0.001];
+    const bc2 = 1 - 0.999 ** 2;
+    expectClose(opt.effectiveLr(p), v.map((x) => 0.02 / (Math.sqrt(x / bc2) + 1e-8)), 1e-12);
+    const heavy = sgd({ lr: 0.3, momentum: 0.9 });
+    const buffer = (_g: Matrix, p: Matrix) => Array.from(heavy.stateOf(p)!.momentumBuffer!);
+    expectClose(follows(heavy, buffer), [0.3, 0.3, 0.3]);
+    const q = Matrix.from([[1, 2]]), s = sgd({ lr: 0.3 });
+    s.step([q], [Matrix.from([[1, 1]])]);
+    expectClose(s.effectiveLr(q), [0.3, 0.3]);
+  });
+  it("throws before the parameter's first step", () => {
+    expect(() => adam().effectiveLr(Matrix.from([[1]]))).toThrow(
+      "adam.effectiveLr: this parameter has taken no step yet",
+    );
   });
 });
 
