@@ -73,6 +73,7 @@ export * from "./optim/clip.ts";
 export * from "./optim/second_order.ts";
 export * from "./optim/ema.ts";
 export * from "./optim/test_functions.ts";
+export * from "./optim/paths.ts";
 
 // check
 export * from "./check/gradcheck.ts";

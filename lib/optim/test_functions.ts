@@ -1,193 +1,117 @@
 /**
- * Two-dimensional test functions for optimisers, with exact gradients and Hessians, and a
- * helper that records an optimiser's path on one of them.
+ * Test functions for optimisers: small landscapes whose minima, saddles and curvature are known
+ * exactly. Each is a {@link TestFunction} of a plain vector (`Float64Array`) with its exact
+ * gradient and Hessian, the shape the minimisers of `second_order.ts` take
+ * (`newton(fn.f, fn.grad, fn.hess, x0)`); {@link optimizerPath} runs a first-order optimiser on
+ * one.
  *
- * - {@link rosenbrock}: a curved, narrow valley; the minimum is easy to find and slow to reach.
- * - {@link beale}: flat plateaus and steep walls, gradients over many orders of magnitude.
- * - {@link saddle}: a saddle point at the origin between two minima, to be escaped.
- *
- * A point is `[x, y]` (a `Float64Array`, a number array or a 1×2 / 2×1 Matrix read row by row),
- * so the functions plug into the second-order minimisers (`newton(fn.f, fn.grad, fn.hessian,
- * x0)`) as they are.
+ * - {@link rosenbrock}: the banana valley `(1 − x)² + 100·(y − x²)²`, minimum 0 at (1, 1).
+ * - {@link beale}: `(1.5 − x + xy)² + (2.25 − x + xy²)² + (2.625 − x + xy³)²`, minimum 0 at
+ *   (3, 0.5).
+ * - {@link saddle}: `½x² + ¼y⁴ − ½y²`, a saddle at the origin (curvatures +1 and −1) between two
+ *   minima at (0, ±1), value −¼.
  *
  * @module
  */
 
-import { Matrix, NonFiniteError, ShapeError } from "../core/matrix.ts";
-import type { Optimizer } from "./optimizers.ts";
+import { Matrix, ShapeError } from "../core/matrix.ts";
 
-/** A point of the plane: `[x, y]`. */
-export type Point = Float64Array | readonly number[] | Matrix;
-
-/** A function of two variables with its gradient, Hessian and known minima. */
+/** A function of a vector with its exact gradient and Hessian and its known minimiser. */
 export interface TestFunction {
   name: string;
   /** One line saying what f is. */
   formula: string;
-  f(p: Point): number;
-  /** `[∂f/∂x, ∂f/∂y]`. */
-  grad(p: Point): Float64Array;
-  /** The 2×2 matrix of second derivatives. */
-  hessian(p: Point): Matrix;
-  /** The global minimisers. */
-  minima: readonly (readonly [number, number])[];
-  /** The least value of f. */
+  /** The number of unknowns. */
+  dim: number;
+  f(x: Float64Array): number;
+  grad(x: Float64Array): Float64Array;
+  /** The dim×dim Hessian. */
+  hess(x: Float64Array): Matrix;
+  /** A global minimiser. */
+  minimum: Float64Array;
+  /** f at the minimiser. */
   fMin: number;
-  /** A customary starting point. */
-  start: readonly [number, number];
-  /** A window that shows the interesting part, for contour plots: `[[x0, x1], [y0, y1]]`. */
-  window: readonly [readonly [number, number], readonly [number, number]];
 }
 
-function xy(op: string, p: Point): [number, number] {
-  const v = p instanceof Matrix ? p.data : p;
-  if (v.length !== 2) throw new ShapeError(`${op}: a point has 2 coordinates, got ${v.length}`);
-  return [v[0], v[1]];
+/** `fn` with its arguments' length checked, so a wrong point fails with a clear message. */
+function checked(fn: TestFunction): TestFunction {
+  const arg = (op: string, x: Float64Array) => {
+    if (x.length !== fn.dim) {
+      throw new ShapeError(`${fn.name}.${op}: x has ${x.length} entries, expected ${fn.dim}`);
+    }
+  };
+  return {
+    ...fn,
+    f: (x) => (arg("f", x), fn.f(x)),
+    grad: (x) => (arg("grad", x), fn.grad(x)),
+    hess: (x) => (arg("hess", x), fn.hess(x)),
+  };
 }
 
 /**
- * Rosenbrock's banana `f = (1 − x)² + 100·(y − x²)²`, minimum 0 at (1, 1). The valley floor
- * `y = x²` is easy to reach and nearly flat along its length, while across it the curvature is
- * up to about 1000: the condition number near the minimum is about 2500.
+ * Rosenbrock's banana valley `(1 − x)² + 100·(y − x²)²`; minimum 0 at (1, 1). The valley floor
+ * `y = x²` is quickly reached and nearly flat along its length; across it the curvature near
+ * the minimum is about 1000, so the condition number there is about 2500.
  */
-export const rosenbrock: TestFunction = {
+export const rosenbrock: TestFunction = checked({
   name: "rosenbrock",
   formula: "f(x, y) = (1 − x)² + 100·(y − x²)²",
-  f(p) {
-    const [x, y] = xy("rosenbrock.f", p);
-    return (1 - x) ** 2 + 100 * (y - x * x) ** 2;
-  },
-  grad(p) {
-    const [x, y] = xy("rosenbrock.grad", p);
-    const r = y - x * x;
-    return Float64Array.of(-2 * (1 - x) - 400 * x * r, 200 * r);
-  },
-  hessian(p) {
-    const [x, y] = xy("rosenbrock.hessian", p);
-    return Matrix.from([[2 - 400 * (y - x * x) + 800 * x * x, -400 * x], [-400 * x, 200]]);
-  },
-  minima: [[1, 1]],
+  dim: 2,
+  f: ([x, y]) => (1 - x) ** 2 + 100 * (y - x * x) ** 2,
+  grad: ([x, y]) => Float64Array.of(-2 * (1 - x) - 400 * x * (y - x * x), 200 * (y - x * x)),
+  hess: ([x, y]) => Matrix.from([[2 - 400 * (y - x * x) + 800 * x * x, -400 * x], [-400 * x, 200]]),
+  minimum: Float64Array.of(1, 1),
   fMin: 0,
-  start: [-1.2, 1],
-  window: [[-2, 2], [-1, 3]],
-};
+});
 
-// Beale's three terms r_i = c_i − x + x·y^i, i = 1, 2, 3.
+// Beale's three residuals r_k = c_k − x + x·y^k, k = 1, 2, 3
 const BEALE_C = [1.5, 2.25, 2.625];
 
 /**
- * Beale's function `f = Σᵢ (cᵢ − x + x·yⁱ)²` with c = (1.5, 2.25, 2.625), minimum 0 at
- * (3, 0.5). The terms in y² and y³ make it very steep for |y| > 1 and nearly flat elsewhere.
+ * Beale's function; minimum 0 at (3, 0.5). The y² and y³ terms make it very steep for |y| > 1
+ * and nearly flat elsewhere: its gradients span several orders of magnitude.
  */
-export const beale: TestFunction = {
+export const beale: TestFunction = checked({
   name: "beale",
   formula: "f(x, y) = (1.5 − x + xy)² + (2.25 − x + xy²)² + (2.625 − x + xy³)²",
-  f(p) {
-    const [x, y] = xy("beale.f", p);
-    return BEALE_C.reduce((s, c, i) => s + (c - x + x * y ** (i + 1)) ** 2, 0);
-  },
-  grad(p) {
-    const [x, y] = xy("beale.grad", p);
-    let gx = 0, gy = 0;
+  dim: 2,
+  f: ([x, y]) => BEALE_C.reduce((s, c, i) => s + (c - x + x * y ** (i + 1)) ** 2, 0),
+  grad: ([x, y]) => {
+    const g = new Float64Array(2);
     BEALE_C.forEach((c, i) => {
-      const n = i + 1, r = c - x + x * y ** n;
-      gx += 2 * r * (y ** n - 1);
-      gy += 2 * r * n * x * y ** (n - 1);
+      const k = i + 1, r = c - x + x * y ** k;
+      g[0] += 2 * r * (y ** k - 1);
+      g[1] += 2 * r * k * x * y ** (k - 1);
     });
-    return Float64Array.of(gx, gy);
+    return g;
   },
-  hessian(p) {
-    const [x, y] = xy("beale.hessian", p);
+  hess: ([x, y]) => {
     let hxx = 0, hxy = 0, hyy = 0;
     BEALE_C.forEach((c, i) => {
-      const n = i + 1, r = c - x + x * y ** n;
-      const rx = y ** n - 1, ry = n * x * y ** (n - 1);
-      const rxy = n * y ** (n - 1), ryy = n * (n - 1) * x * y ** Math.max(n - 2, 0);
+      const k = i + 1, r = c - x + x * y ** k;
+      const rx = y ** k - 1, ry = k * x * y ** (k - 1);
       hxx += 2 * rx * rx;
-      hxy += 2 * (rx * ry + r * rxy);
-      hyy += 2 * (ry * ry + r * ryy);
+      hxy += 2 * (rx * ry + r * k * y ** (k - 1));
+      hyy += 2 * (ry * ry + r * k * (k - 1) * x * y ** Math.max(k - 2, 0));
     });
     return Matrix.from([[hxx, hxy], [hxy, hyy]]);
   },
-  minima: [[3, 0.5]],
+  minimum: Float64Array.of(3, 0.5),
   fMin: 0,
-  start: [1, 1.5],
-  window: [[-4.5, 4.5], [-4.5, 4.5]],
-};
+});
 
 /**
- * A saddle between two minima, `f = x² + y⁴/4 − y²/2`: at the origin the curvature is +2
- * along x and −1 along y (Hessian diag(2, −1)), so the origin is a critical point that is not
- * a minimum; the minima are (0, ±1) with f = −1/4. Started on the x-axis, gradient descent
- * slides into the saddle and stays; started just off it, it leaves at a speed set by how far
- * off it starts.
+ * `½x² + ¼y⁴ − ½y²`: a saddle at the origin (Hessian diag(1, −1): a critical point that is not a
+ * minimum) between two minima at (0, ±1), value −¼. Gradient descent started on the x-axis
+ * slides into the saddle and stays; started just off it, it leaves at a speed set by how far off.
  */
-export const saddle: TestFunction = {
+export const saddle: TestFunction = checked({
   name: "saddle",
-  formula: "f(x, y) = x² + y⁴/4 − y²/2",
-  f(p) {
-    const [x, y] = xy("saddle.f", p);
-    return x * x + y ** 4 / 4 - y * y / 2;
-  },
-  grad(p) {
-    const [x, y] = xy("saddle.grad", p);
-    return Float64Array.of(2 * x, y ** 3 - y);
-  },
-  hessian(p) {
-    const [, y] = xy("saddle.hessian", p);
-    return Matrix.from([[2, 0], [0, 3 * y * y - 1]]);
-  },
-  minima: [[0, -1], [0, 1]],
+  formula: "f(x, y) = ½x² + ¼y⁴ − ½y²",
+  dim: 2,
+  f: ([x, y]) => 0.5 * x * x + 0.25 * y ** 4 - 0.5 * y * y,
+  grad: ([x, y]) => Float64Array.of(x, y ** 3 - y),
+  hess: ([_x, y]) => Matrix.from([[1, 0], [0, 3 * y * y - 1]]),
+  minimum: Float64Array.of(0, 1),
   fMin: -0.25,
-  start: [1, 1e-3],
-  window: [[-1.5, 1.5], [-1.5, 1.5]],
-};
-
-/** An optimiser's path on a {@link TestFunction} (see {@link optimizerPath}). */
-export interface OptimizerPath {
-  /** x of every iterate, the start first. */
-  x: number[];
-  /** y of every iterate. */
-  y: number[];
-  /** f at every iterate. */
-  f: number[];
-  /** True when the run stopped early because f or its gradient stopped being finite. */
-  diverged: boolean;
-}
-
-/**
- * Runs `opt` for `steps` steps on `fn` from `start` (default `fn.start`), feeding it the exact
- * gradient, and returns every iterate. A run that blows up (f or the gradient not finite)
- * stops there with `diverged: true` instead of throwing.
- */
-export function optimizerPath(
-  opt: Optimizer,
-  fn: TestFunction,
-  o: { steps: number; start?: readonly [number, number] },
-): OptimizerPath {
-  const { steps, start = fn.start } = o;
-  if (!Number.isInteger(steps) || steps < 0) {
-    throw new RangeError(`optimizerPath: steps must be a whole number ≥ 0, got ${steps}`);
-  }
-  const p = new Matrix(1, 2, [...xy("optimizerPath: start", start)]);
-  const path: OptimizerPath = { x: [p.data[0]], y: [p.data[1]], f: [fn.f(p)], diverged: false };
-  for (let t = 0; t < steps; t++) {
-    const g = new Matrix(1, 2, fn.grad(p));
-    try {
-      opt.step([p], [g]);
-    } catch (e) {
-      if (!(e instanceof NonFiniteError)) throw e;
-      path.diverged = true;
-      break;
-    }
-    const fx = fn.f(p);
-    if (!Number.isFinite(fx)) {
-      path.diverged = true;
-      break;
-    }
-    path.x.push(p.data[0]);
-    path.y.push(p.data[1]);
-    path.f.push(fx);
-  }
-  return path;
-}
+});

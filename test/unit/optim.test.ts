@@ -33,7 +33,7 @@ function build(id: string, lr: number): Optimizer {
 }
 
 /** The gradient of Rosenbrock's f = (1 − x)² + 100·(y − x²)² at p = [x, y], as a 1×2 Matrix. */
-const rosenbrockGrad = (p: Matrix) => new Matrix(1, 2, rosenbrock.grad(p));
+const rosenbrockGrad = (p: Matrix) => new Matrix(1, 2, rosenbrock.grad(p.data));
 
 describe("optimisers match torch.optim (PyTorch 1.13, NAdam with 2.0 semantics)", () => {
   it.each(ref.configs.map((c) => [c.id, c] as const))(

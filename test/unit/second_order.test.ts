@@ -9,7 +9,7 @@ import ref from "../reference/second_order.json" with { type: "json" };
 
 // Rosenbrock f = (1 − x)² + 100·(y − x²)², minimum 0 at (1, 1); its gradient and Hessian are
 // checked against numerical ones in test_functions.test.ts
-const { f: rosen, grad: rosenGrad, hessian: rosenHess } = rosenbrock;
+const { f: rosen, grad: rosenGrad, hess: rosenHess } = rosenbrock;
 
 // quadratic ½xᵀAx − bᵀx with A symmetric positive definite, minimum A⁻¹b
 const A = Matrix.from(ref.A), b = ref.b;
