@@ -29,7 +29,7 @@
  */
 
 import { assertFinite, Matrix, ShapeError, shapeOf } from "../core/matrix.ts";
-import { coefficient, nonNegative, positive } from "../core/validate.ts";
+import { coefficient, nonNegative, positive, positiveInteger } from "../core/validate.ts";
 import type { GradientField, UpdateRule } from "../core/update_rule.ts";
 
 /** How one optimiser changes one parameter array `p`, given its gradient `g` and state `s`. */
@@ -661,6 +661,22 @@ export interface NadamState {
 }
 
 /**
+ * NAdam's momentum schedule at step t (counted from 1), `μ_t = β₁·(1 − ½·0.96^(t·ψ))` with
+ * ψ = `momentumDecay`: the coefficient {@link nadam} gives its first moment at step t. It starts
+ * near β₁/2 and creeps towards β₁: with PyTorch's defaults μ₁ ≈ 0.450 and μ₁₀₀₀ ≈ 0.518.
+ */
+export function nadamMomentum(
+  t: number,
+  o: Pick<NadamOptions, "betas" | "momentumDecay"> = {},
+): number {
+  const { betas = [0.9, 0.999], momentumDecay = 4e-3 } = o;
+  positiveInteger("nadamMomentum", "t", t);
+  coefficient("nadamMomentum", "betas[0]", betas[0]);
+  nonNegative("nadamMomentum", "momentumDecay", momentumDecay);
+  return betas[0] * (1 - 0.5 * 0.96 ** (t * momentumDecay));
+}
+
+/**
  * NAdam, `torch.optim.NAdam` with PyTorch 2 semantics (Dozat's Nesterov Adam, with the
  * momentum schedule of Sutskever et al.): the momentum coefficient warms up,
  * `μ_t = β₁·(1 − ½·0.96^(t·ψ))`, and the step looks one momentum step ahead:
@@ -700,8 +716,8 @@ export function nadam(o: NadamOptions = {}): Optimizer<NadamState> {
     init,
     (p, g, s, lr) => {
       const t = ++s.step;
-      const mu = b1 * (1 - 0.5 * 0.96 ** (t * momentumDecay));
-      const muNext = b1 * (1 - 0.5 * 0.96 ** ((t + 1) * momentumDecay));
+      const schedule = { betas: [b1, b2] as const, momentumDecay };
+      const mu = nadamMomentum(t, schedule), muNext = nadamMomentum(t + 1, schedule);
       s.muProduct *= mu;
       const cg = lr * (1 - mu) / (1 - s.muProduct);
       const cm = lr * muNext / (1 - s.muProduct * muNext);

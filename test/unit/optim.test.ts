@@ -6,6 +6,7 @@ import {
   adamw,
   amsgrad,
   nadam,
+  nadamMomentum,
   type Optimizer,
   rmsprop,
   sgd,
@@ -337,5 +338,25 @@ describe("bad input", () => {
     expect(() => opt.step([p], [g])).toThrow(NonFiniteError);
     expect(() => opt.step([p], [g])).toThrow("adam: grads[0]: entry (1, 2) is NaN");
     expect(opt.stateOf(p)).toBeUndefined(); // nothing was updated
+  });
+});
+
+describe("nadamMomentum: NAdam's schedule μ_t = β₁·(1 − ½·0.96^(t·ψ))", () => {
+  it("gives the values by hand and is what nadam multiplies into muProduct", () => {
+    expectClose(nadamMomentum(1), 0.9 * (1 - 0.5 * 0.96 ** 0.004), 1e-15);
+    expectClose(nadamMomentum(1000), 0.9 * (1 - 0.5 * 0.96 ** 4), 1e-15);
+    expectClose(
+      nadamMomentum(3, { betas: [0.5, 0.9], momentumDecay: 1 }),
+      0.5 * (1 - 0.5 * 0.96 ** 3),
+    );
+    const opt = nadam({ betas: [0.8, 0.99], momentumDecay: 0.1 }), p = Matrix.from([[1]]);
+    for (let t = 0; t < 3; t++) opt.step([p], [Matrix.from([[t - 1]])]);
+    const schedule = { betas: [0.8, 0.99] as const, momentumDecay: 0.1 };
+    const product = [1, 2, 3].reduce((s, t) => s * nadamMomentum(t, schedule), 1);
+    expectClose(opt.stateOf(p)!.muProduct, product, 1e-15);
+  });
+  it("checks its input", () => {
+    expect(() => nadamMomentum(0)).toThrow("nadamMomentum: t must be a positive integer, got 0");
+    expect(() => nadamMomentum(1, { momentumDecay: -1 })).toThrow("nadamMomentum: momentumDecay");
   });
 });
