@@ -86,4 +86,8 @@ export * from "./display/table.ts";
 
 // data, training
 export * from "./data/synthetic.ts";
+export * from "./data/fashion_mnist.ts";
+export * from "./data/split.ts";
+export * from "./data/standardize.ts";
+export * from "./data/image_grid.ts";
 export * from "./train/loop.ts";

@@ -9,7 +9,10 @@ import { Matrix } from "../core/matrix.ts";
 import { Random } from "../core/random.ts";
 import { linspace } from "../core/numeric.ts";
 
-/** A labelled data set: `x` is N×2 (one point per row), `y[n]` the class of row n. */
+/**
+ * A labelled data set: `x` is N×D (one example per row: a point of the plane here, an image's
+ * pixels for Fashion-MNIST), `y[n]` the class of row n.
+ */
 export interface Dataset {
   x: Matrix;
   y: number[];

@@ -98,7 +98,7 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   display: ["display", "core"],
   nn: ["nn", "core"],
   optim: ["optim", "core"],
-  data: ["data", "core"],
+  data: ["data", "display", "core"], // display: the grid of images is a Figure
   check: ["check", "nn", "core"],
   train: ["train", "data", "optim", "check", "nn", "core"],
 };
