@@ -1,0 +1,197 @@
+/**
+ * The training loop the notebooks share: `fit(model, data, options)`, after CS231n's
+ * `Solver`. One epoch is one pass over the training data in a new random order, cut into
+ * mini-batches; each batch is a forward pass, a loss, a backward pass and one optimiser step.
+ * After each epoch the model is measured on the validation data, and at the end the
+ * parameters of the best validation epoch are put back.
+ *
+ * ```ts
+ * const model = mlp([784, 256, 10], { seed: 0 });
+ * const { history } = await fit(model, { train, val }, {
+ *   optimizer: sgd({ lr: 0.1, momentum: 0.9 }),
+ *   epochs: 5,
+ *   batchSize: 64,
+ * });
+ * ```
+ *
+ * `fit` is async only so that `onEpoch` may await (a notebook's live display needs the event
+ * loop to send its updates); the training itself runs synchronously.
+ *
+ * @module
+ */
+
+import { NonFiniteError } from "../core/matrix.ts";
+import { Random } from "../core/random.ts";
+import { positiveInteger } from "../core/validate.ts";
+import { Optimizer } from "../optim/optimizers.ts";
+import type { Schedule } from "../optim/schedules.ts";
+import { softmaxCrossEntropy } from "../nn/losses.ts";
+import type { Dataset } from "../data/synthetic.ts";
+import { batches, checkDataset } from "../data/split.ts";
+import type { Model } from "./model.ts";
+import { argmaxRows, evaluate, type Loss } from "./metrics.ts";
+
+/** What happened in one epoch. Losses are means over examples. */
+export interface EpochRecord {
+  /** 1 for the first epoch. */
+  epoch: number;
+  /** The learning rate used throughout the epoch. */
+  lr: number;
+  /** Training examples seen so far, this epoch included. */
+  examples: number;
+  /** Mean of the epoch's batch losses, each measured just before the step on that batch. */
+  trainLoss: number;
+  /** Accuracy on the epoch's batches, measured the same way (the weights move meanwhile). */
+  trainAcc: number;
+  /** Loss and accuracy on the validation data after the epoch ("eval" mode). */
+  valLoss?: number;
+  valAcc?: number;
+  /** Wall time of the epoch, validation included. */
+  seconds: number;
+}
+
+/** One optimiser step: examples seen so far (this batch included) and the batch's loss. */
+export interface StepRecord {
+  examples: number;
+  loss: number;
+}
+
+/** Options of {@link fit}. */
+export interface FitOptions {
+  /** From `lib/optim/optimizers.ts`, e.g. `sgd({ lr: 0.1, momentum: 0.9 })`; it holds the rate. */
+  optimizer: Optimizer;
+  /** Passes over the training data. */
+  epochs: number;
+  /** Examples per step (default 64); the last batch of an epoch may be smaller. */
+  batchSize?: number;
+  /** Default `softmaxCrossEntropy`. */
+  loss?: Loss;
+  /** Learning rate per epoch (`t` = 0 for the first), set on the optimiser before each epoch. */
+  schedule?: Schedule;
+  /** Seed of the order in which examples are visited (default 0). */
+  seed?: number;
+  /** Put back the parameters of the best validation accuracy at the end (default true). */
+  restoreBest?: boolean;
+  /** Called after each epoch (awaited), e.g. to draw progress. */
+  onEpoch?: (record: EpochRecord, history: readonly EpochRecord[]) => void | Promise<void>;
+}
+
+/** What {@link fit} returns: the epochs, the steps, and the best validation epoch. */
+export interface FitResult {
+  history: EpochRecord[];
+  steps: StepRecord[];
+  best?: { epoch: number; valAcc: number; valLoss: number };
+}
+
+/** Trains `model` in place on `data.train`, measuring it on `data.val` after each epoch. */
+export async function fit(
+  model: Model,
+  data: { train: Dataset; val?: Dataset },
+  o: FitOptions,
+): Promise<FitResult> {
+  checkFit(model, data, o);
+  const { optimizer, epochs, batchSize = 64, loss = softmaxCrossEntropy } = o;
+  const { schedule, seed = 0, restoreBest = true, onEpoch } = o;
+  const { train, val } = data, n = train.y.length, generator = new Random(seed);
+  const history: EpochRecord[] = [], steps: StepRecord[] = [];
+  let best: FitResult["best"], bestParams: Float64Array[] = [];
+  for (let epoch = 1; epoch <= epochs; epoch++) {
+    const start = performance.now();
+    if (schedule) optimizer.lr = schedule(epoch - 1);
+    let lossSum = 0, correct = 0;
+    try {
+      for (const batch of batches(train, { batchSize, shuffle: true, generator })) {
+        const { out, cache } = model.forward(batch.x, "train");
+        const { loss: value, grad } = loss(out, batch.y);
+        optimizer.step(model.params, model.backward(grad, cache));
+        lossSum += value * batch.y.length;
+        correct += argmaxRows(out).filter((p, i) => p === batch.y[i]).length;
+        steps.push({ examples: (steps.at(-1)?.examples ?? 0) + batch.y.length, loss: value });
+      }
+    } catch (e) {
+      throw diverged(e, epoch, optimizer.lr);
+    }
+    const record: EpochRecord = {
+      epoch,
+      lr: optimizer.lr,
+      examples: epoch * n,
+      trainLoss: lossSum / n,
+      trainAcc: correct / n,
+      seconds: 0,
+    };
+    if (val) {
+      const v = evaluate(model, val, { loss });
+      [record.valLoss, record.valAcc] = [v.loss, v.accuracy];
+      if (!best || v.accuracy > best.valAcc) {
+        best = { epoch, valAcc: v.accuracy, valLoss: v.loss };
+        bestParams = model.params.map((p) => p.data.slice());
+      }
+    }
+    record.seconds = (performance.now() - start) / 1000;
+    history.push(record);
+    await onEpoch?.(record, history);
+  }
+  if (restoreBest && best) model.params.forEach((p, i) => p.data.set(bestParams[i]));
+  return { history, steps, best };
+}
+
+/** A NaN or an infinity met while training is reported as a diverged run, with the remedy. */
+function diverged(e: unknown, epoch: number, lr: number): unknown {
+  if (!(e instanceof NonFiniteError)) return e;
+  return new NonFiniteError(
+    `fit: the run diverged in epoch ${epoch} (${e.message}); try a learning rate below ${lr}`,
+  );
+}
+
+const OPTIONS = [
+  "optimizer",
+  "epochs",
+  "batchSize",
+  "loss",
+  "schedule",
+  "seed",
+  "restoreBest",
+  "onEpoch",
+];
+
+/** Refuses what fit cannot use, before any training, with a message saying what to pass. */
+function checkFit(model: Model, data: { train: Dataset; val?: Dataset }, o: FitOptions): void {
+  const op = "fit";
+  for (const key of Object.keys(o ?? {})) {
+    if (!OPTIONS.includes(key)) {
+      const hint = ["lr", "momentum", "weightDecay"].includes(key)
+        ? `; ${key} belongs to the optimiser, e.g. optimizer: sgd({ ${key}: … })`
+        : ` (options: ${OPTIONS.join(", ")})`;
+      throw new TypeError(`${op}: unknown option "${key}"${hint}`);
+    }
+  }
+  if (!(o.optimizer instanceof Optimizer)) {
+    throw new TypeError(
+      `${op}: optimizer must be an optimiser from lib/optim/, e.g. sgd({ lr: 0.1 })`,
+    );
+  }
+  positiveInteger(op, "epochs", o.epochs);
+  positiveInteger(op, "batchSize", o.batchSize ?? 64);
+  for (const name of ["loss", "schedule", "onEpoch"] as const) {
+    if (o[name] !== undefined && typeof o[name] !== "function") {
+      throw new TypeError(`${op}: ${name} must be a function, got ${typeof o[name]}`);
+    }
+  }
+  if (
+    !Array.isArray(model?.params) || typeof model.forward !== "function" ||
+    typeof model.backward !== "function"
+  ) {
+    throw new TypeError(
+      `${op}: model must have params, forward(x, mode) and backward(dout, cache)`,
+    );
+  }
+  checkDataset(`${op} (train)`, data?.train);
+  if (data.val !== undefined) {
+    checkDataset(`${op} (val)`, data.val);
+    if (data.val.x.cols !== data.train.x.cols) {
+      throw new RangeError(
+        `${op}: train has ${data.train.x.cols} features per example, val has ${data.val.x.cols}`,
+      );
+    }
+  }
+}
