@@ -126,7 +126,9 @@ export interface BatchOptions {
 
 /**
  * The mini-batches of one pass (epoch) over `ds`: ⌈N/batchSize⌉ of them (⌊N/batchSize⌋ with
- * `dropLast`), together covering every example once.
+ * `dropLast`), together covering every example once. Shuffled batches are copies of the rows
+ * they draw; in-order batches are views of consecutive rows of `ds.x` (no copy), so writing
+ * into one writes into `ds.x`.
  */
 export function* batches(ds: Dataset, o: BatchOptions = {}): Generator<Dataset> {
   const { batchSize = 1, shuffle = false, dropLast = false, generator } = o;
@@ -141,10 +143,13 @@ export function* batches(ds: Dataset, o: BatchOptions = {}): Generator<Dataset> 
         "each epoch gets a new order and every run the same ones",
     );
   }
-  const all = Array.from({ length: n }, (_, i) => i);
-  const order = shuffle ? generator!.shuffle(all) : all;
-  const end = dropLast ? n - (n % batchSize) : n;
+  const end = dropLast ? n - (n % batchSize) : n, d = ds.x.cols;
+  const order = shuffle ? generator!.shuffle(Array.from({ length: n }, (_, i) => i)) : undefined;
   for (let start = 0; start < end; start += batchSize) {
-    yield subset(ds, order.slice(start, Math.min(start + batchSize, n)));
+    const stop = Math.min(start + batchSize, n);
+    yield order ? subset(ds, order.slice(start, stop)) : {
+      x: new Matrix(stop - start, d, ds.x.data.subarray(start * d, stop * d)),
+      y: ds.y.slice(start, stop),
+    };
   }
 }

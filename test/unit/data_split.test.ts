@@ -108,6 +108,14 @@ describe("batches", () => {
     expect([...batches(ds)].length).toBe(10); // PyTorch's default batch size is 1
   });
 
+  it("in order, batches are views of the data set's rows; shuffled, they are copies", () => {
+    const [first] = batches(ds, { batchSize: 4 });
+    expect(first.x.data.buffer).toBe(ds.x.data.buffer);
+    expect(first.x.data.byteOffset).toBe(0);
+    const [drawn] = batches(ds, { batchSize: 4, shuffle: true, generator: new Random(0) });
+    expect(drawn.x.data.buffer).not.toBe(ds.x.data.buffer);
+  });
+
   it("shuffled: a new order every epoch from one generator, the same orders for one seed", () => {
     const epochs = (seed: number) => {
       const generator = new Random(seed);
