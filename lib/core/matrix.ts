@@ -145,6 +145,13 @@ export function assertFinite(op: string, m: Matrix): void {
   }
 }
 
+/** Whether every entry of `m` is a finite number (no NaN, no ±∞). */
+export function allFinite(m: Matrix): boolean {
+  const d = m.data;
+  for (let k = 0; k < d.length; k++) if (!Number.isFinite(d[k])) return false;
+  return true;
+}
+
 function checkInner(a: Matrix, b: Matrix): void {
   if (a.cols !== b.rows) {
     throw new ShapeError(
@@ -153,14 +160,51 @@ function checkInner(a: Matrix, b: Matrix): void {
   }
 }
 
+/** PyTorch's `out=`, for the operations that take it. */
+export interface OutOptions {
+  /**
+   * A matrix of the result's shape to write into instead of allocating a new one (a training
+   * loop reuses its buffers from step to step). It must not be one of the operands.
+   */
+  out?: Matrix;
+}
+
+/** `o.out` checked for shape and aliasing, or a new `rows × cols` matrix. */
+function outMatrix(
+  op: string,
+  rows: number,
+  cols: number,
+  o: OutOptions,
+  ...inputs: Matrix[]
+): Matrix {
+  const { out } = o;
+  if (out === undefined) return new Matrix(rows, cols);
+  if (out.rows !== rows || out.cols !== cols) {
+    throw new ShapeError(`${op}: out must be ${rows}×${cols}, got ${shapeOf(out)}`);
+  }
+  if (inputs.some((m) => m.data.buffer === out.data.buffer)) {
+    throw new Error(`${op}: out shares its memory with an operand`);
+  }
+  return out;
+}
+
+/** `m` if it is a `rows × cols` matrix, otherwise `undefined`: a buffer to reuse if it fits. */
+export function ifShape(
+  m: Matrix | null | undefined,
+  rows: number,
+  cols: number,
+): Matrix | undefined {
+  return m && m.rows === rows && m.cols === cols ? m : undefined;
+}
+
 /** The matrix product `a · b`; `a` is m×k, `b` is k×n. */
-export function matmul(a: Matrix, b: Matrix): Matrix {
+export function matmul(a: Matrix, b: Matrix, o: OutOptions = {}): Matrix {
   checkInner(a, b);
   // Small products run the readable loop below. Larger ones go to a fast kernel from
   // lib/kernels/ (WebAssembly SIMD128, or cache-blocked TypeScript without WebAssembly) that
   // sums every entry in the same order, so the numbers are the same, only sooner.
-  if (a.rows * a.cols * b.cols < SMALL_WORK) return matmulReference(a, b);
-  const out = new Matrix(a.rows, b.cols);
+  if (a.rows * a.cols * b.cols < SMALL_WORK && o.out === undefined) return matmulReference(a, b);
+  const out = outMatrix("matmul", a.rows, b.cols, o, a, b);
   gemm({ m: a.rows, n: b.cols, k: a.cols, a: a.data, b: b.data, c: out.data });
   return out;
 }
@@ -169,7 +213,7 @@ export function matmul(a: Matrix, b: Matrix): Matrix {
  * `a · bᵀ` without building the transpose (a linear layer's `x · Wᵀ`); `a` is m×k, `b` is
  * n×k. Equal, bit for bit, to `matmul(a, transpose(b))`.
  */
-export function matmulNT(a: Matrix, b: Matrix): Matrix {
+export function matmulNT(a: Matrix, b: Matrix, o: OutOptions = {}): Matrix {
   if (a.cols !== b.cols) {
     throw new ShapeError(
       `matmulNT: cannot multiply ${shapeOf(a)} by the transpose of ${
@@ -177,7 +221,7 @@ export function matmulNT(a: Matrix, b: Matrix): Matrix {
       } (${a.cols} ≠ ${b.cols})`,
     );
   }
-  const out = new Matrix(a.rows, b.rows);
+  const out = outMatrix("matmulNT", a.rows, b.rows, o, a, b);
   gemm({ m: a.rows, n: b.rows, k: a.cols, a: a.data, b: b.data, c: out.data, transB: true });
   return out;
 }
@@ -186,7 +230,7 @@ export function matmulNT(a: Matrix, b: Matrix): Matrix {
  * `aᵀ · b` without building the transpose (a weight gradient's `doutᵀ · x`); `a` is k×m,
  * `b` is k×n. Equal, bit for bit, to `matmul(transpose(a), b)`.
  */
-export function matmulTN(a: Matrix, b: Matrix): Matrix {
+export function matmulTN(a: Matrix, b: Matrix, o: OutOptions = {}): Matrix {
   if (a.rows !== b.rows) {
     throw new ShapeError(
       `matmulTN: cannot multiply the transpose of ${shapeOf(a)} by ${
@@ -194,7 +238,7 @@ export function matmulTN(a: Matrix, b: Matrix): Matrix {
       } (${a.rows} ≠ ${b.rows})`,
     );
   }
-  const out = new Matrix(a.cols, b.cols);
+  const out = outMatrix("matmulTN", a.cols, b.cols, o, a, b);
   gemm({ m: a.cols, n: b.cols, k: a.rows, a: a.data, b: b.data, c: out.data, transA: true });
   return out;
 }
@@ -258,19 +302,28 @@ export function scale(a: Matrix, s: number): Matrix {
   return out;
 }
 
-/** Adds a 1×n row vector to every row of an m×n matrix (broadcasting, as `x + b`). */
-export function addRow(a: Matrix, row: Matrix): Matrix {
+/**
+ * Adds a 1×n row vector to every row of an m×n matrix (broadcasting, as `x + b`).
+ * `o.out` may be `a` itself: the sum is then taken in place.
+ */
+export function addRow(a: Matrix, row: Matrix, o: OutOptions = {}): Matrix {
   if (row.rows !== 1 || row.cols !== a.cols) {
     throw new ShapeError(`addRow: cannot add a ${shapeOf(row)} row to each row of ${shapeOf(a)}`);
   }
-  return a.map((x, _i, j) => x + row.data[j]);
+  const out = o.out === a ? a : outMatrix("addRow", a.rows, a.cols, o, a, row);
+  const x = a.data, r = row.data, z = out.data, n = a.cols;
+  for (let i = 0; i < a.rows; i++) {
+    for (let j = 0; j < n; j++) z[i * n + j] = x[i * n + j] + r[j];
+  }
+  return out;
 }
 
 /** Sums over rows: an m×n matrix becomes 1×n (the bias gradient of a batch). */
-export function sumRows(a: Matrix): Matrix {
-  const out = new Matrix(1, a.cols);
+export function sumRows(a: Matrix, o: OutOptions = {}): Matrix {
+  const out = outMatrix("sumRows", 1, a.cols, o, a);
+  const x = a.data, s = out.data.fill(0), n = a.cols;
   for (let i = 0; i < a.rows; i++) {
-    for (let j = 0; j < a.cols; j++) out.data[j] += a.data[i * a.cols + j];
+    for (let j = 0; j < n; j++) s[j] += x[i * n + j];
   }
   return out;
 }

@@ -7,12 +7,16 @@ import {
   wasmKernelAvailable,
 } from "../../lib/kernels/matmul_wasm.ts";
 import {
+  addRow,
+  allFinite,
+  ifShape,
   matmul,
   matmulNT,
   matmulReference,
   matmulTN,
   Matrix,
   ShapeError,
+  sumRows,
   transpose,
 } from "../../lib/core/matrix.ts";
 import { Random } from "../../lib/core/random.ts";
@@ -222,5 +226,58 @@ describe("matmulNT and matmulTN", () => {
     expect(() => matmulTN(new Matrix(2, 3), new Matrix(4, 3))).toThrow(
       "matmulTN: cannot multiply the transpose of 2×3 by 4×3 (2 ≠ 4)",
     );
+  });
+});
+
+describe("out: writing a product into an existing matrix", () => {
+  const rng = new Random(12);
+  it("gives the same numbers as a new matrix, in the matrix passed", () => {
+    for (const [m, k, n] of [[2, 3, 4], [64, 784, 256]]) {
+      const a = rng.randn(m, k), b = rng.randn(k, n), bT = rng.randn(n, k), aT = rng.randn(k, m);
+      const cases: [string, (out?: Matrix) => Matrix][] = [
+        ["matmul", (out) => matmul(a, b, { out })],
+        ["matmulNT", (out) => matmulNT(a, bT, { out })],
+        ["matmulTN", (out) => matmulTN(aT, b, { out })],
+      ];
+      for (const [name, f] of cases) {
+        const out = Matrix.filled(m, n, NaN); // old contents must not leak into the result
+        expect(f(out), name).toBe(out);
+        expectIdentical(out.data, f().data, `${name} ${m}×${k}×${n}`);
+      }
+    }
+  });
+  it("rejects an out of the wrong shape or sharing memory with an operand", () => {
+    const a = rng.randn(3, 3), b = rng.randn(3, 3);
+    expect(() => matmul(a, b, { out: new Matrix(3, 2) })).toThrow(
+      "matmul: out must be 3×3, got 3×2",
+    );
+    expect(() => matmulNT(a, b, { out: a })).toThrow(/^matmulNT: out shares its memory/);
+    expect(() => matmulTN(a, b, { out: b })).toThrow(/^matmulTN: out shares its memory/);
+  });
+  it("addRow may add in place, sumRows overwrites", () => {
+    const a = Matrix.from([[1, 2], [3, 4]]), row = Matrix.from([[10, 20]]);
+    expect(addRow(a, row, { out: a })).toBe(a);
+    expect(a.toArray()).toEqual([[11, 22], [13, 24]]);
+    const s = Matrix.filled(1, 2, 99);
+    expect(sumRows(a, { out: s })).toBe(s);
+    expect(s.toArray()).toEqual([[24, 46]]);
+    expect(() => sumRows(a, { out: new Matrix(2, 1) })).toThrow("sumRows: out must be 1×2");
+  });
+  it("ifShape passes a matrix on only when its shape fits", () => {
+    const m = new Matrix(2, 3);
+    expect(ifShape(m, 2, 3)).toBe(m);
+    expect(ifShape(m, 3, 2)).toBeUndefined();
+    expect(ifShape(undefined, 2, 3)).toBeUndefined();
+    expect(ifShape(null, 2, 3)).toBeUndefined();
+  });
+  it("allFinite finds NaN and ±Infinity anywhere", () => {
+    expect(allFinite(Matrix.from([[1, -2], [1e308, 0]]))).toBe(true);
+    for (const bad of [NaN, Infinity, -Infinity]) {
+      for (let k = 0; k < 4; k++) {
+        const m = Matrix.from([[1, 2], [3, 4]]);
+        m.data[k] = bad;
+        expect(allFinite(m)).toBe(false);
+      }
+    }
   });
 });
