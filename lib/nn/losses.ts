@@ -88,18 +88,19 @@ export function softmaxCrossEntropy(
   checkBatch(op, scores, labels);
   const N = scores.rows, C = scores.cols;
   const div = divisor(op, o.reduction ?? "mean", N);
-  const grad = new Matrix(N, C);
+  const s = scores.data, grad = new Matrix(N, C), g = grad.data;
   let loss = 0;
   for (let i = 0; i < N; i++) {
-    const row = scores.data.subarray(i * C, (i + 1) * C);
+    const o = i * C; // row i is s[o], …, s[o + C − 1]
     let m = -Infinity;
-    for (const s of row) m = Math.max(m, s);
+    for (let j = 0; j < C; j++) m = Math.max(m, s[o + j]);
     let z = 0;
-    for (const s of row) z += Math.exp(s - m);
-    loss += m + Math.log(z) - row[labels[i]];
     for (let j = 0; j < C; j++) {
-      grad.data[i * C + j] = (Math.exp(row[j] - m) / z - (j === labels[i] ? 1 : 0)) / div;
+      g[o + j] = Math.exp(s[o + j] - m);
+      z += g[o + j];
     }
+    loss += m + Math.log(z) - s[o + labels[i]];
+    for (let j = 0; j < C; j++) g[o + j] = (g[o + j] / z - (j === labels[i] ? 1 : 0)) / div;
   }
   return { loss: loss / div, grad };
 }

@@ -56,6 +56,113 @@ describe("linear", () => {
   });
 });
 
+describe("linear: checks and reuse that change no number", () => {
+  const rng = new Random(21);
+  const bits = (m: Matrix) => Array.from(m.data);
+  it("finds NaN or ±Infinity in x, w or b, also where it meets a zero weight", () => {
+    const cases: [string, number, number][] = [["x", 7, NaN], ["w", 3, Infinity], [
+      "b",
+      1,
+      -Infinity,
+    ]];
+    for (const [name, at, bad] of cases) {
+      const x = rng.randn(4, 3), w = rng.randn(2, 3), b = rng.randn(1, 2);
+      ({ x, w, b })[name as "x" | "w" | "b"].data[at] = bad;
+      expect(() => linearForward(x, w, b)).toThrow(NonFiniteError);
+      expect(() => linearForward(x, w, b)).toThrow(/^linearForward: entry \(\d, \d\) is /);
+    }
+    const x = rng.randn(2, 3), w = rng.randn(2, 3);
+    x.data[1] = Infinity;
+    w.data[1] = w.data[4] = 0; // ∞·0 = NaN in every output of that row
+    expect(() => linearForward(x, w, new Matrix(1, 2))).toThrow(
+      "linearForward: entry (0, 1) is Infinity",
+    );
+  });
+  it("lets an overflow of finite inputs through, as PyTorch does", () => {
+    const { out } = linearForward(
+      Matrix.filled(1, 2, 1e200),
+      Matrix.filled(1, 2, 1e200),
+      new Matrix(1, 1),
+    );
+    expect(out.data[0]).toBe(Infinity);
+  });
+  it("skips dx when needsInputGrad is false; dw and db are the same bit for bit", () => {
+    const x = rng.randn(5, 4), w = rng.randn(3, 4), dout = rng.randn(5, 3);
+    const { cache } = linearForward(x, w, rng.randn(1, 3));
+    const all = linearBackward(dout, cache);
+    const some = linearBackward(dout, cache, { needsInputGrad: false });
+    expect(some.dx).toBeNull();
+    expect(bits(some.dw)).toEqual(bits(all.dw));
+    expect(bits(some.db)).toEqual(bits(all.db));
+  });
+  it("reuse overwrites an earlier result that fits, bit for bit, and allocates when it does not", () => {
+    const w = rng.randn(3, 4), b = rng.randn(1, 3);
+    const x = rng.randn(5, 4), dout = rng.randn(5, 3);
+    const fresh = linearForward(x, w, b), grads = linearBackward(dout, fresh.cache);
+    const old = linearForward(rng.randn(5, 4), w, b);
+    const oldGrads = linearBackward(rng.randn(5, 3), old.cache);
+    const again = linearForward(x, w, b, { reuse: old.out });
+    expect(again.out).toBe(old.out);
+    expect(bits(again.out)).toEqual(bits(fresh.out));
+    const g = linearBackward(dout, again.cache, { reuse: oldGrads });
+    expect(g.dx).toBe(oldGrads.dx);
+    expect(g.dw).toBe(oldGrads.dw);
+    expect(g.db).toBe(oldGrads.db);
+    expect([bits(g.dx), bits(g.dw), bits(g.db)]).toEqual([
+      bits(grads.dx),
+      bits(grads.dw),
+      bits(grads.db),
+    ]);
+    // a batch of another size: out and dx are new, dw and db still fit
+    const small = linearForward(rng.randn(2, 4), w, b, { reuse: old.out });
+    expect(small.out).not.toBe(old.out);
+    expect(small.out.shape).toEqual([2, 3]);
+    const sg = linearBackward(rng.randn(2, 3), small.cache, { reuse: oldGrads });
+    expect(sg.dx).not.toBe(oldGrads.dx);
+    expect(sg.dw).toBe(oldGrads.dw);
+  });
+});
+
+describe("mlp: without the input gradient and with reuse", () => {
+  const rng = new Random(22);
+  const bits = (m: Matrix | null) => (m === null ? null : Array.from(m.data));
+  const flat = (g: { dx: Matrix | null; grads: { dw: Matrix; db: Matrix }[] }) => [
+    bits(g.dx),
+    ...g.grads.flatMap((l) => [bits(l.dw), bits(l.db)]),
+  ];
+  for (const [name, act] of [["relu", relu], ["tanh", tanh]] as const) {
+    it(`gives the same numbers bit for bit, into the earlier matrices (${name})`, () => {
+      const ps = mlpInit([6, 5, 4, 3], rng, { init: "he" });
+      const x = rng.randn(7, 6), dout = rng.randn(7, 3);
+      const fresh = mlpForward(x, ps, { activation: act }), grads = mlpBackward(dout, fresh.cache);
+      const old = mlpForward(rng.randn(7, 6), ps, { activation: act });
+      const oldGrads = mlpBackward(rng.randn(7, 3), old.cache, { needsInputGrad: false });
+      const again = mlpForward(x, ps, { activation: act, reuse: old.cache });
+      expect(again.out).toBe(old.out);
+      again.cache.layers.forEach((l, i) => {
+        expect(l.z).toBe(old.cache.layers[i].z);
+        expect(bits(l.z)).toEqual(bits(fresh.cache.layers[i].z));
+        expect(bits(l.linear.x)).toEqual(bits(fresh.cache.layers[i].linear.x));
+      });
+      expect(again.cache.layers[0].linear.x).toBe(x); // the data itself is never overwritten
+      const g = mlpBackward(dout, again.cache, { needsInputGrad: false, reuse: oldGrads });
+      expect(g.dx).toBeNull();
+      g.grads.forEach((l, i) => expect(l.dw).toBe(oldGrads.grads[i].dw));
+      expect(flat(g)).toEqual(flat({ dx: null, grads: grads.grads }));
+      const withDx = mlpBackward(dout, again.cache, { reuse: g });
+      expect(flat(withDx)).toEqual(flat(grads));
+    });
+  }
+  it("allocates afresh for a batch of another size", () => {
+    const ps = mlpInit([4, 3, 2], rng);
+    const old = mlpForward(rng.randn(5, 4), ps);
+    const small = mlpForward(rng.randn(2, 4), ps, { reuse: old.cache });
+    expect(small.out.shape).toEqual([2, 2]);
+    expect(small.out).not.toBe(old.out);
+    expect(bits(small.out)).toEqual(bits(mlpForward(small.cache.layers[0].linear.x, ps).out));
+  });
+});
+
 describe("mlp", () => {
   const r = ref.mlp;
   const params = () => r.params.map((p) => ({ w: M(p.w), b: M(p.b) }));

@@ -9,7 +9,9 @@
 
 import {
   addRow,
+  allFinite,
   assertFinite,
+  ifShape,
   matmul,
   matmulNT,
   matmulTN,
@@ -25,6 +27,35 @@ export interface LinearCache {
   w: Matrix;
 }
 
+/** The gradients {@link linearBackward} returns; `dx` is `null` when it was not asked for. */
+export interface LinearGrads<DX extends Matrix | null = Matrix> {
+  dx: DX;
+  dw: Matrix;
+  db: Matrix;
+}
+
+/** Options of {@link linearForward}. */
+export interface LinearForwardOptions {
+  /**
+   * The `out` of an earlier call, overwritten if it has the right shape instead of allocating
+   * a new matrix: a training loop passes last step's, so that steps allocate nothing large.
+   */
+  reuse?: Matrix;
+}
+
+/** Options of {@link linearBackward}. */
+export interface LinearBackwardOptions {
+  /**
+   * Whether to compute `dx` (default true). A first layer's input is data, whose gradient
+   * nobody needs; `false` skips `dx = dout·w`, as large a product as the forward pass, and
+   * gives `dx: null`. (PyTorch skips it the same way for an input without `requires_grad`;
+   * the name is its `ctx.needs_input_grad`.)
+   */
+  needsInputGrad?: boolean;
+  /** The result of an earlier call, whose matrices of the right shape are overwritten. */
+  reuse?: LinearGrads<Matrix | null>;
+}
+
 /**
  * Forward pass `out = x·wᵀ + b`.
  *
@@ -35,6 +66,7 @@ export function linearForward(
   x: Matrix,
   w: Matrix,
   b: Matrix,
+  o: LinearForwardOptions = {},
 ): { out: Matrix; cache: LinearCache } {
   if (x.cols !== w.cols) {
     throw new ShapeError(
@@ -47,10 +79,17 @@ export function linearForward(
     );
   }
   if (x.rows === 0) throw new Error("linearForward: empty batch (x has 0 rows)");
-  assertFinite("linearForward", x);
-  assertFinite("linearForward", w);
-  assertFinite("linearForward", b);
-  return { out: addRow(matmulNT(x, w), b), cache: { x, w } }; // x·Wᵀ + b
+  const out = matmulNT(x, w, { out: ifShape(o.reuse, x.rows, w.rows) }); // x·Wᵀ
+  addRow(out, b, { out }); // + b, in place
+  // A NaN or ±∞ anywhere in x, w or b reaches the output (∞·0 is NaN, ∞ − ∞ too), so the
+  // inputs, w the largest of them, are searched for the culprit only when the output is not
+  // finite. An overflow from finite inputs is no error, as in PyTorch.
+  if (out.size === 0 || !allFinite(out)) {
+    assertFinite("linearForward", x);
+    assertFinite("linearForward", w);
+    assertFinite("linearForward", b);
+  }
+  return { out, cache: { x, w } };
 }
 
 /**
@@ -64,13 +103,29 @@ export function linearForward(
 export function linearBackward(
   dout: Matrix,
   cache: LinearCache,
-): { dx: Matrix; dw: Matrix; db: Matrix } {
+  o?: LinearBackwardOptions & { needsInputGrad?: true },
+): LinearGrads;
+export function linearBackward(
+  dout: Matrix,
+  cache: LinearCache,
+  o: LinearBackwardOptions,
+): LinearGrads<Matrix | null>;
+export function linearBackward(
+  dout: Matrix,
+  cache: LinearCache,
+  o: LinearBackwardOptions = {},
+): LinearGrads<Matrix | null> {
   const { x, w } = cache;
+  const { needsInputGrad = true, reuse } = o;
   if (dout.rows !== x.rows || dout.cols !== w.rows) {
     throw new ShapeError(
       `linearBackward: dout must be ${x.rows}×${w.rows} (like out), got ${shapeOf(dout)}`,
     );
   }
   assertFinite("linearBackward", dout);
-  return { dx: matmul(dout, w), dw: matmulTN(dout, x), db: sumRows(dout) }; // dw = doutᵀ·x
+  return {
+    dx: needsInputGrad ? matmul(dout, w, { out: ifShape(reuse?.dx, x.rows, x.cols) }) : null,
+    dw: matmulTN(dout, x, { out: ifShape(reuse?.dw, w.rows, w.cols) }), // doutᵀ·x
+    db: sumRows(dout, { out: ifShape(reuse?.db, 1, w.rows) }),
+  };
 }

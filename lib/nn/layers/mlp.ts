@@ -13,7 +13,7 @@
  * @module
  */
 
-import { Matrix, mul, ShapeError, shapeOf } from "../../core/matrix.ts";
+import { ifShape, Matrix, ShapeError, shapeOf } from "../../core/matrix.ts";
 import { Random } from "../../core/random.ts";
 import { type Activation, relu } from "../activations.ts";
 import { linearBackward, type LinearCache, linearForward } from "./linear.ts";
@@ -84,6 +84,17 @@ export interface MlpCache {
   activation: Activation;
 }
 
+/** Options of {@link mlpForward}. */
+export interface MlpForwardOptions {
+  /** The activation between the layers (default ReLU). */
+  activation?: Activation;
+  /**
+   * The cache of an earlier call, whose matrices of the right shape are overwritten instead
+   * of allocating new ones: a training loop passes last step's. Its `out` is overwritten too.
+   */
+  reuse?: MlpCache;
+}
+
 /**
  * Forward pass through every layer: linear, then `o.activation` (default ReLU) on all but the
  * last layer.
@@ -92,10 +103,11 @@ export interface MlpCache {
 export function mlpForward(
   x: Matrix,
   params: readonly LayerParams[],
-  o: { activation?: Activation } = {},
+  o: MlpForwardOptions = {},
 ): { out: Matrix; cache: MlpCache } {
   const { activation = relu } = o;
   if (params.length === 0) throw new RangeError("mlpForward: params holds no layer");
+  const old = o.reuse?.layers;
   const layers: MlpCache["layers"] = [];
   let a = x;
   params.forEach(({ w, b }, l) => {
@@ -104,11 +116,35 @@ export function mlpForward(
         `mlpForward: layer ${l} expects ${w.cols} inputs but gets ${shapeOf(a)}`,
       );
     }
-    const { out: z, cache } = linearForward(a, w, b);
+    const { out: z, cache } = linearForward(a, w, b, { reuse: old?.[l]?.z });
     layers.push({ linear: cache, z });
-    a = l < params.length - 1 ? z.map((v) => activation.f(v)) : z;
+    if (l === params.length - 1) a = z; // the scores stay linear
+    else {
+      // a = σ(z), into last step's input of the next layer when there is one
+      a = ifShape(old?.[l + 1]?.linear.x, z.rows, z.cols) ?? new Matrix(z.rows, z.cols);
+      const zs = z.data, as = a.data;
+      for (let k = 0; k < zs.length; k++) as[k] = activation.f(zs[k]);
+    }
   });
   return { out: a, cache: { layers, activation } };
+}
+
+/** What {@link mlpBackward} returns; `dx` is `null` when it was not asked for. */
+export interface MlpGrads<DX extends Matrix | null = Matrix> {
+  dx: DX;
+  grads: { dw: Matrix; db: Matrix }[];
+}
+
+/** Options of {@link mlpBackward}. */
+export interface MlpBackwardOptions {
+  /**
+   * Whether to compute `dx`, the gradient of the input (default true). A training loop
+   * passes `false`: its input is data, and the first layer then skips its largest product
+   * (see `linearBackward`). `dx` is then `null`.
+   */
+  needsInputGrad?: boolean;
+  /** The result of an earlier call, whose matrices of the right shape are overwritten. */
+  reuse?: MlpGrads<Matrix | null>;
 }
 
 /**
@@ -118,8 +154,20 @@ export function mlpForward(
 export function mlpBackward(
   dout: Matrix,
   cache: MlpCache,
-): { dx: Matrix; grads: { dw: Matrix; db: Matrix }[] } {
+  o?: MlpBackwardOptions & { needsInputGrad?: true },
+): MlpGrads;
+export function mlpBackward(
+  dout: Matrix,
+  cache: MlpCache,
+  o: MlpBackwardOptions,
+): MlpGrads<Matrix | null>;
+export function mlpBackward(
+  dout: Matrix,
+  cache: MlpCache,
+  o: MlpBackwardOptions = {},
+): MlpGrads<Matrix | null> {
   const { layers, activation } = cache;
+  const { needsInputGrad = true, reuse } = o;
   const last = layers[layers.length - 1].z;
   if (dout.rows !== last.rows || dout.cols !== last.cols) {
     throw new ShapeError(
@@ -128,10 +176,21 @@ export function mlpBackward(
   }
   const grads: { dw: Matrix; db: Matrix }[] = new Array(layers.length);
   let delta = dout; // ∂L/∂z of the current layer
-  for (let l = layers.length - 1; l >= 0; l--) {
-    const { dx, dw, db } = linearBackward(delta, layers[l].linear);
+  for (let l = layers.length - 1; l > 0; l--) {
+    const { dx, dw, db } = linearBackward(delta, layers[l].linear, {
+      reuse: reuse?.grads[l] && { dx: null, ...reuse.grads[l] },
+    });
     grads[l] = { dw, db };
-    delta = l > 0 ? mul(dx, layers[l - 1].z.map((v) => activation.df(v))) : dx;
+    // δ of the layer below: dx ⊙ σ'(z), in place
+    const zs = layers[l - 1].z.data, ds = dx.data;
+    for (let k = 0; k < zs.length; k++) ds[k] *= activation.df(zs[k]);
+    delta = dx;
   }
-  return { dx: delta, grads };
+  // The first layer's input x has no activation: its gradient is dx itself, if asked for.
+  const { dx, dw, db } = linearBackward(delta, layers[0].linear, {
+    needsInputGrad,
+    reuse: reuse?.grads[0] && { dx: reuse.dx, ...reuse.grads[0] },
+  });
+  grads[0] = { dw, db };
+  return { dx, grads };
 }
