@@ -169,7 +169,12 @@ export function gemmWasm({ m, n, k, a, b, c, transA = false, transB = false }: G
       w.kernel(8 * aOff, 8 * bOff, 8 * (cOff + i0 * nPad), mp, np, kc, nPad);
     }
   }
-  for (let i = 0; i < m; i++) {
-    c.set(mem.subarray(cOff + i * nPad, cOff + i * nPad + n), i * n);
+  // Copy C out: in one piece when it has no padded columns, else entry by entry (one
+  // subarray a row would cost more than the copy for the narrow products of small networks).
+  if (n === nPad) c.set(mem.subarray(cOff, cOff + m * n));
+  else {
+    for (let i = 0; i < m; i++) {
+      for (let j = 0; j < n; j++) c[i * n + j] = mem[cOff + i * nPad + j];
+    }
   }
 }
