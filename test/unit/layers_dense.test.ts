@@ -12,6 +12,7 @@ import {
 } from "../../lib/nn/layers/batchnorm.ts";
 import { layernormBackward, layernormForward } from "../../lib/nn/layers/layernorm.ts";
 import { softmaxBackward, softmaxForward } from "../../lib/nn/layers/softmax.ts";
+import { mlpDeltas } from "../../lib/nn/backprop.ts";
 import { expectClose } from "./_compare.ts";
 import ref from "../reference/layers_dense.json" with { type: "json" };
 
@@ -86,6 +87,16 @@ describe("linear: checks and reuse that change no number", () => {
     );
     expect(out.data[0]).toBe(Infinity);
   });
+  it("finds NaN or ±Infinity in dout", () => {
+    const { cache } = linearForward(rng.randn(3, 2), rng.randn(4, 2), rng.randn(1, 4));
+    for (const bad of [NaN, Infinity, -Infinity]) {
+      const dout = rng.randn(3, 4);
+      dout.set(2, 1, bad);
+      expect(() => linearBackward(dout, cache)).toThrow(`linearBackward: entry (2, 1) is ${bad}`);
+    }
+    const huge = Matrix.filled(3, 4, 1e308); // its column sums overflow: no error, as before
+    expect(linearBackward(huge, cache).db.data[0]).toBe(Infinity);
+  });
   it("skips dx when needsInputGrad is false; dw and db are the same bit for bit", () => {
     const x = rng.randn(5, 4), w = rng.randn(3, 4), dout = rng.randn(5, 3);
     const { cache } = linearForward(x, w, rng.randn(1, 3));
@@ -153,6 +164,18 @@ describe("mlp: without the input gradient and with reuse", () => {
       expect(flat(withDx)).toEqual(flat(grads));
     });
   }
+  it("returns each layer's δ, equal bit for bit to mlpDeltas, and reuses them", () => {
+    const ps = mlpInit([5, 6, 4, 3], rng, { init: "he" });
+    const x = rng.randn(8, 5), dout = rng.randn(8, 3);
+    const { cache } = mlpForward(x, ps, { activation: tanh });
+    const g = mlpBackward(dout, cache);
+    expect(g.deltas.length).toBe(3);
+    expect(g.deltas[2]).toBe(dout);
+    expect(g.deltas.map(bits)).toEqual(mlpDeltas(dout, cache).map(bits));
+    const again = mlpBackward(rng.randn(8, 3), cache, { reuse: g });
+    expect(again.deltas[0]).toBe(g.deltas[0]);
+    expect(again.deltas[1]).toBe(g.deltas[1]);
+  });
   it("allocates afresh for a batch of another size", () => {
     const ps = mlpInit([4, 3, 2], rng);
     const old = mlpForward(rng.randn(5, 4), ps);

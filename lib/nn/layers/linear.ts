@@ -122,10 +122,12 @@ export function linearBackward(
       `linearBackward: dout must be ${x.rows}×${w.rows} (like out), got ${shapeOf(dout)}`,
     );
   }
-  assertFinite("linearBackward", dout);
+  const db = sumRows(dout, { out: ifShape(reuse?.db, 1, w.rows) });
+  // A NaN or ±∞ in dout makes its column's sum NaN or ±∞: dout is searched only then.
+  if (!allFinite(db)) assertFinite("linearBackward", dout);
   return {
     dx: needsInputGrad ? matmul(dout, w, { out: ifShape(reuse?.dx, x.rows, x.cols) }) : null,
     dw: matmulTN(dout, x, { out: ifShape(reuse?.dw, w.rows, w.cols) }), // doutᵀ·x
-    db: sumRows(dout, { out: ifShape(reuse?.db, 1, w.rows) }),
+    db,
   };
 }

@@ -133,6 +133,8 @@ export function mlpForward(
 export interface MlpGrads<DX extends Matrix | null = Matrix> {
   dx: DX;
   grads: { dw: Matrix; db: Matrix }[];
+  /** `δ_l = ∂L/∂z_l` of every layer l; the last one is `dout` itself. */
+  deltas: Matrix[];
 }
 
 /** Options of {@link mlpBackward}. */
@@ -174,23 +176,25 @@ export function mlpBackward(
       `mlpBackward: dout must be ${shapeOf(last)} (like out), got ${shapeOf(dout)}`,
     );
   }
-  const grads: { dw: Matrix; db: Matrix }[] = new Array(layers.length);
-  let delta = dout; // ∂L/∂z of the current layer
-  for (let l = layers.length - 1; l > 0; l--) {
-    const { dx, dw, db } = linearBackward(delta, layers[l].linear, {
-      reuse: reuse?.grads[l] && { dx: null, ...reuse.grads[l] },
+  const L = layers.length;
+  const grads: { dw: Matrix; db: Matrix }[] = new Array(L);
+  const deltas: Matrix[] = new Array(L);
+  deltas[L - 1] = dout;
+  for (let l = L - 1; l > 0; l--) {
+    const { dx, dw, db } = linearBackward(deltas[l], layers[l].linear, {
+      reuse: reuse && { dx: reuse.deltas[l - 1], ...reuse.grads[l] },
     });
     grads[l] = { dw, db };
     // δ of the layer below: dx ⊙ σ'(z), in place
     const zs = layers[l - 1].z.data, ds = dx.data;
     for (let k = 0; k < zs.length; k++) ds[k] *= activation.df(zs[k]);
-    delta = dx;
+    deltas[l - 1] = dx;
   }
   // The first layer's input x has no activation: its gradient is dx itself, if asked for.
-  const { dx, dw, db } = linearBackward(delta, layers[0].linear, {
+  const { dx, dw, db } = linearBackward(deltas[0], layers[0].linear, {
     needsInputGrad,
-    reuse: reuse?.grads[0] && { dx: reuse.dx, ...reuse.grads[0] },
+    reuse: reuse && { dx: reuse.dx, ...reuse.grads[0] },
   });
   grads[0] = { dw, db };
-  return { dx, grads };
+  return { dx, grads, deltas };
 }
