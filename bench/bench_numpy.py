@@ -1,9 +1,14 @@
-"""numpy side of `deno task bench`: prints one JSON line with matmul GFLOP/s and MLP steps/s.
+"""numpy side of `deno task bench`: a server answering one JSON request a line (bench/python.ts).
 
-Run by bench/bench.ts with OPENBLAS_NUM_THREADS=1 (single thread) and, for this command alone,
-OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset so OpenBLAS picks its kernel for this processor.
-The MLP step is the same as bench/mlp_step.ts: 784-256-10, ReLU, softmax cross-entropy,
-batch 64, plain SGD (forward, backward, update), float64.
+Started by bench/bench.ts with OPENBLAS_NUM_THREADS=1 (single thread) and OPENBLAS_CORETYPE,
+OPENBLAS_L2_SIZE unset so OpenBLAS picks its kernel for this processor. The MLP step is the
+same as bench/mlp_step.ts: ReLU, softmax cross-entropy, plain SGD (forward, backward, update),
+float64. Requests:
+
+    {"op": "info"}                                   versions, BLAS and its core type
+    {"op": "matmul", "n": 256, "seconds": 1}         n×n·n×n products: {"calls", "seconds"}
+    {"op": "step", "shape": [784, 256, 10, 64], "seconds": 0.05}   MLP steps: {"calls", "seconds"}
+    {"op": "cpu"}                                    CPU time / wall time of the measurements
 """
 import json
 import sys
@@ -11,17 +16,20 @@ import time
 
 import numpy as np
 
+measured = {"cpu": 0.0, "wall": 0.0}  # CPU and wall time inside the measurements
 
-def rate(f, seconds):
-    for _ in range(3):
-        f()
-    n, t0 = 0, time.perf_counter()
+
+def timed(f, seconds):
+    """Calls f for about `seconds`; how many calls in how many seconds."""
+    n, c0, t0 = 0, time.process_time(), time.perf_counter()
     while True:
         f()
         n += 1
         t = time.perf_counter() - t0
         if t >= seconds:
-            return n / t
+            measured["cpu"] += time.process_time() - c0
+            measured["wall"] += t
+            return {"calls": n, "seconds": t}
 
 
 def blas_info():
@@ -51,15 +59,8 @@ def blas_info():
     return info
 
 
-def main():
-    seconds = float(sys.argv[1]) if len(sys.argv) > 1 else 1.0
-    rng = np.random.default_rng(1)
-    out = {"numpy": np.__version__, "python": sys.version.split()[0], "blas": blas_info(), "matmul": {}}
-    for n in (64, 128, 256, 512):
-        a, b = rng.random((n, n)) - 0.5, rng.random((n, n)) - 0.5
-        out["matmul"][str(n)] = 2 * n**3 * rate(lambda: a @ b, seconds) / 1e9
-
-    IN, HID, OUT, N, LR = 784, 256, 10, 64, 0.01
+def mlp_step(rng, IN, HID, OUT, N, LR=0.01):
+    """One SGD step of the MLP IN-HID-OUT on a fixed random batch of N, as a closure."""
     w1 = rng.standard_normal((HID, IN)) * np.sqrt(2 / IN)
     b1 = np.zeros(HID)
     w2 = rng.standard_normal((OUT, HID)) * np.sqrt(2 / HID)
@@ -86,11 +87,34 @@ def main():
         w2 -= LR * dw2
         b2 -= LR * db2
 
-    c0, t0 = time.process_time(), time.perf_counter()
-    out["mlp_steps_per_s"] = rate(step, 2 * seconds)
-    # CPU time / wall time: about 1 when OpenBLAS really runs on one thread.
-    out["cpu_per_wall"] = (time.process_time() - c0) / (time.perf_counter() - t0)
-    print(json.dumps(out))
+    for _ in range(3):
+        step()
+    return step
+
+
+def main():
+    rng = np.random.default_rng(1)
+    steps = {}
+    for line in sys.stdin:
+        req = json.loads(line)
+        op = req["op"]
+        if op == "info":
+            out = {"numpy": np.__version__, "python": sys.version.split()[0], "blas": blas_info()}
+        elif op == "matmul":
+            n = req["n"]
+            a, b = rng.random((n, n)) - 0.5, rng.random((n, n)) - 0.5
+            a @ b
+            out = timed(lambda: a @ b, req["seconds"])
+        elif op == "step":
+            key = tuple(req["shape"])
+            if key not in steps:
+                steps[key] = mlp_step(rng, *key)
+            out = timed(steps[key], req["seconds"])
+        elif op == "cpu":
+            out = {"cpu_per_wall": measured["cpu"] / max(measured["wall"], 1e-9)}
+        else:
+            out = {"error": f"unknown op {op}"}
+        print(json.dumps(out), flush=True)
 
 
 main()

@@ -14,7 +14,7 @@ import * as tf from "npm:@tensorflow/tfjs@4.22.0";
 // under Deno), its bundle registers the gradient functions that training needs.
 import "npm:@tensorflow/tfjs-backend-cpu@4.22.0";
 import { setWasmPaths } from "npm:@tensorflow/tfjs-backend-wasm@4.22.0";
-import { BATCH, HIDDEN, IN, LR, OUT } from "./mlp_step.ts";
+import { LR, type MlpShape, shapeName } from "./mlp_step.ts";
 import { rate } from "./rate.ts";
 
 export interface TfjsResult {
@@ -22,7 +22,8 @@ export interface TfjsResult {
   version: string;
   /** GFLOP/s for each n. */
   matmul: Record<number, number>;
-  mlpStepsPerSecond: number;
+  /** MLP training steps a second, by {@link shapeName}. */
+  mlpStepsPerSecond: Record<string, number>;
   /** For the wasm backend: whether it runs with SIMD and threads. */
   notes: string;
 }
@@ -31,6 +32,7 @@ export interface TfjsResult {
 export async function benchTfjs(
   backend: "cpu" | "wasm",
   sizes: number[],
+  shapes: MlpShape[],
   seconds: number,
 ): Promise<TfjsResult> {
   if (backend === "wasm") {
@@ -59,32 +61,39 @@ export async function benchTfjs(
     tf.dispose([a, b]);
   }
 
-  // MLP 784-256-10: ReLU, softmax cross-entropy (mean), plain SGD through tf.train.sgd.
-  const w1 = tf.variable(tf.randomNormal([HIDDEN, IN], 0, Math.sqrt(2 / IN)));
-  const b1 = tf.variable(tf.zeros([HIDDEN]));
-  const w2 = tf.variable(tf.randomNormal([OUT, HIDDEN], 0, Math.sqrt(2 / HIDDEN)));
-  const b2 = tf.variable(tf.zeros([OUT]));
-  const x = tf.randomUniform([BATCH, IN]);
-  const labels = tf.randomUniform([BATCH], 0, OUT, "int32");
-  const y = tf.oneHot(labels, OUT);
+  const mlpStepsPerSecond: Record<string, number> = {};
+  for (const shape of shapes) mlpStepsPerSecond[shapeName(shape)] = mlpRate(shape, seconds);
+  return { backend, version: tf.version_core, matmul, mlpStepsPerSecond, notes };
+}
+
+/** MLP steps a second: ReLU, softmax cross-entropy (mean), plain SGD through tf.train.sgd. */
+function mlpRate({ input, hidden, output, batch }: MlpShape, seconds: number): number {
+  const w1 = tf.variable(tf.randomNormal([hidden, input], 0, Math.sqrt(2 / input)));
+  const b1 = tf.variable(tf.zeros([hidden]));
+  const w2 = tf.variable(tf.randomNormal([output, hidden], 0, Math.sqrt(2 / hidden)));
+  const b2 = tf.variable(tf.zeros([output]));
+  const x = tf.randomUniform([batch, input]);
+  const labels = tf.randomUniform([batch], 0, output, "int32");
+  const y = tf.oneHot(labels, output);
   const opt = tf.train.sgd(LR);
   const loss = () => {
     const h = tf.relu(tf.add(tf.matMul(x, w1, false, true), b1));
     const s = tf.add(tf.matMul(h, w2, false, true), b2);
     return tf.losses.softmaxCrossEntropy(y, s) as tf.Scalar;
   };
-  const mlpStepsPerSecond = rate(() => {
+  const perSecond = rate(() => {
     const l = opt.minimize(loss, true);
     l?.dataSync(); // wait for the step to finish
     l?.dispose();
   }, 2 * seconds);
   tf.dispose([w1, b1, w2, b2, x, labels, y]);
   opt.dispose();
-  return { backend, version: tf.version_core, matmul, mlpStepsPerSecond, notes };
+  return perSecond;
 }
 
 if (import.meta.main) {
+  const { MAIN } = await import("./mlp_step.ts");
   for (const backend of ["wasm", "cpu"] as const) {
-    console.log(await benchTfjs(backend, [64, 128], 0.5));
+    console.log(await benchTfjs(backend, [64, 128], [MAIN], 0.5));
   }
 }

@@ -1,63 +1,99 @@
 /**
- * One training step of an MLP 784-256-10 (ReLU, softmax cross-entropy, plain SGD) for the
+ * One training step of an MLP in→hidden→out (ReLU, softmax cross-entropy, plain SGD) for the
  * benchmark, written two ways:
  *
  * - {@link stepFast}: straight on the kernels of `lib/kernels/` with transposed operands read
- *   in place (`x·W1ᵀ`, `dHᵀ·x`), buffers allocated once and updated in place. This is what a
- *   library's training loop does, and what numpy and TensorFlow.js are compared with.
- * - {@link stepLayers}: composed from the course's own layers (`lib/nn/layers/linear.ts`,
- *   `lib/nn/losses.ts`), as a student would write it. It allocates every intermediate, builds
- *   explicit transposes, checks inputs for NaN, and also computes the input gradient `dx` of
- *   the first layer (a third large product) because `linearBackward` always returns it.
+ *   in place (`x·W1ᵀ`, `dHᵀ·x`), buffers allocated once and updated in place, no input
+ *   checks. This is what a library's training loop does, and the ceiling for the second way.
+ * - {@link stepLayers}: composed from the course's layers as a training loop uses them:
+ *   `mlpForward`, `softmaxCrossEntropy` and `mlpBackward` (without the input gradient, into
+ *   the matrices of the previous step), every input checked; then the same in-place update.
+ * - {@link stepLayersSgd}: the same with `sgd` from `lib/optim/optimizers.ts` for the update.
  *
- * Both compute the same step; the benchmark checks they agree before timing.
+ * All three compute the same step, bit for bit; the benchmark checks that before timing.
  *
  * @module
  */
 import { gemm } from "../lib/kernels/gemm.ts";
-import { linearBackward, linearForward } from "../lib/nn/layers/linear.ts";
+import {
+  type LayerParams,
+  mlpBackward,
+  type MlpCache,
+  mlpForward,
+  type MlpGrads,
+} from "../lib/nn/layers/mlp.ts";
 import { softmaxCrossEntropy } from "../lib/nn/losses.ts";
-import { Matrix, scale, sub } from "../lib/core/matrix.ts";
+import { Matrix } from "../lib/core/matrix.ts";
+import { type Optimizer, sgd } from "../lib/optim/optimizers.ts";
 import { Random } from "../lib/core/random.ts";
 
-export const IN = 784, HIDDEN = 256, OUT = 10, BATCH = 64, LR = 0.01;
+/** The network and batch sizes of one benchmark. */
+export interface MlpShape {
+  input: number;
+  hidden: number;
+  output: number;
+  batch: number;
+}
 
-/** Parameters, one batch of data, and scratch buffers for {@link stepFast}. */
+/** The main size: Fashion-MNIST's 784 pixels, 256 hidden units, 10 classes, batch 64. */
+export const MAIN: MlpShape = { input: 784, hidden: 256, output: 10, batch: 64 };
+/** The sizes of `deno task bench`'s MLP table, main size first. */
+export const SHAPES: MlpShape[] = [
+  MAIN,
+  { input: 64, hidden: 32, output: 10, batch: 32 },
+  { input: 2, hidden: 64, output: 3, batch: 128 },
+];
+export const LR = 0.01;
+
+/** `"784-256-10 batch 64"`. */
+export const shapeName = (s: MlpShape) => `${s.input}-${s.hidden}-${s.output} batch ${s.batch}`;
+
+/** Parameters, one batch of data, and the buffers of both steps. */
 export interface MlpState {
-  w1: Matrix; // HIDDEN×IN
-  b1: Matrix; // 1×HIDDEN
-  w2: Matrix; // OUT×HIDDEN
-  b2: Matrix; // 1×OUT
-  x: Matrix; // BATCH×IN
+  shape: MlpShape;
+  w1: Matrix; // hidden×input
+  b1: Matrix; // 1×hidden
+  w2: Matrix; // output×hidden
+  b2: Matrix; // 1×output
+  x: Matrix; // batch×input
   labels: number[];
-  h: Float64Array; // BATCH×HIDDEN
-  s: Float64Array; // BATCH×OUT
+  // stepFast's buffers
+  h: Float64Array; // batch×hidden
+  s: Float64Array; // batch×output
   dw1: Float64Array;
   dw2: Float64Array;
   dh: Float64Array;
+  // stepLayers' matrices reused from step to step, and stepLayersSgd's optimiser
+  opt: Optimizer;
+  grads?: MlpGrads<Matrix | null>;
+  cache?: MlpCache;
 }
 
 /** Random weights (He-scaled normal), a random batch in [0, 1) and random labels. */
-export function makeMlp(seed = 1): MlpState {
+export function makeMlp(shape: MlpShape = MAIN, seed = 1): MlpState {
+  const { input, hidden, output, batch } = shape;
   const rng = new Random(seed);
   return {
-    w1: rng.randn(HIDDEN, IN, Math.sqrt(2 / IN)),
-    b1: Matrix.zeros(1, HIDDEN),
-    w2: rng.randn(OUT, HIDDEN, Math.sqrt(2 / HIDDEN)),
-    b2: Matrix.zeros(1, OUT),
-    x: rng.rand(BATCH, IN),
-    labels: Array.from({ length: BATCH }, () => rng.int(OUT)),
-    h: new Float64Array(BATCH * HIDDEN),
-    s: new Float64Array(BATCH * OUT),
-    dw1: new Float64Array(HIDDEN * IN),
-    dw2: new Float64Array(OUT * HIDDEN),
-    dh: new Float64Array(BATCH * HIDDEN),
+    shape,
+    w1: rng.randn(hidden, input, Math.sqrt(2 / input)),
+    b1: Matrix.zeros(1, hidden),
+    w2: rng.randn(output, hidden, Math.sqrt(2 / hidden)),
+    b2: Matrix.zeros(1, output),
+    x: rng.rand(batch, input),
+    labels: Array.from({ length: batch }, () => rng.int(output)),
+    h: new Float64Array(batch * hidden),
+    s: new Float64Array(batch * output),
+    dw1: new Float64Array(hidden * input),
+    dw2: new Float64Array(output * hidden),
+    dh: new Float64Array(batch * hidden),
+    opt: sgd({ lr: LR }),
   };
 }
 
 /** One SGD step on the kernels, in place. Returns the loss before the update. */
 export function stepFast(st: MlpState): number {
   const { w1, b1, w2, b2, x, labels, h, s, dw1, dw2, dh } = st;
+  const { input: IN, hidden: HIDDEN, output: OUT, batch: BATCH } = st.shape;
   // Forward: h = relu(x·W1ᵀ + b1), s = h·W2ᵀ + b2.
   gemm({ m: BATCH, n: HIDDEN, k: IN, a: x.data, b: w1.data, c: h, transB: true });
   for (let i = 0; i < BATCH; i++) {
@@ -105,18 +141,37 @@ export function stepFast(st: MlpState): number {
   return loss / BATCH;
 }
 
-/** One SGD step composed from the course's layers; replaces the parameters with new ones. */
+/**
+ * Forward and backward with the course's layers, into last step's matrices; the gradients
+ * are in `st.grads`. Returns the loss.
+ */
+function layerGradients(st: MlpState): number {
+  const params: LayerParams[] = [{ w: st.w1, b: st.b1 }, { w: st.w2, b: st.b2 }];
+  const { out, cache } = mlpForward(st.x, params, { reuse: st.cache }); // ReLU between
+  const { loss, grad: dscores } = softmaxCrossEntropy(out, st.labels);
+  st.grads = mlpBackward(dscores, cache, { needsInputGrad: false, reuse: st.grads });
+  st.cache = cache;
+  return loss;
+}
+
+/** One SGD step with the course's layers and the update `p ← p − lr·g` in place. */
 export function stepLayers(st: MlpState): number {
-  const l1 = linearForward(st.x, st.w1, st.b1);
-  const h = l1.out.map((v) => (v > 0 ? v : 0));
-  const l2 = linearForward(h, st.w2, st.b2);
-  const { loss, grad: dscores } = softmaxCrossEntropy(l2.out, st.labels);
-  const g2 = linearBackward(dscores, l2.cache);
-  const dz = g2.dx.map((v, i, j) => (h.get(i, j) > 0 ? v : 0)); // ReLU'(0) = 0, as PyTorch
-  const g1 = linearBackward(dz, l1.cache);
-  st.w1 = sub(st.w1, scale(g1.dw, LR));
-  st.b1 = sub(st.b1, scale(g1.db, LR));
-  st.w2 = sub(st.w2, scale(g2.dw, LR));
-  st.b2 = sub(st.b2, scale(g2.db, LR));
+  const loss = layerGradients(st);
+  const params = [st.w1, st.b1, st.w2, st.b2];
+  const grads = st.grads!.grads.flatMap((g) => [g.dw, g.db]);
+  params.forEach((p, i) => {
+    const P = p.data, G = grads[i].data;
+    for (let t = 0; t < P.length; t++) P[t] -= LR * G[t];
+  });
+  return loss;
+}
+
+/**
+ * One SGD step with the course's layers and `sgd` from lib/optim/optimizers.ts, as a training loop
+ * takes it (the optimiser also checks every gradient for NaN and ±Infinity).
+ */
+export function stepLayersSgd(st: MlpState): number {
+  const loss = layerGradients(st);
+  st.opt.step([st.w1, st.b1, st.w2, st.b2], st.grads!.grads.flatMap((g) => [g.dw, g.db]));
   return loss;
 }
