@@ -8,9 +8,11 @@ Eager mode, written as a learner would: nn.Sequential(Linear, ReLU, Linear), F.c
     {"op": "info"}                                    versions, threads
     {"op": "step", "shape": [784, 256, 10, 64], "dtype": "float64", "seconds": 0.05}
                                                       MLP steps: {"calls", "seconds"}
-    {"op": "epoch", "rows": 60000, "batch": 64, "dtype": "float32"}
-                                                      one shuffled epoch over random 784-pixel
-                                                      images in [0, 1): {"seconds"}
+    {"op": "epoch_start", "rows": 60000, "batch": 64, "dtype": "float32"}
+                                                      a model and a shuffled epoch over random
+                                                      784-pixel images in [0, 1): {"batches"}
+    {"op": "epoch_run", "dtype": "float32", "from": 0, "to": 94}
+                                                      its steps on batches from…to − 1: {"seconds"}
     {"op": "cpu"}                                     CPU time / wall time of the step measurements
 """
 import json
@@ -58,9 +60,11 @@ def fixed_batch_step(i, h, o, n, dtype):
 
 
 data = {}
+epochs = {}
 
 
-def epoch_seconds(rows, batch, dtype):
+def epoch_start(rows, batch, dtype):
+    """Model, data and a shuffled order for one epoch over `rows` random 784-pixel images."""
     if (rows, dtype) not in data:
         g = torch.Generator().manual_seed(1)
         data[rows, dtype] = (torch.rand(rows, 784, generator=g, dtype=dtype), torch.randint(0, 10, (rows,), generator=g))
@@ -68,9 +72,15 @@ def epoch_seconds(rows, batch, dtype):
     model, opt = mlp(784, 256, 10, dtype)
     for i in range(3):
         step(model, opt, x[i * batch:(i + 1) * batch], y[i * batch:(i + 1) * batch])
+    epochs[dtype] = (x, y, model, opt, torch.randperm(rows), batch)
+    return -(-rows // batch)
+
+
+def epoch_run(dtype, start, stop):
+    """The steps of batches start…stop − 1 of the epoch; their seconds."""
+    x, y, model, opt, perm, batch = epochs[dtype]
     t0 = time.perf_counter()
-    perm = torch.randperm(rows)
-    for i in range(0, rows, batch):
+    for i in range(start * batch, min(stop * batch, len(perm)), batch):
         idx = perm[i:i + batch]
         step(model, opt, x[idx], y[idx])
     return time.perf_counter() - t0
@@ -90,8 +100,10 @@ def main():
             if key not in steps:
                 steps[key] = fixed_batch_step(*key)
             out = timed(steps[key], req["seconds"])
-        elif op == "epoch":
-            out = {"seconds": epoch_seconds(req["rows"], req["batch"], DTYPES[req["dtype"]])}
+        elif op == "epoch_start":
+            out = {"batches": epoch_start(req["rows"], req["batch"], DTYPES[req["dtype"]])}
+        elif op == "epoch_run":
+            out = {"seconds": epoch_run(DTYPES[req["dtype"]], req["from"], req["to"])}
         elif op == "cpu":
             out = {"cpu_per_wall": measured["cpu"] / max(measured["wall"], 1e-9)}
         else:
