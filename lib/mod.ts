@@ -16,7 +16,9 @@
  * - **Layout** as PyTorch's: a batch is N×D, one example per row; a weight is out×in; a bias
  *   is 1×out; images are NCHW {@link Tensor}s.
  * - **Layers** are CS231n pairs: `xForward(x, …, o?) → { out, cache }` and
- *   `xBackward(dout, cache) → { dx, dw, db, … }`, each gradient named `d` + its input.
+ *   `xBackward(dout, cache, o?) → { dx, dw, db, … }`, each gradient named `d` + its input. For
+ *   speed a training loop passes last step's result as `{ reuse }` (its matrices of the right
+ *   shape are overwritten) and `{ needsInputGrad: false }` where the input is data.
  * - **Losses** take the scores (or predictions) first, the targets second (when there are
  *   any), then one options object, and return `{ loss, grad }` with `grad = ∂loss/∂scores`
  *   shaped like the scores. `reduction: "mean" | "sum"` (default `"mean"`) where PyTorch has
