@@ -64,6 +64,8 @@ export function mlp(
     layers,
     params: layers.flatMap((p) => [p.w, p.b]),
     forward: (x) => mlpForward(x, layers, { activation }),
-    backward: (dout, cache) => mlpBackward(dout, cache).grads.flatMap((g) => [g.dw, g.db]),
+    // The input is data: no gradient for it, so the first layer skips its largest product.
+    backward: (dout, cache) =>
+      mlpBackward(dout, cache, { needsInputGrad: false }).grads.flatMap((g) => [g.dw, g.db]),
   };
 }
