@@ -11,7 +11,7 @@
  * @module
  */
 
-import { assertFinite, type Matrix } from "../core/matrix.ts";
+import { assertFinite, type Matrix, ShapeError } from "../core/matrix.ts";
 import { positive } from "../core/validate.ts";
 
 /**
@@ -34,6 +34,37 @@ function pNorm(xs: Iterable<number>, p: number): number {
   let acc = 0;
   for (const x of xs) acc = p === Infinity ? Math.max(acc, Math.abs(x)) : acc + Math.abs(x) ** p;
   return p === Infinity ? acc : acc ** (1 / p);
+}
+
+/**
+ * The total norm of several gradients taken as one long vector: the p-norm of their
+ * per-matrix p-norms (`o.normType` 2 by default, any p > 0, or `Infinity` for the largest
+ * entry). This is the norm {@link clipGradNorm} measures (PyTorch 2.6 calls it
+ * `get_total_norm`); 0 for an empty list.
+ */
+export function gradNorm(grads: readonly Matrix[], o: { normType?: number } = {}): number {
+  const { normType = 2 } = o;
+  if (!(normType > 0)) {
+    throw new RangeError(`gradNorm: normType must be positive or Infinity, got ${normType}`);
+  }
+  grads.forEach((g, i) => assertFinite(`gradNorm: grads[${i}]`, g));
+  return pNorm(grads.map((g) => pNorm(g.data, normType)), normType);
+}
+
+/**
+ * The cosine of the angle between two lists of gradients, each taken as one long vector:
+ * `⟨a, b⟩/(‖a‖·‖b‖)`. 1 means the same direction (clipping by norm always gives 1);
+ * clipping by value usually gives less. Throws when a list is all zeros (no direction).
+ */
+export function gradCosine(a: readonly Matrix[], b: readonly Matrix[]): number {
+  if (a.length !== b.length || a.some((m, i) => m.size !== b[i]?.size)) {
+    throw new ShapeError("gradCosine: the two lists must hold matrices of the same sizes");
+  }
+  let dot = 0;
+  a.forEach((m, i) => m.data.forEach((v, k) => dot += v * b[i].data[k]));
+  const na = gradNorm(a), nb = gradNorm(b);
+  if (na === 0 || nb === 0) throw new RangeError("gradCosine: a zero gradient has no direction");
+  return dot / (na * nb);
 }
 
 /** What {@link clipGradNorm} returns. */
@@ -69,7 +100,7 @@ export function clipGradNorm(
   }
   grads.forEach((g, i) => assertFinite(`clipGradNorm: grads[${i}]`, g));
   if (grads.length === 0) return { totalNorm: 0, clipCoef: 1 };
-  const totalNorm = pNorm(grads.map((g) => pNorm(g.data, normType)), normType);
+  const totalNorm = gradNorm(grads, { normType });
   const clipCoef = Math.min(1, maxNorm / (totalNorm + 1e-6));
   for (const g of grads) {
     for (let k = 0; k < g.data.length; k++) g.data[k] *= clipCoef;

@@ -120,6 +120,49 @@ export function cosineAnnealingWarmRestarts(
   });
 }
 
+/**
+ * `SequentialLR`: `schedules[0]` until step `milestones[0]`, then `schedules[1]` counted again
+ * from 0, and so on (one more schedule than milestones, milestones increasing). Give every
+ * schedule the same `baseLr`, as PyTorch's share the optimiser's initial rate.
+ *
+ * Linear warm-up then cosine annealing over the remaining steps is the common case:
+ *
+ * ```ts
+ * const w = 5, total = 100;
+ * const lrAt = sequentialLR({
+ *   schedules: [
+ *     linearLR({ baseLr: 0.1, startFactor: 0.1, totalIters: w }),
+ *     cosineAnnealingLR({ baseLr: 0.1, tMax: total - w }),
+ *   ],
+ *   milestones: [w],
+ * }); // lrAt(w) = 0.1, the peak; lrAt(total) = 0
+ * ```
+ */
+export function sequentialLR(
+  o: { schedules: readonly Schedule[]; milestones: readonly number[] },
+): Schedule {
+  const { schedules, milestones } = o;
+  if (!Array.isArray(schedules) || schedules.some((s) => typeof s !== "function")) {
+    throw new TypeError("sequentialLR: schedules must be an array of schedules");
+  }
+  if (!Array.isArray(milestones) || milestones.length !== schedules.length - 1) {
+    throw new RangeError(
+      `sequentialLR: need one milestone fewer than schedules, got ${milestones?.length} milestones for ${schedules.length} schedules`,
+    );
+  }
+  milestones.forEach((m, i) => {
+    positiveInteger("sequentialLR", `milestones[${i}]`, m);
+    if (i > 0 && !(m > milestones[i - 1])) {
+      throw new RangeError(`sequentialLR: milestones must increase, got [${milestones}]`);
+    }
+  });
+  return schedule("sequentialLR", (t) => {
+    let i = 0;
+    while (i < milestones.length && t >= milestones[i]) i++;
+    return schedules[i](i === 0 ? t : t - milestones[i - 1]);
+  });
+}
+
 /** Options of {@link oneCycleLR}: PyTorch's names and defaults. */
 export interface OneCycleOptions {
   /** The peak learning rate. */

@@ -82,6 +82,28 @@ CASES = [
                   "gamma": 0.98},
      lambda o: S.CyclicLR(o, base_lr=0.001, max_lr=0.1, step_size_up=6, mode="exp_range",
                           gamma=0.98, cycle_momentum=False), 0.1, N),
+    # SequentialLR: linear warm-up then cosine over the remaining steps (the `schedules`
+    # exercise), and step decay after a constant phase. Options name the parts for the test.
+    ("sequentialLR", {"parts": [["linearLR", {"baseLr": 0.1, "startFactor": 0.1, "totalIters": 5}],
+                                ["cosineAnnealingLR", {"baseLr": 0.1, "tMax": 15, "etaMin": 1e-3}]],
+                      "milestones": [5]},
+     lambda o: S.SequentialLR(o, [S.LinearLR(o, start_factor=0.1, total_iters=5),
+                                  S.CosineAnnealingLR(o, T_max=15, eta_min=1e-3)],
+                              milestones=[5]), 0.1, 30),
+    ("sequentialLR", {"parts": [["linearLR", {"baseLr": 0.05, "startFactor": 0.25, "totalIters": 8}],
+                                ["cosineAnnealingLR", {"baseLr": 0.05, "tMax": 40}]],
+                      "milestones": [8]},
+     lambda o: S.SequentialLR(o, [S.LinearLR(o, start_factor=0.25, total_iters=8),
+                                  S.CosineAnnealingLR(o, T_max=40)],
+                              milestones=[8]), 0.05, 48),
+    ("sequentialLR", {"parts": [["linearLR", {"baseLr": 0.1, "startFactor": 0.5, "totalIters": 3}],
+                                ["stepLR", {"baseLr": 0.1, "stepSize": 4, "gamma": 0.5}],
+                                ["exponentialLR", {"baseLr": 0.1, "gamma": 0.9}]],
+                      "milestones": [3, 15]},
+     lambda o: S.SequentialLR(o, [S.LinearLR(o, start_factor=0.5, total_iters=3),
+                                  S.StepLR(o, step_size=4, gamma=0.5),
+                                  S.ExponentialLR(o, gamma=0.9)],
+                              milestones=[3, 15]), 0.1, 30),
 ]
 
 def case(s, opts, make, lr0, n, opt="sgd"):

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { Matrix, NonFiniteError } from "../../lib/core/matrix.ts";
 import { Random } from "../../lib/core/random.ts";
-import { clipGradNorm, clipGradValue } from "../../lib/optim/clip.ts";
+import { clipGradNorm, clipGradValue, gradCosine, gradNorm } from "../../lib/optim/clip.ts";
 import {
   calculateGain,
   kaimingNormal,
@@ -28,6 +28,7 @@ describe("clipping matches torch.nn.utils (PyTorch 1.13)", () => {
         const { totalNorm, clipCoef } = clipGradNorm(gs, c.maxNorm!, { normType: p });
         expectClose(totalNorm, c.total!);
         expectClose(clipCoef, c.clipCoef!);
+        expectClose(gradNorm(grads(), { normType: p }), c.total!); // the norm it measured
       } else {
         clipGradValue(gs, c.clipValue!);
       }
@@ -45,7 +46,31 @@ describe("clipping matches torch.nn.utils (PyTorch 1.13)", () => {
     expect(clipGradNorm([], 1)).toEqual({ totalNorm: 0, clipCoef: 1 });
   });
 
+  it("gradCosine: 1 for the same direction, −1 for the opposite, 0 for orthogonal", () => {
+    const a = [Matrix.from([[3, 4]]), Matrix.from([[0], [12]])]; // one vector (3, 4, 0, 12)
+    expect(gradNorm(a)).toBe(13);
+    expect(gradNorm(a, { normType: Infinity })).toBe(12);
+    expect(gradNorm(a, { normType: 1 })).toBe(19);
+    expectClose(gradCosine(a, a.map((m) => m.map((v) => 2 * v))), 1);
+    expectClose(gradCosine(a, a.map((m) => m.map((v) => -v))), -1);
+    expect(gradCosine(a, [Matrix.from([[4, -3]]), Matrix.from([[7], [0]])])).toBe(0);
+    // clipping by norm keeps the direction, clipping by value here does not
+    const byNorm = a.map((m) => m.clone()), byValue = a.map((m) => m.clone());
+    clipGradNorm(byNorm, 1);
+    clipGradValue(byValue, 1);
+    expectClose(gradCosine(a, byNorm), 1);
+    expectClose(gradCosine(a, byValue), (3 + 4 + 12) / (13 * Math.sqrt(3)));
+  });
+
   it("refuses bad input, naming the operation", () => {
+    expect(() => gradNorm([Matrix.from([[NaN]])])).toThrow("gradNorm: grads[0]");
+    expect(() => gradNorm([], { normType: -1 })).toThrow("gradNorm: normType");
+    expect(() => gradCosine([Matrix.from([[1, 2]])], [Matrix.from([[1]])])).toThrow(
+      "gradCosine: the two lists must hold matrices of the same sizes",
+    );
+    expect(() => gradCosine([Matrix.from([[0]])], [Matrix.from([[1]])])).toThrow(
+      "gradCosine: a zero gradient has no direction",
+    );
     const g = Matrix.from([[1, Infinity]]);
     expect(() => clipGradNorm([g], 1)).toThrow(NonFiniteError);
     expect(() => clipGradNorm([g], 1)).toThrow("clipGradNorm: grads[0]: entry (0, 1) is Infinity");
@@ -133,7 +158,31 @@ describe("initialisation follows torch.nn.init's formulas", () => {
     expect(meanSquare(y)).toBeLessThan(0.01);
   });
 
+  it("gradCosine: 1 for the same direction, −1 for the opposite, 0 for orthogonal", () => {
+    const a = [Matrix.from([[3, 4]]), Matrix.from([[0], [12]])]; // one vector (3, 4, 0, 12)
+    expect(gradNorm(a)).toBe(13);
+    expect(gradNorm(a, { normType: Infinity })).toBe(12);
+    expect(gradNorm(a, { normType: 1 })).toBe(19);
+    expectClose(gradCosine(a, a.map((m) => m.map((v) => 2 * v))), 1);
+    expectClose(gradCosine(a, a.map((m) => m.map((v) => -v))), -1);
+    expect(gradCosine(a, [Matrix.from([[4, -3]]), Matrix.from([[7], [0]])])).toBe(0);
+    // clipping by norm keeps the direction, clipping by value here does not
+    const byNorm = a.map((m) => m.clone()), byValue = a.map((m) => m.clone());
+    clipGradNorm(byNorm, 1);
+    clipGradValue(byValue, 1);
+    expectClose(gradCosine(a, byNorm), 1);
+    expectClose(gradCosine(a, byValue), (3 + 4 + 12) / (13 * Math.sqrt(3)));
+  });
+
   it("refuses bad input, naming the operation", () => {
+    expect(() => gradNorm([Matrix.from([[NaN]])])).toThrow("gradNorm: grads[0]");
+    expect(() => gradNorm([], { normType: -1 })).toThrow("gradNorm: normType");
+    expect(() => gradCosine([Matrix.from([[1, 2]])], [Matrix.from([[1]])])).toThrow(
+      "gradCosine: the two lists must hold matrices of the same sizes",
+    );
+    expect(() => gradCosine([Matrix.from([[0]])], [Matrix.from([[1]])])).toThrow(
+      "gradCosine: a zero gradient has no direction",
+    );
     const rng = new Random(0);
     expect(() => xavierUniform(new Matrix(0, 3), rng)).toThrow("xavierUniform: cannot initialise");
     expect(() => xavierNormal(new Matrix(2, 3), rng, { gain: -1 })).toThrow(

@@ -9,6 +9,7 @@ import {
   oneCycleLR,
   type OneCycleSchedule,
   type Schedule,
+  sequentialLR,
   stepLR,
 } from "../../lib/optim/schedules.ts";
 import { adam, sgd } from "../../lib/optim/optimizers.ts";
@@ -26,6 +27,12 @@ const factories: Record<string, (o: any) => Schedule> = {
   cosineAnnealingWarmRestarts,
   oneCycleLR,
   cyclicLR,
+  // deno-lint-ignore no-explicit-any
+  sequentialLR: (o: { parts: [string, any][]; milestones: number[] }) =>
+    sequentialLR({
+      schedules: o.parts.map(([name, opts]) => factories[name](opts)),
+      milestones: o.milestones,
+    }),
 };
 
 const range = (n: number) => Array.from({ length: n }, (_, t) => t);
@@ -94,6 +101,20 @@ describe("shapes of the schedules", () => {
     expect(() => f(101)).toThrow("oneCycleLR: step 101 is past totalSteps = 100");
   });
 
+  it("sequentialLR: warm-up reaches the peak at the milestone, the cosine then ends at η_min", () => {
+    const w = 5, total = 20;
+    const f = sequentialLR({
+      schedules: [
+        linearLR({ baseLr: 0.1, startFactor: 0.1, totalIters: w }),
+        cosineAnnealingLR({ baseLr: 0.1, tMax: total - w, etaMin: 1e-3 }),
+      ],
+      milestones: [w],
+    });
+    expectClose([f(0), f(w - 1), f(w), f(total)], [0.01, 0.082, 0.1, 1e-3]);
+    // the second schedule is counted from 0 at the milestone
+    expectClose(f(w + 3), cosineAnnealingLR({ baseLr: 0.1, tMax: total - w, etaMin: 1e-3 })(3));
+  });
+
   it("drives an optimiser's learning rate", () => {
     const lrAt = stepLR({ baseLr: 0.1, stepSize: 2 });
     const opt = sgd({ lr: lrAt(0) }), p = Matrix.from([[0]]), g = Matrix.from([[1]]);
@@ -120,5 +141,20 @@ describe("bad input", () => {
       "inverseTimeLR: t must be a finite number ≥ 0, got -1",
     );
     expect(() => cyclicLR({ baseLr: 0.1, maxLr: 1 })(NaN)).toThrow("cyclicLR: t");
+    const two = [stepLR({ baseLr: 0.1, stepSize: 2 }), exponentialLR({ baseLr: 0.1, gamma: 0.9 })];
+    expect(() => sequentialLR({ schedules: two, milestones: [] })).toThrow(
+      "sequentialLR: need one milestone fewer than schedules, got 0 milestones for 2 schedules",
+    );
+    expect(() => sequentialLR({ schedules: [...two, two[0]], milestones: [5, 5] })).toThrow(
+      "sequentialLR: milestones must increase, got [5,5]",
+    );
+    expect(() => sequentialLR({ schedules: two, milestones: [0] })).toThrow(
+      "sequentialLR: milestones[0] must be a positive integer, got 0",
+    );
+    // deno-lint-ignore no-explicit-any
+    expect(() => sequentialLR({ schedules: [0.1 as any], milestones: [] })).toThrow(
+      "sequentialLR: schedules must be an array of schedules",
+    );
+    expect(() => sequentialLR({ schedules: two, milestones: [3] })(-2)).toThrow("sequentialLR: t");
   });
 });
