@@ -7,10 +7,12 @@ import type { Exercise } from "../../grader/types.ts";
 import { activationsExercise } from "./activations.ts";
 import { adamExercise } from "./adam.ts";
 import { backpropExercise } from "./backprop.ts";
+import { clippingExercise } from "./clipping.ts";
 import { emaExercise } from "./ema.ts";
 import { gradcheckExercise } from "./gradcheck.ts";
 import { hingeExercise } from "./hinge.ts";
 import { neuronExercise } from "./neuron.ts";
+import { schedulesExercise } from "./schedules.ts";
 import { sgdMomentumExercise } from "./sgd_momentum.ts";
 
 export const EXERCISES: Exercise[] = [
@@ -22,4 +24,6 @@ export const EXERCISES: Exercise[] = [
   sgdMomentumExercise,
   emaExercise,
   adamExercise,
+  schedulesExercise,
+  clippingExercise,
 ];

@@ -1,0 +1,260 @@
+/**
+ * Graded checks for exercises/clipping.ts (globalNorm, clipGradNorm). Reference values come
+ * from lib/optim/clip.ts (`gradNorm`, and `clipGradNorm`, matched to PyTorch's
+ * `clip_grad_norm_`), computed in the grader's process on copies of the gradients.
+ *
+ * clipGradNorm is checked one field at a time — the returned norm, then the clipped
+ * gradients — so a failing check points at one thing. Where a wrong answer equals a known
+ * mistake (computed below), the feedback names it.
+ */
+
+import { Matrix } from "../../lib/core/matrix.ts";
+import { Random } from "../../lib/core/random.ts";
+import { clipGradNorm, clipGradValue, gradNorm } from "../../lib/optim/clip.ts";
+import type { Check, Exercise } from "../../grader/types.ts";
+import { matches } from "./diagnose.ts";
+
+const copy = (gs: readonly Matrix[]) => gs.map((g) => g.clone());
+const frobenius = (g: Matrix) => gradNorm([g]);
+
+/** Gradients of a small network: matrices of several shapes, each entry N(0, scale²). */
+export function gradients(seed: number, shapes: [number, number][], scale: number): Matrix[] {
+  const rng = new Random(seed);
+  return shapes.map(([r, c]) => rng.randn(r, c, scale));
+}
+
+/** The reference: lib's clipGradNorm on a copy. */
+export function clipReference(grads: readonly Matrix[], maxNorm: number) {
+  const out = copy(grads);
+  const { totalNorm } = clipGradNorm(out, maxNorm);
+  return { totalNorm, grads: out };
+}
+
+/** The messages naming each known mistake; the unit test matches on these. */
+export const MISTAKE = {
+  sumOfNorms:
+    "that is the sum of the matrices' own norms; the global norm takes all entries together, as one long vector",
+  largestNorm:
+    "that is the largest of the matrices' own norms; the global norm takes every entry of every matrix",
+  firstOnly: "that is the norm of the first matrix only; the global norm takes every matrix",
+  squared: "that is the squared norm: take the square root",
+  postClip:
+    "that is the norm after clipping; PyTorch returns the total norm measured before clipping, so you can log how large the gradients really were",
+  perMatrix:
+    "each matrix was clipped by its own norm; clipping by global norm scales every matrix by one common factor, which keeps the direction of the whole gradient",
+  scaledUp:
+    "gradients below the limit were scaled up; clipping only ever shrinks: the factor is capped at 1",
+  no1e6:
+    "it looks like the factor is maxNorm/totalNorm: PyTorch adds 1e-6 to the norm before dividing",
+  nanAtZero:
+    "all-zero gradients came back as NaN: 0/0 — PyTorch adds 1e-6 to the norm before dividing, so a zero gradient stays zero",
+  byValue:
+    "that is clipping by value (each entry capped at ±maxNorm), which changes the gradient's direction; clip by the global norm",
+  untouchedAtLimit:
+    "a gradient whose norm equals maxNorm exactly was left alone; PyTorch still scales it, by maxNorm/(maxNorm + 1e-6)",
+};
+
+/** Wrong global norms, for globalNorm and for clipGradNorm's totalNorm. */
+function wrongNorms(grads: readonly Matrix[]): [unknown, string][] {
+  const norms = grads.map(frobenius);
+  const out: [unknown, string][] = [
+    [norms.reduce((s, n) => s + n, 0), MISTAKE.sumOfNorms],
+    [gradNorm(grads) ** 2, MISTAKE.squared],
+  ];
+  if (grads.length > 1) {
+    out.push([Math.max(...norms), MISTAKE.largestNorm], [norms[0], MISTAKE.firstOnly]);
+  }
+  return out;
+}
+
+/** The gradients scaled by `factor(total)` for the whole list, or per matrix. */
+function scaled(grads: readonly Matrix[], factor: (norm: number) => number, perMatrix = false) {
+  const total = gradNorm(grads);
+  return grads.map((g) => g.map((v) => v * factor(perMatrix ? frobenius(g) : total)));
+}
+
+export function diagnoseNorm(grads: readonly Matrix[]) {
+  const wrong = wrongNorms(grads);
+  return (actual: unknown) => matches(actual, wrong);
+}
+
+/** A diagnosis for clipGradNorm on the fields the check compares. */
+export function diagnoseClip(
+  grads: readonly Matrix[],
+  maxNorm: number,
+  fields: readonly ("totalNorm" | "grads")[],
+) {
+  const ref = clipReference(grads, maxNorm);
+  const total = ref.totalNorm;
+  const clippedByValue = copy(grads);
+  clipGradValue(clippedByValue, maxNorm);
+  // At the limit, leaving the gradients alone is what both a strict `>` test and a missing
+  // 1e-6 give (and per-matrix clipping too): name the limit first there.
+  const atLimit: [unknown, string][] = Math.abs(total - maxNorm) <= 1e-12 * maxNorm
+    ? [[copy(grads), MISTAKE.untouchedAtLimit]]
+    : [];
+  const wrongGrads: [unknown, string][] = [
+    ...atLimit,
+    [scaled(grads, (n) => Math.min(1, maxNorm / (n + 1e-6)), true), MISTAKE.perMatrix],
+    [scaled(grads, (n) => maxNorm / (n + 1e-6)), MISTAKE.scaledUp],
+    [scaled(grads, (n) => Math.min(1, maxNorm / n)), MISTAKE.no1e6],
+    [scaled(grads, (n) => maxNorm / n), MISTAKE.scaledUp], // both: above the limit it is no1e6
+    [clippedByValue, MISTAKE.byValue],
+  ];
+  const wrongTotals: [unknown, string][] = [
+    [gradNorm(ref.grads), MISTAKE.postClip],
+    ...wrongNorms(grads),
+  ];
+  return (actual: unknown): string | undefined => {
+    const got = (actual ?? {}) as Record<string, unknown>;
+    for (const f of fields) {
+      if (matches(got[f], [[ref[f], "same"]]) === "same") continue;
+      if (f === "totalNorm") return matches(got.totalNorm, wrongTotals);
+      const list = Array.isArray(got.grads) ? got.grads : [];
+      if (list.some((g) => g instanceof Matrix && g.data.some(Number.isNaN)) && total === 0) {
+        return MISTAKE.nanAtZero;
+      }
+      return matches(got.grads, wrongGrads);
+    }
+    return undefined;
+  };
+}
+
+function clipCheck(
+  name: string,
+  grads: Matrix[],
+  maxNorm: number,
+  field: "totalNorm" | "grads",
+  points: number,
+  hint: string,
+  hidden = false,
+): Check {
+  const ref = clipReference(grads, maxNorm);
+  return {
+    name: `clipGradNorm: ${name}`,
+    points,
+    fn: "clipGradNorm",
+    args: [copy(grads), maxNorm],
+    expected: { [field]: ref[field] },
+    diagnose: diagnoseClip(grads, maxNorm, [field]),
+    hint,
+    hidden,
+  };
+}
+
+function normCheck(
+  name: string,
+  grads: Matrix[],
+  points: number,
+  hint: string,
+  hidden = false,
+): Check {
+  return {
+    name: `globalNorm: ${name}`,
+    points,
+    fn: "globalNorm",
+    args: [copy(grads)],
+    expected: gradNorm(grads),
+    diagnose: diagnoseNorm(grads),
+    hint,
+    hidden,
+  };
+}
+
+const SHAPES: [number, number][] = [[3, 2], [1, 3], [4, 3], [1, 4]]; // W1, b1, W2, b2
+
+export function checks(): Check[] {
+  const big = gradients(5, SHAPES, 2); // global norm ≈ 9: clipped at 1
+  const small = gradients(2, SHAPES, 0.05); // global norm ≈ 0.25: left alone at 1
+  const huge = gradients(3, [[16, 8], [1, 16], [4, 16], [1, 4]], 40);
+  const zeros = SHAPES.map(([r, c]) => new Matrix(r, c));
+  const atLimit = gradients(4, SHAPES, 1);
+  const limit = gradNorm(atLimit);
+  return [
+    normCheck(
+      "one matrix",
+      [Matrix.from([[3, 0, -4], [12, 0, 0]])],
+      1,
+      "Square every entry, add them all up, take the square root.",
+    ),
+    normCheck(
+      "four matrices of different shapes",
+      big,
+      2,
+      "Treat the matrices as pieces of one long vector: every entry of every matrix counts once.",
+    ),
+    normCheck("no matrices at all", [], 1, "Nothing to add up: the norm of an empty list is 0."),
+    normCheck(
+      "large gradients",
+      huge,
+      1,
+      "Check gradients with large entries and many matrices.",
+      true,
+    ),
+    clipCheck(
+      "above the limit, the norm returned",
+      big,
+      1,
+      "totalNorm",
+      2,
+      "What does PyTorch return: the norm the gradients had, or the norm they have now?",
+    ),
+    clipCheck(
+      "above the limit, the gradients clipped",
+      big,
+      1,
+      "grads",
+      3,
+      "One factor for all the matrices, chosen from the global norm so that the result sits just under the limit.",
+    ),
+    clipCheck(
+      "below the limit, left untouched",
+      small,
+      1,
+      "grads",
+      2,
+      "Clipping is a ceiling, not a target: gradients already inside it must not change.",
+    ),
+    clipCheck(
+      "below the limit, the norm returned",
+      small,
+      1,
+      "totalNorm",
+      1,
+      "The returned norm is measured the same way whether or not anything is clipped.",
+    ),
+    clipCheck(
+      "all-zero gradients",
+      zeros,
+      1,
+      "grads",
+      1,
+      "A zero gradient has norm 0: make sure nothing divides by zero.",
+    ),
+    clipCheck(
+      "exactly at the limit",
+      atLimit,
+      limit,
+      "grads",
+      1,
+      "Follow PyTorch's factor to the letter, even when the norm equals maxNorm.",
+      true,
+    ),
+    clipCheck(
+      "large gradients, a tight limit",
+      huge,
+      0.5,
+      "grads",
+      2,
+      "Check many matrices with large entries too.",
+      true,
+    ),
+  ];
+}
+
+export const clippingExercise: Exercise = {
+  name: "clipping",
+  title: "Clipping by global norm, as PyTorch's clip_grad_norm_",
+  notebook: "14_gradient_clipping.ipynb",
+  checks,
+};

@@ -1,0 +1,38 @@
+/** The grader's comparison of a learner's result with the reference, including lists of matrices. */
+import { describe, expect, it } from "vitest";
+import { compare } from "../../grader/compare.ts";
+import { Matrix } from "../../lib/core/matrix.ts";
+
+const tol = { rtol: 1e-9, atol: 1e-12 };
+const grads = () => [Matrix.from([[1, 2]]), Matrix.from([[3], [4]])];
+
+describe("compare", () => {
+  it("accepts equal lists of matrices and names the first entry that differs", () => {
+    expect(compare(grads(), grads(), tol)).toBeUndefined();
+    const off = grads();
+    off[1].data[1] = 4.5;
+    expect(compare({ grads: off }, { grads: grads() }, tol)).toEqual({
+      problem: "result.grads[1][1][0] differs from the reference",
+      detail: "got 4.5000000, expected 4.0000000",
+    });
+  });
+
+  it("says when a list has the wrong length or is not a list", () => {
+    expect(compare(grads().slice(0, 1), grads(), tol)?.problem).toBe(
+      "result has length 1, expected 2",
+    );
+    expect(compare(Matrix.from([[1]]), grads(), tol)?.problem).toBe(
+      "result is a 1×1 Matrix, expected an array of length 2",
+    );
+    expect(compare([Matrix.from([[1, 2]]), [3, 4]], grads(), tol)?.problem).toBe(
+      "result[1] is an array of length 2, expected a 2×1 Matrix",
+    );
+  });
+
+  it("compares only the fields the reference has, in its order", () => {
+    expect(compare({ totalNorm: 5, grads: [] }, { totalNorm: 5 }, tol)).toBeUndefined();
+    expect(compare({ grads: grads() }, { totalNorm: 5, grads: grads() }, tol)?.problem).toBe(
+      'result has no field "totalNorm"',
+    );
+  });
+});
