@@ -24,7 +24,7 @@ import { NonFiniteError } from "../core/matrix.ts";
 import { Random } from "../core/random.ts";
 import { positiveInteger } from "../core/validate.ts";
 import { Optimizer } from "../optim/optimizers.ts";
-import type { Schedule } from "../optim/schedules.ts";
+import type { OneCycleSchedule, Schedule } from "../optim/schedules.ts";
 import { softmaxCrossEntropy } from "../nn/losses.ts";
 import type { Dataset } from "../data/synthetic.ts";
 import { batches, checkDataset } from "../data/split.ts";
@@ -35,7 +35,7 @@ import { argmaxRows, evaluate, type Loss } from "./metrics.ts";
 export interface EpochRecord {
   /** 1 for the first epoch. */
   epoch: number;
-  /** The learning rate used throughout the epoch. */
+  /** The learning rate of the epoch (of its last step when the schedule moves every step). */
   lr: number;
   /** Training examples seen so far, this epoch included. */
   examples: number;
@@ -50,10 +50,12 @@ export interface EpochRecord {
   seconds: number;
 }
 
-/** One optimiser step: examples seen so far (this batch included) and the batch's loss. */
+/** One optimiser step: examples seen so far (this batch included), the batch's loss, the rate. */
 export interface StepRecord {
   examples: number;
   loss: number;
+  /** The learning rate of this step. */
+  lr: number;
 }
 
 /** Options of {@link fit}. */
@@ -66,8 +68,17 @@ export interface FitOptions {
   batchSize?: number;
   /** Default `softmaxCrossEntropy`. */
   loss?: Loss;
-  /** Learning rate per epoch (`t` = 0 for the first), set on the optimiser before each epoch. */
-  schedule?: Schedule;
+  /**
+   * Learning rate per epoch (`t` = 0 for the first), set on the optimiser before each epoch; or
+   * per step with `scheduleEvery: "step"`. A schedule that carries a momentum schedule
+   * (`oneCycleLR`) sets the optimiser's momentum too, as PyTorch's `OneCycleLR` does.
+   */
+  schedule?: Schedule | OneCycleSchedule;
+  /**
+   * When the schedule moves (default `"epoch"`): `"step"` evaluates it before every optimiser step,
+   * `t` = 0, 1, … over the whole run, as PyTorch's `OneCycleLR` and `CyclicLR` are meant to be used.
+   */
+  scheduleEvery?: "epoch" | "step";
   /** Seed of the order in which examples are visited (default 0). */
   seed?: number;
   /** Put back the parameters of the best validation accuracy at the end (default true). */
@@ -91,22 +102,33 @@ export async function fit(
 ): Promise<FitResult> {
   checkFit(model, data, o);
   const { optimizer, epochs, batchSize = 64, loss = softmaxCrossEntropy } = o;
-  const { schedule, seed = 0, restoreBest = true, onEpoch } = o;
+  const { schedule, scheduleEvery = "epoch", seed = 0, restoreBest = true, onEpoch } = o;
   const { train, val } = data, n = train.y.length, generator = new Random(seed);
   const history: EpochRecord[] = [], steps: StepRecord[] = [];
   let best: FitResult["best"], bestParams: Float64Array[] = [];
+  const momentum = schedule && "momentum" in schedule ? schedule.momentum : undefined;
+  const follow = (t: number) => {
+    if (!schedule) return;
+    optimizer.lr = schedule(t);
+    if (momentum) optimizer.momentum = momentum(t);
+  };
   for (let epoch = 1; epoch <= epochs; epoch++) {
     const start = performance.now();
-    if (schedule) optimizer.lr = schedule(epoch - 1);
+    if (scheduleEvery === "epoch") follow(epoch - 1);
     let lossSum = 0, correct = 0;
     try {
       for (const batch of batches(train, { batchSize, shuffle: true, generator })) {
+        if (scheduleEvery === "step") follow(steps.length);
         const { out, cache } = model.forward(batch.x, "train");
         const { loss: value, grad } = loss(out, batch.y);
         optimizer.step(model.params, model.backward(grad, cache));
         lossSum += value * batch.y.length;
         correct += argmaxRows(out).filter((p, i) => p === batch.y[i]).length;
-        steps.push({ examples: (steps.at(-1)?.examples ?? 0) + batch.y.length, loss: value });
+        steps.push({
+          examples: (steps.at(-1)?.examples ?? 0) + batch.y.length,
+          loss: value,
+          lr: optimizer.lr,
+        });
       }
     } catch (e) {
       throw diverged(e, epoch, optimizer.lr);
@@ -149,6 +171,7 @@ const OPTIONS = [
   "batchSize",
   "loss",
   "schedule",
+  "scheduleEvery",
   "seed",
   "restoreBest",
   "onEpoch",
@@ -172,6 +195,11 @@ function checkFit(model: Model, data: { train: Dataset; val?: Dataset }, o: FitO
   }
   positiveInteger(op, "epochs", o.epochs);
   positiveInteger(op, "batchSize", o.batchSize ?? 64);
+  if (o.scheduleEvery !== undefined && !["epoch", "step"].includes(o.scheduleEvery)) {
+    throw new RangeError(
+      `${op}: scheduleEvery must be "epoch" or "step", got ${JSON.stringify(o.scheduleEvery)}`,
+    );
+  }
   for (const name of ["loss", "schedule", "onEpoch"] as const) {
     if (o[name] !== undefined && typeof o[name] !== "function") {
       throw new TypeError(`${op}: ${name} must be a function, got ${typeof o[name]}`);

@@ -9,7 +9,7 @@ import { tanh } from "../../lib/nn/activations.ts";
 import { mlpBackward, mlpForward, mlpInit } from "../../lib/nn/layers/mlp.ts";
 import { multiMarginLoss, softmaxCrossEntropy } from "../../lib/nn/losses.ts";
 import { adam, sgd } from "../../lib/optim/optimizers.ts";
-import { stepLR } from "../../lib/optim/schedules.ts";
+import { cyclicLR, oneCycleLR, stepLR } from "../../lib/optim/schedules.ts";
 import { Random } from "../../lib/core/random.ts";
 import { spirals } from "../../lib/data/synthetic.ts";
 import { trainValSplit } from "../../lib/data/split.ts";
@@ -142,6 +142,40 @@ describe("fit", () => {
     expect(history[0].valLoss).toBeUndefined();
   });
 
+  it('with scheduleEvery: "step", sets the rate before every step, t counted over the run', async () => {
+    // 135 examples in batches of 32: 5 steps per epoch, 15 over 3 epochs
+    const schedule = cyclicLR({ baseLr: 0.01, maxLr: 0.1, stepSizeUp: 4 });
+    const { steps, history } = await fit(mlp([2, 4, 3]), { train }, {
+      ...options({ epochs: 3 }),
+      schedule,
+      scheduleEvery: "step",
+    });
+    expect(steps.map((s) => s.lr)).toEqual(steps.map((_, t) => schedule(t)));
+    expect(steps).toHaveLength(15);
+    expect(history.map((r) => r.lr)).toEqual([4, 9, 14].map(schedule)); // each epoch's last step
+  });
+
+  it("a one-cycle schedule drives the momentum too (β₁ for Adam), per step or per epoch", async () => {
+    const schedule = oneCycleLR({ maxLr: 0.1, totalSteps: 15 });
+    const seen: number[] = [];
+    const optimizer = sgd({ lr: 0.1, momentum: 0.9 });
+    const step = optimizer.step.bind(optimizer);
+    optimizer.step = (p, g) => {
+      seen.push(optimizer.momentum!);
+      step(p, g);
+    };
+    await fit(mlp([2, 4, 3]), { train }, {
+      ...options({ epochs: 3, optimizer }),
+      schedule,
+      scheduleEvery: "step",
+    });
+    expect(seen).toEqual(seen.map((_, t) => schedule.momentum!(t)));
+    expect(new Set(seen).size).toBeGreaterThan(10); // it really moved
+    const beta1 = adam({ lr: 0.1 });
+    await fit(mlp([2, 4, 3]), { train }, { ...options({ epochs: 3, optimizer: beta1 }), schedule });
+    expect(beta1.momentum).toBe(schedule.momentum!(2)); // per epoch: the third epoch's value
+  });
+
   it("takes any loss of the same shape, and any optimiser", async () => {
     const hinge = (s: Matrix, y: readonly number[]) => multiMarginLoss(s, y);
     const { history } = await fit(mlp([2, 16, 3]), data, {
@@ -167,6 +201,9 @@ describe("fit", () => {
       /^fit: epochs must be a positive integer, got 0/,
     );
     await expect(bad({ ...options(), batchSize: 2.5 })).rejects.toThrow(/^fit: batchSize must be/);
+    await expect(bad({ ...options(), scheduleEvery: "batch" })).rejects.toThrow(
+      'fit: scheduleEvery must be "epoch" or "step", got "batch"',
+    );
     await expect(bad({ ...options(), onEpoch: "print" })).rejects.toThrow(
       /^fit: onEpoch must be a function, got string/,
     );
