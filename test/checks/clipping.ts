@@ -175,7 +175,7 @@ export function checks(): Check[] {
       "one matrix",
       [Matrix.from([[3, 0, -4], [12, 0, 0]])],
       1,
-      "Square every entry, add them all up, take the square root.",
+      "The norm of a matrix here is the length of all its entries taken as one vector.",
     ),
     normCheck(
       "four matrices of different shapes",
