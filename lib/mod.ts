@@ -74,6 +74,7 @@ export * from "./optim/schedules.ts";
 export * from "./optim/clip.ts";
 export * from "./optim/second_order.ts";
 export * from "./optim/ema.ts";
+export * from "./optim/rates.ts";
 export * from "./optim/test_functions.ts";
 export * from "./optim/paths.ts";
 

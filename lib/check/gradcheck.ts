@@ -11,6 +11,10 @@
  * - 1e-4 to 1e-7: fine for functions with kinks, suspicious for smooth ones;
  * - below 1e-7: the analytic gradient agrees.
  *
+ * The same central difference applied to a gradient gives a Hessian–vector product,
+ * `H·v ≈ (∇f(x + h·v) − ∇f(x − h·v)) / 2h` ({@link hessianVectorProduct}): the curvature along
+ * one direction, for the price of two gradients and without ever forming H.
+ *
  * @module
  */
 
@@ -100,4 +104,63 @@ export function relError(a: Matrix | number, b: Matrix | number): number {
     if (!(d <= worst)) worst = d; // NaN wins: a NaN gradient is never "close"
   }
   return worst;
+}
+
+/**
+ * The Hessian–vector product `H·v ≈ (∇f(p + h·v) − ∇f(p − h·v)) / 2h` of a function of several
+ * parameter matrices, by central differences of its gradient (error of order h²·‖v‖³).
+ * `grads()` returns the gradient with respect to each of `params` at their current values;
+ * `params` are moved along `v` in place and restored exactly, as {@link numericalGradient}
+ * perturbs x. The curvature along v is then `vᵀ·H·v / vᵀ·v`.
+ */
+export function hessianVectorProduct(
+  grads: () => readonly Matrix[],
+  params: readonly Matrix[],
+  v: readonly Matrix[],
+  o: { h?: number } = {},
+): Matrix[] {
+  const { h = 1e-5 } = o;
+  if (!(Number.isFinite(h) && h > 0)) {
+    throw new RangeError(`hessianVectorProduct: h must be finite and > 0, got ${h}`);
+  }
+  if (v.length !== params.length) {
+    throw new ShapeError(
+      `hessianVectorProduct: ${v.length} directions for ${params.length} parameters`,
+    );
+  }
+  params.forEach((p, i) => {
+    if (p.rows !== v[i].rows || p.cols !== v[i].cols) {
+      throw new ShapeError(
+        `hessianVectorProduct: v[${i}] is ${shapeOf(v[i])} but params[${i}] is ${shapeOf(p)}`,
+      );
+    }
+  });
+  const saved = params.map((p) => p.data.slice());
+  const at = (t: number) => {
+    params.forEach((p, i) => {
+      for (let k = 0; k < p.data.length; k++) p.data[k] = saved[i][k] + t * v[i].data[k];
+    });
+    const g = grads();
+    if (g.length !== params.length) {
+      throw new ShapeError(
+        `hessianVectorProduct: grads() returned ${g.length} matrices for ${params.length} parameters`,
+      );
+    }
+    return g.map((m, i) => {
+      if (m.rows !== params[i].rows || m.cols !== params[i].cols) {
+        throw new ShapeError(
+          `hessianVectorProduct: grads()[${i}] is ${shapeOf(m)} but params[${i}] is ${
+            shapeOf(params[i])
+          }`,
+        );
+      }
+      return m.clone();
+    });
+  };
+  try {
+    const plus = at(h), minus = at(-h);
+    return plus.map((gp, i) => gp.map((value, r, c) => (value - minus[i].get(r, c)) / (2 * h)));
+  } finally {
+    params.forEach((p, i) => p.data.set(saved[i]));
+  }
 }

@@ -21,10 +21,15 @@
  *
  * Stopping: `max |gᵢ| ≤ gtol` (converged), or `maxIter` steps, or a failed line search.
  *
+ * {@link descend} runs any first-order optimiser of `optimizers.ts` (gradient descent is
+ * `sgd({ lr })`) on the same kind of problem with the same stopping rule and the same result, so
+ * that the two families can be compared side by side.
+ *
  * @module
  */
 
 import { Matrix, NonFiniteError, ShapeError } from "../core/matrix.ts";
+import type { Optimizer } from "./optimizers.ts";
 
 /** A vector argument: a Float64Array, a number array or a Matrix (its row-major data). */
 export type VectorLike = Float64Array | readonly number[] | Matrix;
@@ -243,7 +248,10 @@ export function bfgs(
     if (next === undefined) break;
     const s = next.x.map((v, i) => v - x[i]), y = next.g.map((v, i) => v - g[i]);
     const ys = dot(y, s), rho = 1 / ys;
-    if (it === 0) Hinv = Matrix.identity(n).data.map((v) => v * ys / dot(y, y));
+    if (it === 0) {
+      const gamma = ys / dot(y, y);
+      Hinv = Matrix.identity(n).data.map((v) => v * gamma);
+    }
     // B⁻¹ ← (I − ρ s yᵀ) B⁻¹ (I − ρ y sᵀ) + ρ s sᵀ, expanded:
     const Hy = new Float64Array(n);
     for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) Hy[i] += Hinv[i * n + j] * y[j];
@@ -311,4 +319,33 @@ export function lbfgs(
     path.push(x);
   }
   return finish(x, fx, g, it, ev.evaluations, gtol, path);
+}
+
+/**
+ * A first-order optimiser (`sgd`, `adam`, … from `optimizers.ts`) run on `f` from `x0`: one
+ * `opt.step` per iteration with the gradient at the current point, no line search, stopping
+ * when `max |gᵢ| ≤ gtol` or after `maxIter` steps (default 1000), as the minimisers above.
+ * `evaluations` counts gradient calls (f is evaluated once per iterate, for the record).
+ * The optimiser keeps its state, so pass a fresh one for each run.
+ */
+export function descend(
+  opt: Optimizer,
+  f: Objective,
+  grad: Gradient,
+  x0: VectorLike,
+  o: MinimizeOptions = {},
+): MinimizeResult {
+  const { x: start, gtol, maxIter } = setup("descend", x0, o);
+  const n = start.length, ev = oracle("descend", f, grad, n);
+  const p = new Matrix(1, n, start.slice());
+  let { f: fx, g } = ev.at(start);
+  const path = [start];
+  let it = 0;
+  for (; it < maxIter && maxAbs(g) > gtol; it++) {
+    opt.step([p], [new Matrix(1, n, g)]);
+    const x = p.data.slice();
+    ({ f: fx, g } = ev.at(x));
+    path.push(x);
+  }
+  return finish(p.data.slice(), fx, g, it, ev.evaluations, gtol, path);
 }

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { Matrix, NonFiniteError, ShapeError } from "../../lib/core/matrix.ts";
 import { numericalGradient, relError } from "../../lib/check/gradcheck.ts";
-import { bfgs, lbfgs, newton } from "../../lib/optim/second_order.ts";
-import { sgd } from "../../lib/optim/optimizers.ts";
+import { bfgs, descend, lbfgs, newton } from "../../lib/optim/second_order.ts";
+import { adam, sgd } from "../../lib/optim/optimizers.ts";
 import { rosenbrock } from "../../lib/optim/test_functions.ts";
 import { expectClose } from "./_compare.ts";
 import ref from "../reference/second_order.json" with { type: "json" };
@@ -84,6 +84,45 @@ describe("Rosenbrock from (−1.2, 1)", () => {
     const r = lbfgs(rosen, rosenGrad, x0, { m: 1 });
     expect(r.converged).toBe(true);
     expectClose(r.x, [1, 1], 1e-7, 1e-7);
+  });
+});
+
+describe("descend: a first-order optimiser with the minimisers' interface", () => {
+  it("takes exactly the steps of the optimiser, with the gradient at each iterate", () => {
+    const r = descend(sgd({ lr: 1e-3, momentum: 0.9 }), rosen, rosenGrad, [-1.2, 1], {
+      maxIter: 50,
+    });
+    const p = new Matrix(1, 2, [-1.2, 1]), opt = sgd({ lr: 1e-3, momentum: 0.9 });
+    for (let t = 0; t < 50; t++) opt.step([p], [new Matrix(1, 2, rosenGrad(p.data))]);
+    expect(Array.from(r.x)).toEqual(Array.from(p.data));
+    expect(r.iterations).toBe(50);
+    expect(r.path.length).toBe(51);
+    expect(r.evaluations).toBe(51);
+    expect(r.converged).toBe(false);
+    expect(r.f).toBe(rosen(r.x));
+  });
+
+  it("stops at gtol like the minimisers, and counts gradient descent's many steps", () => {
+    const gd = descend(sgd({ lr: 1e-3 }), rosen, rosenGrad, [-1.2, 1], {
+      gtol: 1e-6,
+      maxIter: 100000,
+    });
+    expect(gd.converged).toBe(true);
+    expect(gd.gradNorm).toBeLessThanOrEqual(1e-6);
+    expectClose(gd.x, [1, 1], 0, 1e-5);
+    expect(gd.iterations).toBeGreaterThan(100 * bfgs(rosen, rosenGrad, [-1.2, 1]).iterations);
+    const q = descend(adam({ lr: 0.1 }), quad, quadGrad, [0, 0, 0], { gtol: 1e-6, maxIter: 5000 });
+    expect(q.converged).toBe(true);
+    expectClose(q.x, ref.quadraticMinimum, 0, 1e-5);
+  });
+
+  it("names itself on bad input", () => {
+    expect(() => descend(sgd({ lr: 1 }), rosen, rosenGrad, [NaN, 0])).toThrow(
+      "descend: x0 entry 0 is NaN",
+    );
+    expect(() => descend(sgd({ lr: 1 }), rosen, () => [1], [0, 0])).toThrow(
+      "descend: grad returned 1 values for 2 unknowns",
+    );
   });
 });
 

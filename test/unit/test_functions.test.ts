@@ -3,7 +3,16 @@ import { Matrix, ShapeError } from "../../lib/core/matrix.ts";
 import { numericalGradient, relError } from "../../lib/check/gradcheck.ts";
 import { adam, sgd } from "../../lib/optim/optimizers.ts";
 import { optimizerPath } from "../../lib/optim/paths.ts";
-import { beale, rosenbrock, saddle, type TestFunction } from "../../lib/optim/test_functions.ts";
+import {
+  beale,
+  diagonalQuadratic,
+  DOUBLE_WELL_POINTS,
+  doubleWell,
+  quadratic,
+  rosenbrock,
+  saddle,
+  type TestFunction,
+} from "../../lib/optim/test_functions.ts";
 import { expectClose } from "./_compare.ts";
 
 const functions: TestFunction[] = [rosenbrock, beale, saddle];
@@ -65,6 +74,86 @@ describe("known values", () => {
     expectClose(saddle.grad(o), [0, 0]);
     expect(saddle.f(o)).toBeGreaterThan(saddle.fMin);
     expect(saddle.f(Float64Array.of(0, -1))).toBe(saddle.fMin);
+  });
+});
+
+const rotated = diagonalQuadratic([1, 50], { angle: 0.4, xStar: [1, -2] });
+const separable = diagonalQuadratic([1, 3, 9], { xStar: [0.5, -1, 2] });
+const dense = quadratic(Matrix.from([[4, 1, 0], [1, 3, -1], [0, -1, 2]]), [1, 2, 3]);
+// The test functions of any dimension (the 2-D ones above are tested on a grid).
+const more: [string, TestFunction, number[]][] = [
+  ["rotated quadratic", rotated, [0.3, 0.9]],
+  ["separable quadratic", separable, [1, 2, -0.5]],
+  ["dense quadratic", dense, [-1, 0.5, 2]],
+  ["double well", doubleWell, [0.8, -0.3]],
+];
+
+describe.each(more)("%s", (_name, fn, at) => {
+  it("has a gradient and a Hessian that agree with central differences", () => {
+    const p = new Matrix(1, fn.dim, at);
+    const g = new Matrix(1, fn.dim, fn.grad(p.data));
+    expect(relError(numericalGradient(() => fn.f(p.data), p), g)).toBeLessThan(1e-7);
+    const H = fn.hess(p.data);
+    expect(H.shape).toEqual([fn.dim, fn.dim]);
+    for (let k = 0; k < fn.dim; k++) {
+      const row = numericalGradient(() => fn.grad(p.data)[k], p);
+      expect(relError(row, new Matrix(1, fn.dim, H.row(k)))).toBeLessThan(1e-6);
+    }
+  });
+
+  it("has a zero gradient at its minimum, where f = fMin and f is no larger nearby", () => {
+    expect(Math.max(...fn.grad(fn.minimum).map(Math.abs))).toBeLessThan(1e-12);
+    expect(fn.f(fn.minimum)).toBeCloseTo(fn.fMin, 14);
+    for (let k = 0; k < fn.dim; k++) {
+      for (const d of [-1e-3, 1e-3]) {
+        const x = fn.minimum.slice();
+        x[k] += d;
+        expect(fn.f(x)).toBeGreaterThan(fn.fMin);
+      }
+    }
+  });
+
+  it("names itself when given a point of the wrong size", () => {
+    const wrong = new Float64Array(fn.dim + 1);
+    expect(() => fn.f(wrong)).toThrow(ShapeError);
+    expect(() => fn.grad(wrong)).toThrow(`${fn.name}.grad: x has ${fn.dim + 1} entries`);
+  });
+});
+
+describe("the landscapes are what their docs say", () => {
+  it("a rotated quadratic keeps its eigenvalues", () => {
+    const H = rotated.hess(new Float64Array(2));
+    const tr = H.get(0, 0) + H.get(1, 1), det = H.get(0, 0) * H.get(1, 1) - H.get(0, 1) ** 2;
+    expect(tr).toBeCloseTo(51, 12);
+    expect(det).toBeCloseTo(50, 10);
+    expect(H.get(0, 1)).not.toBe(0); // the valley runs along neither axis
+    expect(separable.f(Float64Array.of(1.5, -1, 2))).toBeCloseTo(0.5, 14);
+  });
+
+  it("the double well has a global minimum, a higher local one and a saddle between", () => {
+    const { localMinimum, saddle: s } = DOUBLE_WELL_POINTS;
+    for (const p of [doubleWell.minimum, localMinimum, s]) {
+      expect(Math.abs(doubleWell.grad(p)[0])).toBeLessThan(1e-12);
+    }
+    expect(doubleWell.minimum[0]).toBeCloseTo(-1.035579, 6); // numpy.roots([4, 0, -4, 0.3])
+    expect(localMinimum[0]).toBeCloseTo(0.960150, 6);
+    expect(doubleWell.f(localMinimum)).toBeGreaterThan(doubleWell.fMin + 0.5);
+    expect(s[0]).toBeCloseTo(0.075429, 6); // numpy.roots([4, 0, -4, 0.3])
+    expect(doubleWell.hess(s).get(0, 0)).toBeLessThan(0);
+    expect(doubleWell.hess(localMinimum).get(0, 0)).toBeGreaterThan(0);
+  });
+});
+
+describe("bad input", () => {
+  it("names the function and the problem", () => {
+    expect(() => quadratic(new Matrix(2, 3))).toThrow("quadratic: A must be square");
+    expect(() => quadratic(Matrix.from([[1, 2], [3, 1]]))).toThrow(
+      "quadratic: A must be symmetric",
+    );
+    expect(() => quadratic(Matrix.identity(2), [1])).toThrow("quadratic: x* has 1 entries");
+    expect(() => diagonalQuadratic([1, 0])).toThrow("diagonalQuadratic: eigenvalues must be");
+    expect(() => diagonalQuadratic([1, 2, 3], { angle: 1 })).toThrow("angle needs 2 eigenvalues");
+    expect(() => diagonalQuadratic([])).toThrow("diagonalQuadratic: no eigenvalues");
   });
 });
 
