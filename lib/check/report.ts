@@ -41,28 +41,6 @@ export function stepSweep(
   });
 }
 
-/**
- * The least-squares slope of log10(y) against log10(x): on a log–log plot, the exponent p of
- * `y ∝ x^p`. Points with y = 0 (no error at all) are skipped; fewer than two points left throws.
- */
-export function logLogSlope(xs: readonly number[], ys: readonly number[]): number {
-  if (xs.length !== ys.length) {
-    throw new RangeError(`logLogSlope: ${xs.length} x values but ${ys.length} y values`);
-  }
-  const pts = xs.map((x, i) => [x, ys[i]]).filter(([x, y]) => x > 0 && y > 0)
-    .map(([x, y]) => [Math.log10(x), Math.log10(y)]);
-  if (pts.length < 2) throw new RangeError("logLogSlope: need two points with x > 0 and y > 0");
-  const mx = pts.reduce((s, p) => s + p[0], 0) / pts.length;
-  const my = pts.reduce((s, p) => s + p[1], 0) / pts.length;
-  let sxy = 0, sxx = 0;
-  for (const [a, b] of pts) {
-    sxy += (a - mx) * (b - my);
-    sxx += (a - mx) ** 2;
-  }
-  if (sxx === 0) throw new RangeError("logLogSlope: all x values are equal");
-  return sxy / sxx;
-}
-
 /** How to read a relative error; the thresholds are those of lib/check/gradcheck.ts. */
 export type Verdict = "agrees" | "acceptable with kinks" | "suspicious" | "wrong";
 

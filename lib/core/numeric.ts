@@ -1,7 +1,7 @@
 /**
  * Small numerical helpers used across the library, each defined once: evenly spaced grids
- * (linear and logarithmic), the central difference of a scalar function, and picking rows of a
- * matrix.
+ * (linear and logarithmic), the slope of a log–log plot, the central difference of a scalar
+ * function, and picking rows of a matrix.
  *
  * @module
  */
@@ -22,6 +22,28 @@ export function logSpace(from: number, to: number, count: number): number[] {
     throw new RangeError(`logSpace: count must be an integer ≥ 2, got ${count}`);
   }
   return Array.from({ length: count }, (_, i) => 10 ** (from + (i * (to - from)) / (count - 1)));
+}
+
+/**
+ * The least-squares slope of log10(y) against log10(x): on a log–log plot, the exponent p of
+ * `y ∝ x^p`. Points with y = 0 (no error at all) are skipped; fewer than two points left throws.
+ */
+export function logLogSlope(xs: readonly number[], ys: readonly number[]): number {
+  if (xs.length !== ys.length) {
+    throw new RangeError(`logLogSlope: ${xs.length} x values but ${ys.length} y values`);
+  }
+  const pts = xs.map((x, i) => [x, ys[i]]).filter(([x, y]) => x > 0 && y > 0)
+    .map(([x, y]) => [Math.log10(x), Math.log10(y)]);
+  if (pts.length < 2) throw new RangeError("logLogSlope: need two points with x > 0 and y > 0");
+  const mx = pts.reduce((s, p) => s + p[0], 0) / pts.length;
+  const my = pts.reduce((s, p) => s + p[1], 0) / pts.length;
+  let sxy = 0, sxx = 0;
+  for (const [a, b] of pts) {
+    sxy += (a - mx) * (b - my);
+    sxx += (a - mx) ** 2;
+  }
+  if (sxx === 0) throw new RangeError("logLogSlope: all x values are equal");
+  return sxy / sxx;
 }
 
 /**

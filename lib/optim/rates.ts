@@ -17,6 +17,8 @@
  * @module
  */
 
+import { logLogSlope } from "../core/numeric.ts";
+
 function checkErrors(op: string, errors: readonly number[], least: number): void {
   if (errors.length < least) {
     throw new RangeError(`${op}: need at least ${least} errors, got ${errors.length}`);
@@ -55,22 +57,17 @@ export function errorRatios(errors: readonly number[]): number[] {
 
 /**
  * The order of convergence fitted to a sequence of errors: the least-squares slope of
- * `log e_{k+1}` against `log e_k` (1 for a linear sequence, 2 for a quadratic one, in between for
+ * `log e_{k+1}` against `log e_k` (`logLogSlope`) (1 for a linear sequence, 2 for a quadratic one, in between for
  * a superlinear one such as BFGS's). One slope over all the pairs is steadier than the order
  * read off any three errors, `log(e_{k+2}/e_{k+1}) / log(e_{k+1}/e_k)`, which jumps about when
  * the error changes direction.
  */
 export function convergenceOrder(errors: readonly number[]): number {
   checkErrors("convergenceOrder", errors, 3);
-  const x = errors.slice(0, -1).map(Math.log), y = errors.slice(1).map(Math.log);
-  const mx = x.reduce((s, v) => s + v, 0) / x.length, my = y.reduce((s, v) => s + v, 0) / y.length;
-  let sxy = 0, sxx = 0;
-  x.forEach((v, k) => {
-    sxy += (v - mx) * (y[k] - my);
-    sxx += (v - mx) ** 2;
-  });
-  if (sxx === 0) throw new RangeError("convergenceOrder: the errors do not change");
-  return sxy / sxx;
+  if (errors.every((e) => e === errors[0])) {
+    throw new RangeError("convergenceOrder: the errors do not change");
+  }
+  return logLogSlope(errors.slice(0, -1), errors.slice(1));
 }
 
 /**

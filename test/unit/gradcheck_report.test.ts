@@ -1,19 +1,12 @@
 import { describe, expect, it } from "vitest";
-import {
-  checkGradients,
-  checkMlp,
-  logLogSlope,
-  nearKink,
-  stepSweep,
-  verdict,
-} from "../../lib/check/report.ts";
+import { checkGradients, checkMlp, nearKink, stepSweep, verdict } from "../../lib/check/report.ts";
 import { gradcheckProblem, PROBLEM_NAMES } from "../../lib/check/problems.ts";
 import { numericalGradient, relError } from "../../lib/check/gradcheck.ts";
 import { Matrix } from "../../lib/core/matrix.ts";
 import { Random } from "../../lib/core/random.ts";
 import { mlpBackward, mlpInit } from "../../lib/nn/layers/mlp.ts";
 import { relu } from "../../lib/nn/activations.ts";
-import { logSpace } from "../../lib/core/numeric.ts";
+import { logLogSlope, logSpace } from "../../lib/core/numeric.ts";
 import { expectClose } from "./_compare.ts";
 
 const x0 = () => Matrix.from([[0.7], [-0.4], [1.3]]);
