@@ -75,13 +75,13 @@ export function convergenceOrder(errors: readonly number[]): number {
  * geometric mean of the ratios in between, which smooths out oscillating sequences.
  */
 export function averageRate(errors: readonly number[], from: number, to: number): number {
-  checkErrors("averageRate", errors, 2);
   if (!(Number.isInteger(from) && Number.isInteger(to) && 0 <= from && from < to)) {
     throw new RangeError(`averageRate: need integers 0 ≤ from < to, got ${from} and ${to}`);
   }
   if (to >= errors.length) {
     throw new RangeError(`averageRate: to = ${to} is past the last error (${errors.length - 1})`);
   }
+  checkErrors("averageRate", [errors[from], errors[to]], 2);
   return (errors[to] / errors[from]) ** (1 / (to - from));
 }
 
