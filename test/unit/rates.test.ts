@@ -49,6 +49,11 @@ describe("measured rates", () => {
     const e = [1, 0.5, 0.4, 0.1, 0.08];
     const r = errorRatios(e);
     expect(averageRate(e, 0, 4)).toBeCloseTo((r[0] * r[1] * r[2] * r[3]) ** 0.25, 14);
+    // only the two errors it divides must be positive: a run that later hits 0 exactly is fine
+    expect(averageRate([1, 0.5, 0.25, 0], 0, 2)).toBeCloseTo(0.5, 15);
+    expect(() => averageRate([1, 0.5, 0], 0, 2)).toThrow(
+      "averageRate: errors must be finite and > 0",
+    );
   });
 
   it("bad input names the function and the problem", () => {
