@@ -20,6 +20,7 @@
  */
 
 import { Matrix, ShapeError } from "../core/matrix.ts";
+import { quadraticBowl } from "../core/update_rule.ts";
 
 /** A function of a vector with its exact gradient and Hessian and its known minimiser. */
 export interface TestFunction {
@@ -107,7 +108,8 @@ export const beale: TestFunction = checked({
 
 /**
  * The quadratic bowl `½·(x − x*)ᵀ·A·(x − x*)`, gradient `A·(x − x*)`, Hessian A, minimum 0 at
- * `x*` (default the origin). A must be symmetric; it should be positive definite for x* to be
+ * `x*` (default the origin): core's `quadraticBowl` (the exercises' form, on plain arrays) as a
+ * test function with its Hessian. A must be symmetric; it should be positive definite for x* to be
  * the minimiser (not checked: the caller knows its eigenvalues).
  */
 export function quadratic(A: Matrix, xStar?: readonly number[] | Float64Array): TestFunction {
@@ -126,21 +128,13 @@ export function quadratic(A: Matrix, xStar?: readonly number[] | Float64Array): 
   if (m.length !== n) {
     throw new ShapeError(`quadratic: x* has ${m.length} entries, A is ${n}×${n}`);
   }
-  const grad = (x: Float64Array) => {
-    const g = new Float64Array(n);
-    for (let i = 0; i < n; i++) {
-      let s = 0;
-      for (let j = 0; j < n; j++) s += A.data[i * n + j] * (x[j] - m[j]);
-      g[i] = s;
-    }
-    return g;
-  };
+  const bowl = quadraticBowl({ a: A.toArray(), center: Array.from(m) });
   return checked({
     name: "quadratic",
     formula: "f(x) = ½·(x − x*)ᵀ·A·(x − x*)",
     dim: n,
-    f: (x) => 0.5 * grad(x).reduce((s, g, i) => s + g * (x[i] - m[i]), 0),
-    grad,
+    f: (x) => bowl.f(Array.from(x)),
+    grad: (x) => Float64Array.from(bowl.grad(Array.from(x), 1)),
     hess: () => A.clone(),
     minimum: m,
     fMin: 0,
