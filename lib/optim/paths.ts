@@ -5,8 +5,9 @@
  * @module
  */
 
-import { Matrix, NonFiniteError, ShapeError } from "../core/matrix.ts";
+import { ShapeError } from "../core/matrix.ts";
 import type { Optimizer } from "./optimizers.ts";
+import { descend } from "./second_order.ts";
 import type { TestFunction } from "./test_functions.ts";
 
 /** An optimiser's path on a 2-D {@link TestFunction} (see {@link optimizerPath}). */
@@ -23,9 +24,10 @@ export interface OptimizerPath {
 
 /**
  * Runs `opt` for exactly `steps` steps on the 2-D function `fn` from `start`, feeding it the
- * exact gradient, and returns every iterate. A run that blows up (f or the gradient not
- * finite) stops there with `diverged: true` instead of throwing, so that it can be drawn.
- * The optimiser keeps its state: pass a fresh one for each run.
+ * exact gradient, and returns every iterate: {@link descend} with `gtol = 0`, laid out for
+ * drawing. A run that blows up (f or the gradient not finite) stops there with
+ * `diverged: true` instead of throwing, so that it can be drawn. The optimiser keeps its
+ * state: pass a fresh one for each run.
  */
 export function optimizerPath(
   opt: Optimizer,
@@ -43,24 +45,11 @@ export function optimizerPath(
   if (!Number.isInteger(steps) || steps < 0) {
     throw new RangeError(`optimizerPath: steps must be a whole number ≥ 0, got ${steps}`);
   }
-  const p = new Matrix(1, 2, start);
-  const path: OptimizerPath = { x: [start[0]], y: [start[1]], f: [fn.f(p.data)], diverged: false };
-  for (let t = 0; t < steps; t++) {
-    try {
-      opt.step([p], [new Matrix(1, 2, fn.grad(p.data))]);
-    } catch (e) {
-      if (!(e instanceof NonFiniteError)) throw e;
-      path.diverged = true;
-      break;
-    }
-    const fx = fn.f(p.data);
-    if (!Number.isFinite(fx)) {
-      path.diverged = true;
-      break;
-    }
-    path.x.push(p.data[0]);
-    path.y.push(p.data[1]);
-    path.f.push(fx);
-  }
-  return path;
+  const r = descend(opt, fn.f, fn.grad, start, { gtol: 0, maxIter: steps });
+  return {
+    x: r.path.map((p) => p[0]),
+    y: r.path.map((p) => p[1]),
+    f: r.path.map((p) => fn.f(p)),
+    diverged: r.diverged,
+  };
 }

@@ -321,12 +321,22 @@ export function lbfgs(
   return finish(x, fx, g, it, ev.evaluations, gtol, path);
 }
 
+/** What {@link descend} returns: a {@link MinimizeResult}, and whether the run blew up. */
+export interface DescendResult extends MinimizeResult {
+  /** True when a step led to a point where f or the gradient is not finite (the run stopped there). */
+  diverged: boolean;
+}
+
 /**
  * A first-order optimiser (`sgd`, `adam`, … from `optimizers.ts`) run on `f` from `x0`: one
  * `opt.step` per iteration with the gradient at the current point, no line search, stopping
- * when `max |gᵢ| ≤ gtol` or after `maxIter` steps (default 1000), as the minimisers above.
- * `evaluations` counts gradient calls (f is evaluated once per iterate, for the record).
- * The optimiser keeps its state, so pass a fresh one for each run.
+ * when `max |gᵢ| ≤ gtol` or after `maxIter` steps (default 1000), as the minimisers above. With
+ * `gtol = 0` it takes exactly `maxIter` steps: a zero gradient does not stop it, since momentum
+ * may still carry it on. A step that lands where f or the gradient is not finite (a learning
+ * rate too large) ends the run with `diverged: true`, the path holding the finite iterates
+ * before it; a non-finite value at `x0` throws. `evaluations` counts gradient calls (f is
+ * evaluated once per iterate, for the record). The optimiser keeps its state, so pass a fresh
+ * one for each run.
  */
 export function descend(
   opt: Optimizer,
@@ -334,18 +344,24 @@ export function descend(
   grad: Gradient,
   x0: VectorLike,
   o: MinimizeOptions = {},
-): MinimizeResult {
+): DescendResult {
   const { x: start, gtol, maxIter } = setup("descend", x0, o);
   const n = start.length, ev = oracle("descend", f, grad, n);
   const p = new Matrix(1, n, start.slice());
-  let { f: fx, g } = ev.at(start);
+  let { f: fx, g } = ev.at(start), x = start, diverged = false;
   const path = [start];
   let it = 0;
-  for (; it < maxIter && maxAbs(g) > gtol; it++) {
+  for (; it < maxIter && !(gtol > 0 && maxAbs(g) <= gtol); it++) {
     opt.step([p], [new Matrix(1, n, g)]);
-    const x = p.data.slice();
-    ({ f: fx, g } = ev.at(x));
+    try {
+      ({ f: fx, g } = ev.at(p.data.slice()));
+    } catch (e) {
+      if (!(e instanceof NonFiniteError)) throw e;
+      diverged = true;
+      break;
+    }
+    x = p.data.slice();
     path.push(x);
   }
-  return finish(p.data.slice(), fx, g, it, ev.evaluations, gtol, path);
+  return { ...finish(x, fx, g, it, ev.evaluations, gtol, path), diverged };
 }

@@ -116,6 +116,26 @@ describe("descend: a first-order optimiser with the minimisers' interface", () =
     expectClose(q.x, ref.quadraticMinimum, 0, 1e-5);
   });
 
+  it("with gtol = 0 takes exactly maxIter steps, even through a zero gradient", () => {
+    // ½x² with lr 1: the first step lands exactly on 0, where the gradient is exactly 0
+    const half = (x: Float64Array) => 0.5 * x[0] ** 2, halfGrad = (x: Float64Array) => [x[0]];
+    const all = descend(sgd({ lr: 1 }), half, halfGrad, [1], { gtol: 0, maxIter: 5 });
+    expect(all.iterations).toBe(5);
+    expect(all.path.map((x) => x[0])).toEqual([1, 0, 0, 0, 0, 0]);
+    expect(descend(sgd({ lr: 1 }), half, halfGrad, [1], { gtol: 1e-8 }).iterations).toBe(1);
+  });
+
+  it("stops a run that blows up, keeping the finite iterates, and says so", () => {
+    const r = descend(sgd({ lr: 0.1 }), rosen, rosenGrad, [-1.2, 1], { maxIter: 100 });
+    expect(r.diverged).toBe(true);
+    expect(r.converged).toBe(false);
+    expect(r.iterations).toBeLessThan(100);
+    expect(r.path.length).toBe(r.iterations + 1);
+    expect(r.path.every((x) => x.every(Number.isFinite) && Number.isFinite(rosen(x)))).toBe(true);
+    expect(Array.from(r.x)).toEqual(Array.from(r.path.at(-1)!));
+    expect(descend(sgd({ lr: 1e-3 }), rosen, rosenGrad, [-1.2, 1]).diverged).toBe(false);
+  });
+
   it("names itself on bad input", () => {
     expect(() => descend(sgd({ lr: 1 }), rosen, rosenGrad, [NaN, 0])).toThrow(
       "descend: x0 entry 0 is NaN",
