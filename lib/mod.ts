@@ -77,6 +77,7 @@ export * from "./optim/ema.ts";
 export * from "./optim/rates.ts";
 export * from "./optim/test_functions.ts";
 export * from "./optim/paths.ts";
+export * from "./optim/proximal.ts";
 
 // check
 export * from "./check/gradcheck.ts";
@@ -96,3 +97,4 @@ export * from "./data/image_grid.ts";
 export * from "./train/model.ts";
 export * from "./train/fit.ts";
 export * from "./train/metrics.ts";
+export * from "./train/penalty.ts";
