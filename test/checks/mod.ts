@@ -12,6 +12,7 @@ import { emaExercise } from "./ema.ts";
 import { gradcheckExercise } from "./gradcheck.ts";
 import { hingeExercise } from "./hinge.ts";
 import { neuronExercise } from "./neuron.ts";
+import { regularisationExercise } from "./regularisation.ts";
 import { schedulesExercise } from "./schedules.ts";
 import { sgdMomentumExercise } from "./sgd_momentum.ts";
 
@@ -26,4 +27,5 @@ export const EXERCISES: Exercise[] = [
   adamExercise,
   schedulesExercise,
   clippingExercise,
+  regularisationExercise,
 ];
