@@ -78,6 +78,8 @@ INITS = [
     ("kaimingUniform", {"mode": "fan_out", "nonlinearity": "relu"},
      lambda w: I.kaiming_uniform_(w, mode="fan_out", nonlinearity="relu")),
     ("kaimingUniform", {"a": 0.2}, lambda w: I.kaiming_uniform_(w, a=0.2)),
+    # nn.Linear's default weight init (reset_parameters): kaiming_uniform_ with a = √5
+    ("kaimingUniform", {"a": 5 ** 0.5}, lambda w: I.kaiming_uniform_(w, a=math.sqrt(5))),
     ("kaimingNormal", {}, lambda w: I.kaiming_normal_(w)),
     ("kaimingNormal", {"mode": "fan_out", "nonlinearity": "tanh"},
      lambda w: I.kaiming_normal_(w, mode="fan_out", nonlinearity="tanh")),

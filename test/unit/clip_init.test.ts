@@ -13,6 +13,7 @@ import {
   xavierStd,
   xavierUniform,
 } from "../../lib/nn/init.ts";
+import { mlpInit } from "../../lib/nn/layers/mlp.ts";
 import { expectClose } from "./_compare.ts";
 import ref from "../reference/clip_init.json" with { type: "json" };
 
@@ -135,6 +136,15 @@ describe("initialisation follows torch.nn.init's formulas", () => {
     const variance = w.data.reduce((s, x) => s + x * x, 0) / w.size;
     expect(Math.abs(variance / (2 / 1000) - 1)).toBeLessThan(0.02); // variance 2/(n_in+n_out)
     expect(Math.abs(Math.sqrt(variance) / Math.sqrt(2 / 1000) - 1)).toBeLessThan(0.01);
+  });
+
+  it("nn.Linear's default, kaiming_uniform_(a = √5), is U(±1/√fan_in): mlpInit's 'torch'", () => {
+    const c = ref.inits.find((c) => c.init === "kaimingUniform" && c.options.a === Math.sqrt(5))!;
+    expectClose(c.bound!, 1 / Math.sqrt(c.shape[1]));
+    const [{ w }] = mlpInit([200, 300], new Random(2), { init: "torch" });
+    const maxAbs = Math.max(...w.data.map(Math.abs));
+    expect(maxAbs).toBeLessThanOrEqual(1 / Math.sqrt(200));
+    expect(maxAbs).toBeGreaterThan(0.999 / Math.sqrt(200));
   });
 
   it("Kaiming keeps the variance of a deep ReLU net's activations; too-small weights lose it", () => {
