@@ -57,6 +57,7 @@ export * from "./nn/init.ts";
 export * from "./nn/neuron.ts";
 export * from "./nn/max_margin.ts";
 export * from "./nn/backprop.ts";
+export * from "./nn/graph.ts";
 export * from "./nn/layers/linear.ts";
 export * from "./nn/layers/mlp.ts";
 export * from "./nn/layers/batchnorm.ts";
@@ -86,6 +87,7 @@ export * from "./check/report.ts";
 
 // display
 export * from "./display/plot.ts";
+export * from "./display/graph.ts";
 export * from "./display/table.ts";
 
 // data, training
