@@ -15,11 +15,13 @@ import { neuronExercise } from "./neuron.ts";
 import { regularisationExercise } from "./regularisation.ts";
 import { schedulesExercise } from "./schedules.ts";
 import { sgdMomentumExercise } from "./sgd_momentum.ts";
+import { softmaxExercise } from "./softmax.ts";
 
 export const EXERCISES: Exercise[] = [
   neuronExercise,
   activationsExercise,
   hingeExercise,
+  softmaxExercise,
   backpropExercise,
   gradcheckExercise,
   sgdMomentumExercise,
