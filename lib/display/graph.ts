@@ -112,8 +112,9 @@ export function graphFigure(output: DrawableNode, layout: Layout = {}): Figure {
     ),
     hoverinfo: "text",
   };
-  const words = (text: string[], position: string, color: string): Trace => ({
+  const words = (name: string, text: string[], position: string, color: string): Trace => ({
     type: "scatter",
+    name,
     mode: "markers+text",
     x: xs,
     y: ys,
@@ -146,8 +147,8 @@ export function graphFigure(output: DrawableNode, layout: Layout = {}): Figure {
   const span = (v: number[], pad: number) => [Math.min(...v) - pad, Math.max(...v) + pad];
   return new Figure([
     glyph,
-    { ...words(nodes.map((n) => `${n.label} = ${short(n.value)}`), "top center", "#222") },
-    { ...words(nodes.map((n) => short(n.grad)), "bottom center", "#d62728") },
+    words("values", nodes.map((n) => `${n.label} = ${short(n.value)}`), "top center", "#222"),
+    words("gradients", nodes.map((n) => short(n.grad)), "bottom center", "#d62728"),
   ], {
     showlegend: false,
     height: 560,
