@@ -5,12 +5,15 @@
  *   correctly formatted notebooks as unformatted when its cache is cold (Deno 2.9), so the
  *   suite's format step leaves notebooks to this tool.
  * - The grading cell (`await check(…)`) is left out of the slides (`slide_type: skip`).
+ * - Questions at the end and speaker notes follow tools/notebook_rules.ts (answers in
+ *   solutions/answers/NAME.md).
  * - `deno check` and `deno lint` refuse .ipynb: each notebook's code cells are written, in
  *   order, to dist/nbcheck/NAME.ts (a module, as the kernel runs them), then checked and linted
  *   there. Errors point at the cell: every cell starts with a `// cell N` comment.
  */
 
 import { listNotebooks, ROOT, run } from "./jupyter.ts";
+import { notebookRuleProblems } from "./notebook_rules.ts";
 
 const OUT = `${ROOT}dist/nbcheck`;
 
@@ -64,6 +67,13 @@ if (import.meta.main) {
       );
     }
     const name = path.split("/").pop()!.replace(/\.ipynb$/, "");
+    const answers = await Deno.readTextFile(`${ROOT}solutions/answers/${name}.md`).catch(() =>
+      undefined
+    );
+    for (const problem of notebookRuleProblems(name, notebook, answers)) {
+      failed = true;
+      console.error(problem);
+    }
     const file = `${OUT}/${name}.ts`;
     await Deno.writeTextFile(file, notebookModule(notebook));
     files.push(file);
