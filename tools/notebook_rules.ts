@@ -1,8 +1,8 @@
 /**
  * Rules for the text of the notebooks, enforced by tools/check_notebooks.ts:
  *
- * - **Questions.** A notebook may end with a slide headed "## Questions to think about" holding
- *   3–5 numbered questions; `solutions/answers/NAME.md` then answers each one (as many numbered
+ * - **Questions.** Near its end a notebook may have a slide headed "## Questions to think about"
+ *   holding 3–5 numbered questions; `solutions/answers/NAME.md` then answers each one (as many numbered
  *   items). Learners never see the answers: they are instructor material. The notebooks of
  *   {@link QUESTIONS_REQUIRED} must have them.
  * - **Speaker notes.** A `notes` cell is read twice: inline by learners in Jupyter and on the
@@ -54,22 +54,17 @@ export function notebookRuleProblems(
       }
     });
   }
-  const last = notebook.cells.at(-1);
-  const questions = last && last.cell_type === "markdown" &&
-      joined(last.source).trimStart().startsWith(QUESTIONS_HEADING)
-    ? joined(last.source)
-    : undefined;
-  const index = notebook.cells.findIndex((c) => joined(c.source).includes(QUESTIONS_HEADING));
-  if (index >= 0 && !questions) {
-    problems.push(`${name}: "${QUESTIONS_HEADING}" must be the last cell`);
-  }
-  if (!questions) {
-    if (withRules) problems.push(`${name}: does not end with "${QUESTIONS_HEADING}"`);
+  const cell = notebook.cells.find((c) =>
+    c.cell_type === "markdown" && joined(c.source).trimStart().startsWith(QUESTIONS_HEADING)
+  );
+  if (!cell) {
+    if (withRules) problems.push(`${name}: has no slide "${QUESTIONS_HEADING}"`);
     return problems;
   }
+  const questions = joined(cell.source);
   const n = numberedItems(questions);
   if (n < 3 || n > 5) problems.push(`${name}: ${n} numbered questions, expected 3 to 5`);
-  if (slideType(last!) !== "slide") {
+  if (slideType(cell) !== "slide") {
     problems.push(`${name}: the questions are a slide of their own`);
   }
   if (answers === undefined) {

@@ -64,11 +64,17 @@ describe("notebook rules", () => {
     expect(notebookRuleProblems("03_x", nb(questions(3)), undefined)).toEqual([
       "03_x: no answers in solutions/answers/03_x.md",
     ]);
-    expect(notebookRuleProblems("04_x", nb(questions(3), cell("slide", "## Summary")), answers(3)))
-      .toEqual([
-        `04_x: "${QUESTIONS_HEADING}" must be the last cell`,
-        `04_x: does not end with "${QUESTIONS_HEADING}"`,
-      ]);
+    expect(notebookRuleProblems("04_x", nb(cell("slide", "## Summary")), undefined)).toEqual([
+      `04_x: has no slide "${QUESTIONS_HEADING}"`,
+    ]);
+    expect(
+      notebookRuleProblems(
+        "05_x",
+        nb(cell("fragment", `${QUESTIONS_HEADING}\n\n1. a\n2. b\n3. c`)),
+        answers(3),
+      ),
+    )
+      .toEqual(["05_x: the questions are a slide of their own"]);
   });
 
   it("asks questions of the listed notebooks only; others may add them", () => {
