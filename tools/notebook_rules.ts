@@ -2,7 +2,7 @@
  * Rules for the text of the notebooks, enforced by tools/check_notebooks.ts:
  *
  * - **Questions.** Near its end a notebook may have a slide headed "## Questions to think about"
- *   holding 3–5 numbered questions; `solutions/answers/NAME.md` then answers each one (as many numbered
+ *   (or subslide) holding 3–5 numbered questions; `solutions/answers/NAME.md` then answers each one (as many numbered
  *   items). Learners never see the answers: they are instructor material. The notebooks of
  *   {@link QUESTIONS_REQUIRED} must have them.
  * - **Speaker notes.** A `notes` cell is read twice: inline by learners in Jupyter and on the
@@ -64,7 +64,7 @@ export function notebookRuleProblems(
   const questions = joined(cell.source);
   const n = numberedItems(questions);
   if (n < 3 || n > 5) problems.push(`${name}: ${n} numbered questions, expected 3 to 5`);
-  if (slideType(cell) !== "slide") {
+  if (!["slide", "subslide"].includes(slideType(cell))) {
     problems.push(`${name}: the questions are a slide of their own`);
   }
   if (answers === undefined) {
