@@ -1,38 +1,43 @@
 /**
- * `deno task grade [NAME ...] [--solutions] [--json FILE]`
+ * `deno task grade [NAME ...] [--solutions | --dir DIR] [--json FILE]`
  *
- * Grades exercises/ (or solutions/ with --solutions): every check with its points, each
- * exercise's total, and progress over the course. `--json FILE` also writes Gradescope's
- * results.json. Exits 0 whatever the score; 2 on a usage error.
+ * Grades exercises/ (or solutions/ with --solutions, or the files in DIR): every check with its
+ * points, each exercise's total, and progress over the course. `--json FILE` also writes
+ * Gradescope's results.json. Exits 0 whatever the learner's code does; 2 on a usage error.
+ * Every learner process ends with this one, on Ctrl-C and SIGTERM too.
  */
 
 import { gradeCourse, ROOT } from "./grade.ts";
+import { endWithProcess } from "./processes.ts";
 import { courseText, gradescope } from "./report.ts";
 
-const USAGE = "usage: deno task grade [NAME ...] [--solutions] [--json FILE]";
+const USAGE = "usage: deno task grade [NAME ...] [--solutions | --dir DIR] [--json FILE]";
 
-function parseArgs(args: string[]): { names: string[]; solutions: boolean; json?: string } {
+function parseArgs(args: string[]): { names: string[]; dir: string; json?: string } {
   const names: string[] = [];
-  let solutions = false;
+  let dir = `${ROOT}exercises`;
   let json: string | undefined;
+  const value = (i: number, option: string) => {
+    if (!args[i] || args[i].startsWith("-")) throw new Error(`${option} needs a value`);
+    return args[i];
+  };
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
-    if (a === "--solutions") solutions = true;
-    else if (a === "--json") {
-      json = args[++i];
-      if (!json) throw new Error("--json needs a file name");
-    } else if (a === "--help" || a === "-h") {
+    if (a === "--solutions") dir = `${ROOT}solutions`;
+    else if (a === "--dir") dir = Deno.realPathSync(value(++i, "--dir"));
+    else if (a === "--json") json = value(++i, "--json");
+    else if (a === "--help" || a === "-h") {
       console.log(USAGE);
       Deno.exit(0);
     } else if (a.startsWith("-")) throw new Error(`unknown option ${a}`);
     else names.push(a);
   }
-  return { names, solutions, json };
+  return { names, dir, json };
 }
 
+endWithProcess();
 try {
-  const { names, solutions, json } = parseArgs(Deno.args);
-  const dir = `${ROOT}${solutions ? "solutions" : "exercises"}`;
+  const { names, dir, json } = parseArgs(Deno.args);
   const started = performance.now();
   const course = await gradeCourse(dir, names.length ? names : undefined);
   console.log(courseText(course));
@@ -45,3 +50,4 @@ try {
   console.error(`grade: ${e instanceof Error ? e.message : e}\n${USAGE}`);
   Deno.exit(2);
 }
+Deno.exit(0);

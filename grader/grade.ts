@@ -1,19 +1,22 @@
 /**
  * Grades learner files: every check runs the learner's function in the sandbox and compares
  * the result with the reference computed here. Whatever the learner's code does, each check
- * ends in a {@link CheckResult} with a message, and a point is given only for a match.
+ * ends in a {@link CheckResult} with a message, a point is given only for a match, and one
+ * exercise takes at most its time budget (limits.ts): once a function has timed out its
+ * remaining checks are skipped, and so is every check once the budget is spent.
  */
 
-import { compare } from "./compare.ts";
-import { Sandbox } from "./sandbox.ts";
+import { prepareGradedFile } from "./graded_file.ts";
+import { judge, result } from "./judge.ts";
 import {
-  type Check,
-  type CheckResult,
-  type CourseResult,
-  DEFAULT_TIMEOUT_MS,
-  type Exercise,
-  type ExerciseResult,
-} from "./types.ts";
+  CALL_TIMEOUT_MS,
+  EXERCISE_BUDGET_MS,
+  LOAD_TIMEOUT_MS,
+  PARALLEL_EXERCISES,
+} from "./limits.ts";
+import { Sandbox } from "./sandbox.ts";
+import { typeCheck } from "./typecheck.ts";
+import type { Check, CheckResult, CourseResult, Exercise, ExerciseResult } from "./types.ts";
 import { EXERCISES } from "../test/checks/mod.ts";
 
 export const ROOT = decodeURIComponent(new URL("../", import.meta.url).pathname);
@@ -38,135 +41,137 @@ async function exists(path: string): Promise<boolean> {
   }
 }
 
-async function runCheck(sandbox: Sandbox, check: Check, file: string): Promise<CheckResult> {
-  const started = performance.now();
-  const base = { name: check.name, maxScore: check.points, hidden: !!check.hidden };
-  const done = (status: CheckResult["status"], message: string): CheckResult => ({
-    ...base,
-    score: status === "passed" ? check.points : 0,
-    status,
-    message,
-    hint: status === "passed" ? undefined : check.hint,
-    ms: Math.round(performance.now() - started),
-  });
-  const ms = check.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const outcome = await sandbox.call(check.fn, check.args, ms);
-  switch (outcome.kind) {
-    case "unloadable":
-      return done("error", `${file}: ${outcome.error}`);
-    case "missing":
-      return done("error", `${file} ${outcome.error}`);
-    case "timeout":
-      return done("timeout", `${check.fn} did not return within ${ms / 1000} s (an endless loop?)`);
-    case "crashed":
-      return done("crashed", `${check.fn} stopped the sandbox: ${outcome.error}`);
-    case "threw":
-      return outcome.notImplemented
-        ? done(
-          "not implemented",
-          `${
-            /(\w+) is not implemented/.exec(outcome.error)?.[1] ?? check.fn
-          } is not implemented yet`,
-        )
-        : done("error", `${check.fn} threw ${outcome.error}`);
-  }
-  const miss = compare(outcome.value, check.expected, {
-    rtol: check.rtol ?? 1e-9,
-    atol: check.atol ?? 1e-12,
-  });
-  if (!miss) return done("passed", "");
-  const parts = [`${check.fn}: ${miss.problem}`];
-  if (!check.hidden && miss.detail) parts.push(`(${miss.detail})`);
-  if (check.hidden) parts.push("(hidden check: the reference values are not shown)");
-  let mistake: string | undefined;
-  try {
-    mistake = check.diagnose?.(outcome.value);
-  } catch {
-    // A diagnosis is a courtesy: one that cannot be computed for this answer says nothing.
-  }
-  if (mistake) parts.push(`— ${mistake}`);
-  return done("failed", parts.join(" "));
+/** Limits a caller (a test, the benchmark) may tighten; the defaults are limits.ts's. */
+export interface GradeOptions {
+  budgetMs?: number;
+  typeCheckMs?: number;
 }
 
-/** Type-checks learner files in one `deno check` run; returns diagnostics per file. */
-export async function typeCheck(files: string[]): Promise<Map<string, string[]>> {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["check", "--quiet", "--no-config", ...files],
-    env: { NO_COLOR: "1" },
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const text = new TextDecoder().decode(out.stderr);
-  const byFile = new Map<string, string[]>(files.map((f) => [f, []]));
-  for (const block of text.split(/\n(?=TS\d+ )/)) {
-    const file = files.find((f) => block.includes(f));
-    if (file && /^TS\d+ /.test(block)) {
-      byFile.get(file)!.push(
-        block.trim().split("\n").filter((l) => l.trim()).slice(0, 3).join(" ").replace(/\s+/g, " "),
-      );
+/** Runs the checks in order within the budget, skipping what cannot be graded in time. */
+async function runChecks(
+  checks: Check[],
+  sandbox: Sandbox,
+  shown: string,
+  paths: string[],
+  budgetMs: number,
+): Promise<CheckResult[]> {
+  const deadline = performance.now() + budgetMs;
+  const skip = new Map<string, string>();
+  const results: CheckResult[] = [];
+  for (const c of checks) {
+    const left = deadline - performance.now();
+    const reason = skip.get(c.fn) ??
+      (left <= 0 ? `this exercise's grading time (${budgetMs / 1000} s) ran out` : undefined);
+    if (reason) {
+      results.push(result(c, "skipped", `skipped: ${reason}`));
+      continue;
     }
+    const limit = c.timeoutMs ?? CALL_TIMEOUT_MS;
+    const ms = Math.min(limit, left);
+    const started = performance.now();
+    const outcome = await sandbox.call(c.fn, c.args, ms, Math.min(LOAD_TIMEOUT_MS, left));
+    const took = performance.now() - started;
+    if (outcome.kind === "timeout" && ms < limit) {
+      results.push(
+        result(c, "skipped", `${c.fn} was stopped: this exercise's grading time ran out`, took),
+      );
+      continue;
+    }
+    if (outcome.kind === "timeout") {
+      skip.set(c.fn, `${c.fn} did not return within ${ms / 1000} s on an earlier check`);
+    }
+    results.push(judge(c, outcome, took, shown, paths));
   }
-  return byFile;
+  return results;
 }
 
 /** Grades one exercise in `dir` (exercises/ or solutions/). */
 export async function gradeExercise(
   exercise: Exercise,
   dir: string,
-  typeErrors: string[] = [],
+  options: GradeOptions = {},
 ): Promise<ExerciseResult> {
   const file = `${dir}/${exercise.name}.ts`;
   const shown = file.replace(ROOT, "");
   const checks = exercise.checks();
-  const results: CheckResult[] = [];
-  if (!(await exists(file))) {
-    for (const c of checks) {
-      results.push({
-        name: c.name,
-        score: 0,
-        maxScore: c.points,
-        status: "error",
-        message: `${shown} is missing: restore it from the course repository`,
-        hint: c.hint,
-        hidden: !!c.hidden,
-        ms: 0,
-      });
-    }
-  } else {
-    const sandbox = new Sandbox(file);
-    try {
-      for (const c of checks) results.push(await runCheck(sandbox, c, shown));
-    } finally {
-      sandbox.close();
-    }
-  }
-  return {
+  const summary = (checks: CheckResult[], notes: string[] = [], typeErrors: string[] = []) => ({
     name: exercise.name,
     title: exercise.title,
     file: shown,
-    score: results.reduce((s, r) => s + r.score, 0),
-    maxScore: results.reduce((s, r) => s + r.maxScore, 0),
-    checks: results,
+    score: checks.reduce((s, r) => s + r.score, 0),
+    maxScore: checks.reduce((s, r) => s + r.maxScore, 0),
+    checks,
+    notes,
     typeErrors,
+  });
+  if (!(await exists(file))) {
+    const message = `${shown} is missing: restore it from the course repository`;
+    return summary(checks.map((c) => result(c, "error", message)));
+  }
+  const stop = new AbortController();
+  const types = typeCheck(file, shown, options.typeCheckMs, stop.signal);
+  const graded = await prepareGradedFile(exercise.name, file, shown);
+  try {
+    let results: CheckResult[];
+    if (graded.problem) {
+      results = checks.map((c) => result(c, "error", `${shown}: ${graded.problem}`));
+    } else {
+      const sandbox = new Sandbox(graded.path, graded.readable);
+      try {
+        const paths = [`file://${graded.path}`, graded.path];
+        results = await runChecks(
+          checks,
+          sandbox,
+          shown,
+          paths,
+          options.budgetMs ?? EXERCISE_BUDGET_MS,
+        );
+      } finally {
+        sandbox.close();
+      }
+    }
+    const { errors, note } = await types;
+    return summary(results, note ? [...graded.notes, note] : graded.notes, errors);
+  } finally {
+    stop.abort(); // the type check, if grading ended by an exception
+    await graded.remove();
+  }
+}
+
+/** The result when grading itself failed: a message on every check, never an abort. */
+function failed(exercise: Exercise, dir: string, e: unknown): ExerciseResult {
+  const message = `the grader failed on this exercise: ${e instanceof Error ? e.message : e}`;
+  const checks = exercise.checks().map((c) => result(c, "error", message));
+  return {
+    name: exercise.name,
+    title: exercise.title,
+    file: `${dir}/${exercise.name}.ts`.replace(ROOT, ""),
+    score: 0,
+    maxScore: checks.reduce((s, r) => s + r.maxScore, 0),
+    checks,
+    notes: [],
+    typeErrors: [],
   };
 }
 
-/** Grades several exercises (all by default), two at a time. */
-export async function gradeCourse(dir: string, names?: string[]): Promise<CourseResult> {
+/** Grades several exercises (all by default), a few at a time. */
+export async function gradeCourse(
+  dir: string,
+  names?: string[],
+  options: GradeOptions = {},
+): Promise<CourseResult> {
   const exercises = names ? names.map(findExercise) : EXERCISES;
-  const files = exercises.map((e) => `${dir}/${e.name}.ts`);
-  const present: string[] = [];
-  for (const f of files) if (await exists(f)) present.push(f);
-  const diagnostics = present.length ? await typeCheck(present) : new Map<string, string[]>();
   const results: ExerciseResult[] = new Array(exercises.length);
   let next = 0;
   const worker = async () => {
     while (next < exercises.length) {
       const i = next++;
-      results[i] = await gradeExercise(exercises[i], dir, diagnostics.get(files[i]) ?? []);
+      results[i] = await gradeExercise(exercises[i], dir, options).catch((e) =>
+        failed(exercises[i], dir, e)
+      );
     }
   };
-  await Promise.all([worker(), worker()]);
+  await Promise.all(Array.from({ length: PARALLEL_EXERCISES }, worker));
   return {
     exercises: results,
     score: results.reduce((s, r) => s + r.score, 0),

@@ -1,9 +1,12 @@
 /**
  * Reports built from grading results: plain text for the terminal and notebooks, HTML for
- * notebooks, and Gradescope's results.json.
+ * notebooks, and Gradescope's results.json. The records' text is already clean (capped,
+ * control characters escaped); every text a report prints passes `escapeControls` once more,
+ * so no field can start a line of its own or drive the terminal.
  */
 
 import type { CheckResult, CourseResult, ExerciseResult } from "./types.ts";
+import { escapeControls as safe } from "./untrusted.ts";
 
 const MARK: Record<CheckResult["status"], string> = {
   passed: "✓",
@@ -11,6 +14,7 @@ const MARK: Record<CheckResult["status"], string> = {
   error: "✗",
   timeout: "⏱",
   crashed: "✗",
+  skipped: "⏱",
   "not implemented": "·",
 };
 
@@ -19,14 +23,22 @@ function checkLines(c: CheckResult): string[] {
     c.hidden ? "  (hidden)" : ""
   }`;
   if (c.status === "passed") return [head];
-  const lines = [head, `      ${c.message}`];
-  if (c.hint) lines.push(`      hint: ${c.hint}`);
+  const lines = [head, `      ${safe(c.message)}`];
+  if (c.hint) lines.push(`      hint: ${safe(c.hint)}`);
   return lines;
 }
 
+/** The lines about the file rather than a check: notes, then type errors. */
+function fileLines(r: ExerciseResult): string[] {
+  return [
+    ...r.notes.map((n) => `note: ${safe(n)}`),
+    ...r.typeErrors.map((e) => `type error (costs no points by itself): ${safe(e)}`),
+  ];
+}
+
 export function exerciseText(r: ExerciseResult): string {
-  const lines = [`${r.title} (${r.file}): ${r.score}/${r.maxScore}`];
-  for (const e of r.typeErrors) lines.push(`  ! type error (costs no points by itself): ${e}`);
+  const lines = [`${r.title} (${safe(r.file)}): ${r.score}/${r.maxScore}`];
+  for (const l of fileLines(r)) lines.push(`  ! ${l}`);
   for (const c of r.checks) lines.push(...checkLines(c));
   return lines.join("\n");
 }
@@ -42,7 +54,11 @@ export function courseText(course: CourseResult): string {
   return parts.join("\n\n");
 }
 
-const escape = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+const escape = (s: string) =>
+  safe(s).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(
+    /"/g,
+    "&quot;",
+  );
 
 export function exerciseHTML(r: ExerciseResult): string {
   const rows = r.checks.map((c) => {
@@ -62,9 +78,7 @@ export function exerciseHTML(r: ExerciseResult): string {
       c.hidden ? " <small>(hidden)</small>" : ""
     }${info}</td><td>${c.score}/${c.maxScore}</td></tr>`;
   });
-  const types = r.typeErrors.map((e) =>
-    `<div style="color:#9a6700">type error: ${escape(e)}</div>`
-  );
+  const types = fileLines(r).map((l) => `<div style="color:#9a6700">${escape(l)}</div>`);
   return `<div><b>${escape(r.title)}</b> — <code>${
     escape(r.file)
   }</code>: <b>${r.score}/${r.maxScore}</b>${types.join("")}<table>${rows.join("")}</table></div>`;
@@ -75,7 +89,10 @@ export function gradescope(course: CourseResult): Record<string, unknown> {
   return {
     score: course.score,
     max_score: course.maxScore,
-    output: `${course.score}/${course.maxScore} points`,
+    output: [
+      `${course.score}/${course.maxScore} points`,
+      ...course.exercises.flatMap((e) => fileLines(e).map((l) => `${e.name}: ${l}`)),
+    ].join("\n"),
     tests: course.exercises.flatMap((e) =>
       e.checks.map((c) => ({
         name: `${e.name}: ${c.name}`,
@@ -84,7 +101,7 @@ export function gradescope(course: CourseResult): Record<string, unknown> {
         status: c.status === "passed" ? "passed" : "failed",
         output: c.status === "passed"
           ? ""
-          : [c.message, c.hint && `hint: ${c.hint}`].filter(Boolean).join("\n"),
+          : [safe(c.message), c.hint && `hint: ${safe(c.hint)}`].filter(Boolean).join("\n"),
         ...(c.hidden ? { visibility: "after_published" } : {}),
       }))
     ),

@@ -24,11 +24,9 @@ export interface Check {
   hint: string;
   /** Hidden checks report what failed but never the reference values. */
   hidden?: boolean;
-  /** Per-check time limit; default {@link DEFAULT_TIMEOUT_MS}. */
+  /** Per-check time limit; default `CALL_TIMEOUT_MS` (limits.ts). */
   timeoutMs?: number;
 }
-
-export const DEFAULT_TIMEOUT_MS = 3000;
 
 export interface Exercise {
   /** The key for `deno task grade NAME`, and the file name in exercises/ and solutions/. */
@@ -39,9 +37,19 @@ export interface Exercise {
   checks: () => Check[];
 }
 
-export type Status = "passed" | "failed" | "error" | "timeout" | "crashed" | "not implemented";
+export type Status =
+  | "passed"
+  | "failed"
+  | "error"
+  | "timeout"
+  | "crashed"
+  | "skipped"
+  | "not implemented";
 
-/** One check's result: the strict record every report is built from. */
+/**
+ * One check's result: the strict record every report is built from. Its text is clean:
+ * learner-controlled parts are escaped and capped (untrusted.ts).
+ */
 export interface CheckResult {
   name: string;
   score: number;
@@ -63,6 +71,11 @@ export interface ExerciseResult {
   checks: CheckResult[];
   /** Type-checker diagnostics for the learner's file (they cost no points by themselves). */
   typeErrors: string[];
+  /**
+   * What the report should say besides the checks: edits outside the answer regions that do
+   * not count, missing regions, a type check that did not finish.
+   */
+  notes: string[];
 }
 
 export interface CourseResult {

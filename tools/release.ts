@@ -16,25 +16,38 @@ const TODO_IMPORT = `import { todo } from "../lib/core/todo.ts";`;
 /** Stubs leave their parameters unused until the learner writes the body. */
 const LINT_IGNORE = "// deno-lint-ignore-file no-unused-vars";
 
-/** Splits a file into the text outside answer regions and the regions themselves. */
-function regions(source: string, file: string): { outside: string[]; answers: string[][] } {
-  const outside: string[] = [];
-  const answers: string[][] = [];
-  let current: string[] | undefined;
-  source.split("\n").forEach((line, i) => {
-    if (BEGIN.test(line)) {
+/** A line of a file outside the answer regions, with its 1-based number. */
+export interface Line {
+  n: number;
+  text: string;
+}
+
+/** An answer region: the name on its BEGIN line and the lines between the markers. */
+export interface Answer {
+  name: string;
+  lines: string[];
+}
+
+/** Splits a file into the lines outside answer regions and the regions themselves. */
+export function regions(source: string, file: string): { outside: Line[]; answers: Answer[] } {
+  const outside: Line[] = [];
+  const answers: Answer[] = [];
+  let current: Answer | undefined;
+  source.split("\n").forEach((text, i) => {
+    const begin = BEGIN.exec(text);
+    if (begin) {
       if (current) throw new Error(`${file}:${i + 1}: BEGIN YOUR CODE inside another region`);
-      current = [];
-      outside.push(line);
-    } else if (END.test(line)) {
+      current = { name: begin[2], lines: [] };
+      outside.push({ n: i + 1, text });
+    } else if (END.test(text)) {
       if (!current) throw new Error(`${file}:${i + 1}: END YOUR CODE without a BEGIN`);
       answers.push(current);
       current = undefined;
-      outside.push(line);
-    } else if (current) current.push(line);
-    else outside.push(line);
+      outside.push({ n: i + 1, text });
+    } else if (current) current.lines.push(text);
+    else outside.push({ n: i + 1, text });
   });
-  if (current) throw new Error(`${file}: a BEGIN YOUR CODE region is never closed`);
+  if (current) throw new Error(`${file}: the region of ${current.name} is never closed`);
   return { outside, answers };
 }
 
@@ -61,10 +74,64 @@ export function release(solution: string, file = "solution"): string {
 }
 
 /** The non-blank lines outside answer regions, less what release adds: what must never drift. */
+export function skeletonLines(source: string, file = "file"): Line[] {
+  return regions(source, file).outside.filter((l) =>
+    l.text.trim() !== "" && l.text.trim() !== TODO_IMPORT && l.text.trim() !== LINT_IGNORE
+  );
+}
+
 export function skeleton(source: string, file = "file"): string {
-  return regions(source, file).outside
-    .filter((l) => l.trim() !== "" && l.trim() !== TODO_IMPORT && l.trim() !== LINT_IGNORE)
-    .join("\n");
+  return skeletonLines(source, file).map((l) => l.text).join("\n");
+}
+
+/** The first skeleton line where `file` differs from `released`, or undefined. */
+export function firstDifference(
+  released: string,
+  source: string,
+  file = "file",
+): { line: number; have: string; want: string } | undefined {
+  const want = skeletonLines(released, "released");
+  const have = skeletonLines(source, file);
+  const k = want.findIndex((l, i) => l.text !== have[i]?.text);
+  if (k < 0 && want.length === have.length) return undefined;
+  const at = k < 0 ? want.length : k;
+  return {
+    line: have[at]?.n ?? source.split("\n").length,
+    have: have[at]?.text.trim() ?? "(end of file)",
+    want: want[at]?.text.trim() ?? "(end of file)",
+  };
+}
+
+/**
+ * The released exercise with each answer region replaced by the region of the same name in
+ * `source` (a learner's file): exactly what a learner wrote between the markers, and nothing
+ * they changed elsewhere. `missing` names the regions `source` lacks (their stubs stay).
+ */
+export function splice(
+  released: string,
+  source: string,
+  file = "file",
+): { text: string; missing: string[] } {
+  const mine = new Map<string, string[]>();
+  for (const a of regions(source, file).answers) if (!mine.has(a.name)) mine.set(a.name, a.lines);
+  const out: string[] = [];
+  const missing: string[] = [];
+  let inside = false;
+  for (const line of released.split("\n")) {
+    const begin = BEGIN.exec(line);
+    if (begin) {
+      out.push(line);
+      const answer = mine.get(begin[2]);
+      if (answer) {
+        out.push(...answer);
+        inside = true;
+      } else missing.push(begin[2]);
+    } else if (END.test(line)) {
+      inside = false;
+      out.push(line);
+    } else if (!inside) out.push(line);
+  }
+  return { text: out.join("\n"), missing };
 }
 
 async function solutionNames(): Promise<string[]> {
@@ -87,16 +154,11 @@ export async function checkReleased(names?: string[]): Promise<string[]> {
       problems.push(`exercises/${name}.ts is missing (run \`deno task release ${name}\`)`);
       continue;
     }
-    const want = skeleton(solution, `solutions/${name}.ts`).split("\n");
-    const have = skeleton(exercise, `exercises/${name}.ts`).split("\n");
-    const i = want.findIndex((line, k) => line !== have[k]);
-    if (i >= 0 || want.length !== have.length) {
-      const k = i >= 0 ? i : Math.min(want.length, have.length);
+    const diff = firstDifference(solution, exercise, `exercises/${name}.ts`);
+    if (diff) {
       problems.push(
         `exercises/${name}.ts differs from solutions/${name}.ts outside the answer regions, ` +
-          `first at skeleton line ${k + 1}:\n  solution: ${want[k] ?? "(end)"}\n  exercise: ${
-            have[k] ?? "(end)"
-          }`,
+          `first at line ${diff.line}:\n  solution: ${diff.want}\n  exercise: ${diff.have}`,
       );
     }
   }

@@ -8,20 +8,22 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { gradeCourse, ROOT } from "../../grader/grade.ts";
 import { EXERCISES } from "../checks/mod.ts";
 import { checkReleased, release } from "../../tools/release.ts";
+import { exercisesDir } from "./learner.ts";
 
+let parent: string;
 let fresh: string;
 
 beforeAll(async () => {
   // Grade what a learner receives, whatever the working copy of exercises/ holds.
-  fresh = await Deno.makeTempDir({ prefix: "released-" });
+  parent = await Deno.makeTempDir({ prefix: "released-" });
+  fresh = await exercisesDir(parent);
   for (const e of EXERCISES) {
     const solution = await Deno.readTextFile(`${ROOT}solutions/${e.name}.ts`);
-    const released = release(solution).replaceAll('"../lib/', `"${ROOT}lib/`);
-    await Deno.writeTextFile(`${fresh}/${e.name}.ts`, released);
+    await Deno.writeTextFile(`${fresh}/${e.name}.ts`, release(solution));
   }
 });
 afterAll(async () => {
-  await Deno.remove(fresh, { recursive: true });
+  await Deno.remove(parent, { recursive: true });
 });
 
 describe("every exercise", () => {
@@ -32,6 +34,7 @@ describe("every exercise", () => {
         expect(c, `${e.name}: ${c.name}: ${c.message}`).toMatchObject({ status: "passed" });
       }
       expect(e.typeErrors).toEqual([]);
+      expect(e.notes).toEqual([]);
     }
     expect(course.score).toBe(course.maxScore);
     expect(course.maxScore).toBeGreaterThan(0);
@@ -42,6 +45,7 @@ describe("every exercise", () => {
     expect(course.score).toBe(0);
     for (const e of course.exercises) {
       expect(e.typeErrors).toEqual([]);
+      expect(e.notes).toEqual([]);
       for (const c of e.checks) {
         expect(c.status).toBe("not implemented");
         expect(c.message).toMatch(/is not implemented yet/);
@@ -64,7 +68,7 @@ describe("every exercise", () => {
 
 describe("deno task grade", () => {
   it("writes Gradescope's results.json and reports per-check points", async () => {
-    const json = `${fresh}/results.json`;
+    const json = `${parent}/results.json`;
     const out = await new Deno.Command(Deno.execPath(), {
       args: ["run", "-A", `${ROOT}grader/cli.ts`, "--solutions", "--json", json],
       env: { NO_COLOR: "1" },
