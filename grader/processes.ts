@@ -15,16 +15,20 @@
  * the callers remain.
  */
 
-async function installed(cmd: string): Promise<boolean> {
+/** Whether `cmd ...args true` runs here (the wrapper exists and knows the option). */
+async function works(cmd: string, args: string[]): Promise<boolean> {
   try {
-    return (await new Deno.Command(cmd, { args: ["--version"], stdout: "null", stderr: "null" })
+    return (await new Deno.Command(cmd, { args: [...args, "true"], stdout: "null", stderr: "null" })
       .output()).success;
   } catch {
     return false;
   }
 }
 
-const HAS = { setpriv: await installed("setpriv"), prlimit: await installed("prlimit") };
+const HAS = {
+  setpriv: await works("setpriv", ["--pdeathsig", "KILL"]),
+  prlimit: await works("prlimit", ["--cpu=1", "--data=1073741824"]),
+};
 
 export interface ProcessLimits {
   cpuSeconds: number;
