@@ -79,7 +79,7 @@ function send(line: string): void {
   writeAll(textEncode(encoder, token + " " + line + "\n"));
 }
 
-/** A string as JSON; `String(x)` of a primitive consults nothing the learner can patch. */
+/** A message as a JSON string, cut to 2000 characters. */
 function text(s: string): string {
   return stringify(slice(s, 0, 2000));
 }
@@ -132,7 +132,6 @@ function replyValue(id: number, value: unknown): void {
       problem,
     );
   }
-  if (typeof body !== "string") return replyError(id, "unsendable", "it has no JSON form");
   if (body.length > WIRE_MAX_CHARS) {
     return replyError(
       id,

@@ -2,18 +2,14 @@
  * Grades learner files: every check runs the learner's function in the sandbox and compares
  * the result with the reference computed here. Whatever the learner's code does, each check
  * ends in a {@link CheckResult} with a message, a point is given only for a match, and one
- * exercise takes at most its time budget (limits.ts): once a function has timed out its
- * remaining checks are skipped, and so is every check once the budget is spent.
+ * exercise takes at most its time budget (limits.ts): once a function has timed out (or run
+ * out of memory) its remaining checks are skipped, and so is every check once the budget is
+ * spent.
  */
 
 import { prepareGradedFile } from "./graded_file.ts";
-import { judge, result } from "./judge.ts";
-import {
-  CALL_TIMEOUT_MS,
-  EXERCISE_BUDGET_MS,
-  LOAD_TIMEOUT_MS,
-  PARALLEL_EXERCISES,
-} from "./limits.ts";
+import { judge, result, skipReason } from "./judge.ts";
+import { CALL_TIMEOUT_MS, EXERCISE_BUDGET_MS, PARALLEL_EXERCISES } from "./limits.ts";
 import { Sandbox } from "./sandbox.ts";
 import { typeCheck } from "./typecheck.ts";
 import type { Check, CheckResult, CourseResult, Exercise, ExerciseResult } from "./types.ts";
@@ -66,20 +62,19 @@ async function runChecks(
       results.push(result(c, "skipped", `skipped: ${reason}`));
       continue;
     }
-    const limit = c.timeoutMs ?? CALL_TIMEOUT_MS;
-    const ms = Math.min(limit, left);
+    const ms = c.timeoutMs ?? CALL_TIMEOUT_MS;
     const started = performance.now();
-    const outcome = await sandbox.call(c.fn, c.args, ms, Math.min(LOAD_TIMEOUT_MS, left));
+    const outcome = await sandbox.call(c.fn, c.args, ms, left);
     const took = performance.now() - started;
-    if (outcome.kind === "timeout" && ms < limit) {
+    if (outcome.kind === "timeout" && outcome.cut) {
+      const when = outcome.cut === "loading" ? "the file was loading" : `${c.fn} was running`;
       results.push(
-        result(c, "skipped", `${c.fn} was stopped: this exercise's grading time ran out`, took),
+        result(c, "skipped", `this exercise's grading time ran out while ${when}`, took),
       );
       continue;
     }
-    if (outcome.kind === "timeout") {
-      skip.set(c.fn, `${c.fn} did not return within ${ms / 1000} s on an earlier check`);
-    }
+    const skipRest = skipReason(outcome, c.fn);
+    if (skipRest) skip.set(c.fn, skipRest);
     results.push(judge(c, outcome, took, shown, paths));
   }
   return results;
@@ -116,9 +111,9 @@ export async function gradeExercise(
     if (graded.problem) {
       results = checks.map((c) => result(c, "error", `${shown}: ${graded.problem}`));
     } else {
-      const sandbox = new Sandbox(graded.path, graded.readable);
+      const sandbox = new Sandbox(graded.url, graded.readable);
       try {
-        const paths = [`file://${graded.path}`, graded.path];
+        const paths = [graded.url, graded.path];
         results = await runChecks(
           checks,
           sandbox,

@@ -14,8 +14,9 @@ import { clean } from "./untrusted.ts";
 const ROOT = decodeURIComponent(new URL("../", import.meta.url).pathname);
 
 export interface GradedFile {
-  /** The spliced file, in a folder of its own. */
+  /** The spliced file, in a folder of its own, and its file URL. */
   path: string;
+  url: string;
   /** What the sandbox may read: the policy's paths and that folder. */
   readable: string[];
   /** Sentences for the report: edits outside the regions, regions that are missing. */
@@ -26,9 +27,14 @@ export interface GradedFile {
   remove(): Promise<void>;
 }
 
+/** The file URL of an absolute path, each segment encoded. */
+export function fileUrl(path: string): string {
+  return "file://" + path.split("/").map(encodeURIComponent).join("/");
+}
+
 /** Relative imports of the released text, made absolute as seen from exercises/. */
 function absoluteImports(text: string): string {
-  const from = `file://${ROOT}exercises/`;
+  const from = fileUrl(`${ROOT}exercises/`);
   return text.replace(
     /^(\s*(?:import|export)\b[^"';]*?\bfrom\s*|^\s*import\s*)"(\.\.?\/[^"]+)"/gm,
     (_, head, spec) => `${head}"${new URL(spec, from).href}"`,
@@ -48,6 +54,7 @@ export async function prepareGradedFile(
   const forget = atExit(() => Deno.removeSync(dir, { recursive: true }));
   const graded: GradedFile = {
     path,
+    url: fileUrl(path),
     readable: [],
     notes: [],
     remove: async () => {

@@ -51,6 +51,24 @@ function outcomeMessage(
   }
 }
 
+/**
+ * Why the remaining checks of `fn` should be skipped after this outcome, if they should: it
+ * looped until stopped or exhausted the sandbox's memory or CPU time, which each further call
+ * would most likely do again, at the same cost.
+ */
+export function skipReason(outcome: CallOutcome, fn: string): string | undefined {
+  const earlier = "on an earlier check";
+  if (outcome.kind === "timeout" && !outcome.cut) {
+    return `${fn} did not return within ${outcome.ms / 1000} s ${earlier}`;
+  }
+  if (outcome.kind === "crashed" && outcome.exhausted === "cpu") {
+    return `${fn} used up the sandbox's CPU time ${earlier}`;
+  }
+  const memory = (outcome.kind === "crashed" && outcome.exhausted === "memory") ||
+    (outcome.kind === "threw" && OUT_OF_MEMORY.test(outcome.error));
+  return memory ? `${fn} ran out of memory ${earlier}` : undefined;
+}
+
 const STATUS: Record<Exclude<CallOutcome, { kind: "value" }>["kind"], CheckResult["status"]> = {
   unloadable: "error",
   missing: "error",

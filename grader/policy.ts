@@ -32,7 +32,7 @@ function importsOf(source: string, url: string): string[] {
 
 /** The lib/ modules `source` needs, with everything they import in turn (lib/ is trusted). */
 function libClosure(source: string, url: string): string[] {
-  const lib = new URL("lib/", `file://${ROOT}`).href;
+  const lib = new URL("../lib/", import.meta.url).href;
   const seen = new Set<string>();
   const visit = (from: string, at: string) => {
     for (const dep of importsOf(from, at)) {
@@ -50,7 +50,7 @@ function libClosure(source: string, url: string): string[] {
  * as if it sat in exercises/), besides the folder of the graded file.
  */
 export function readablePaths(released: string): string[] {
-  const own = libClosure(released, `file://${ROOT}exercises/released.ts`);
+  const own = libClosure(released, new URL("../exercises/released.ts", import.meta.url).href);
   return [...new Set([...CORE, ...GRADER].map((p) => ROOT + p).concat(own))];
 }
 

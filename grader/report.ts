@@ -78,10 +78,10 @@ export function exerciseHTML(r: ExerciseResult): string {
       c.hidden ? " <small>(hidden)</small>" : ""
     }${info}</td><td>${c.score}/${c.maxScore}</td></tr>`;
   });
-  const types = fileLines(r).map((l) => `<div style="color:#9a6700">${escape(l)}</div>`);
+  const about = fileLines(r).map((l) => `<div style="color:#9a6700">${escape(l)}</div>`);
   return `<div><b>${escape(r.title)}</b> — <code>${
     escape(r.file)
-  }</code>: <b>${r.score}/${r.maxScore}</b>${types.join("")}<table>${rows.join("")}</table></div>`;
+  }</code>: <b>${r.score}/${r.maxScore}</b>${about.join("")}<table>${rows.join("")}</table></div>`;
 }
 
 /** Gradescope's autograder results format (https://gradescope-autograders.readthedocs.io). */

@@ -19,9 +19,10 @@ export type CallOutcome =
   | { kind: "threw"; error: string; notImplemented: boolean }
   | { kind: "missing"; error: string }
   | { kind: "unsendable"; error: string; tooLarge: boolean }
-  /** `loading`: the time ran out while the file was loading (the caller's budget). */
-  | { kind: "timeout"; ms: number; loading?: boolean }
-  | { kind: "crashed"; error: string }
+  /** `cut`: the caller's budget ran out first, while the file was loading or fn running. */
+  | { kind: "timeout"; ms: number; cut?: "loading" | "running" }
+  /** `exhausted`: it died for want of memory or CPU time. */
+  | { kind: "crashed"; error: string; exhausted?: "memory" | "cpu" }
   | { kind: "unloadable"; error: string };
 
 const ROOT = decodeURIComponent(new URL("../", import.meta.url).pathname);
@@ -33,7 +34,7 @@ type Next = Reply | "timeout" | "closed";
 
 /** One learner file, served by a sandboxed process that is restarted when it dies. */
 export class Sandbox {
-  #file: string;
+  #url: string;
   #readable: string[];
   #script: string;
   #child?: Deno.ChildProcess;
@@ -47,11 +48,11 @@ export class Sandbox {
   #loadError?: string;
 
   /**
-   * `file` is the graded file; `readable` the paths its code may read (policy.ts); `child`
+   * `url` is the graded file's; `readable` the paths its code may read (policy.ts); `child`
    * the script that serves it (tests give their own to play a forger).
    */
-  constructor(file: string, readable: string[], child = `${ROOT}grader/child.ts`) {
-    this.#file = file;
+  constructor(url: string, readable: string[], child = `${ROOT}grader/child.ts`) {
+    this.#url = url;
     this.#readable = readable;
     this.#script = child;
   }
@@ -69,7 +70,7 @@ export class Sandbox {
         `--allow-read=${this.#readable.join(",")}`,
         `--v8-flags=--max-old-space-size=${HEAP_LIMIT_MB}`,
         this.#script,
-        `file://${this.#file}`,
+        this.#url,
       ],
       { cpuSeconds: CPU_LIMIT_S, dataMb: DATA_LIMIT_MB },
     );
@@ -95,7 +96,7 @@ export class Sandbox {
       this.#loadError = `loading the file took more than ${loadMs / 1000} s ` +
         "(does code at the top level loop forever?)";
     } else if (first === "closed") {
-      this.#loadError = `the process exited while loading the file: ${await this.#death()}`;
+      this.#loadError = `the process exited while loading the file: ${(await this.#death()).error}`;
     } else if (first.kind === "unloadable") {
       this.#loadError = `the file could not be loaded: ${first.error}`;
     } else if (first.kind !== "ready") {
@@ -138,48 +139,57 @@ export class Sandbox {
   }
 
   /** Why the process died, from its exit status and the end of its stderr. */
-  async #death(): Promise<string> {
+  async #death(): Promise<{ error: string; exhausted?: "memory" | "cpu" }> {
     const status = await this.#child!.status;
     await Promise.race([this.#stderrDone, new Promise((r) => setTimeout(r, 500))]);
     const tail = this.#stderr.trim().split("\n").slice(-3).join(" | ");
+    // V8 stops with SIGTRAP on a fatal error, which here is running out of memory.
     if (this.#outOfMemory || status.signal === "SIGTRAP") {
-      return `it ran out of memory (the sandbox allows a ${HEAP_LIMIT_MB} MB heap and ` +
+      const error = `it ran out of memory (the sandbox allows a ${HEAP_LIMIT_MB} MB heap and ` +
         `${DATA_LIMIT_MB} MB in all)`;
+      return { error, exhausted: "memory" };
     }
     if (status.signal === "SIGXCPU") {
-      return `it used more than ${CPU_LIMIT_S} s of CPU time (the sandbox's limit)`;
+      const error = `it used more than ${CPU_LIMIT_S} s of CPU time (the sandbox's limit)`;
+      return { error, exhausted: "cpu" };
     }
-    if (status.signal) return `it was killed by ${status.signal}${tail ? `: ${tail}` : ""}`;
-    return `it exited with code ${status.code} (did the code call Deno.exit?)${
-      tail ? `; last output: ${tail}` : ""
-    }`;
+    if (status.signal) {
+      return { error: `it was killed by ${status.signal}${tail ? `: ${tail}` : ""}` };
+    }
+    return {
+      error: `it exited with code ${status.code} (did the code call Deno.exit?)${
+        tail ? `; last output: ${tail}` : ""
+      }`,
+    };
   }
 
   /**
-   * Calls `fn(...args)` in the sandbox, waiting at most `ms` for the answer and, if the
-   * process has to be started, at most `loadMs` for the file to load.
+   * Calls `fn(...args)` in the sandbox, waiting at most `ms` for the answer, and at most
+   * `budgetMs` in all, a load included if the process has to be started first. A wait that
+   * the budget cut short comes back as a timeout with `cut` saying when.
    */
-  async call(
-    fn: string,
-    args: unknown[],
-    ms: number,
-    loadMs = LOAD_TIMEOUT_MS,
-  ): Promise<CallOutcome> {
-    if (!this.#child && !this.#loadError && !(await this.#start(loadMs))) {
-      return { kind: "timeout", ms: loadMs, loading: true };
+  async call(fn: string, args: unknown[], ms: number, budgetMs = Infinity): Promise<CallOutcome> {
+    const started = performance.now();
+    if (!this.#child && !this.#loadError) {
+      if (!(await this.#start(Math.min(LOAD_TIMEOUT_MS, budgetMs)))) {
+        return { kind: "timeout", ms, cut: "loading" };
+      }
     }
     if (this.#loadError) return { kind: "unloadable", error: this.#loadError };
+    const left = budgetMs - (performance.now() - started);
+    if (left <= 0) return { kind: "timeout", ms, cut: "loading" };
+    const wait = Math.min(ms, left);
     const id = this.#nextId++;
     this.#send(JSON.stringify({ id, fn, args: args.map((a) => encode(a)) }));
-    const reply = await this.#replyTo(id, ms);
+    const reply = await this.#replyTo(id, wait);
     if (reply === "timeout") {
       this.close();
-      return { kind: "timeout", ms };
+      return wait < ms ? { kind: "timeout", ms, cut: "running" } : { kind: "timeout", ms };
     }
     if (reply === "closed") {
-      const error = await this.#death();
+      const death = await this.#death();
       this.close();
-      return { kind: "crashed", error };
+      return { kind: "crashed", ...death };
     }
     switch (reply.kind) {
       case "value":

@@ -4,6 +4,7 @@
  * finish (types can be made arbitrarily expensive) becomes a note and never holds the grade.
  */
 
+import { fileUrl } from "./graded_file.ts";
 import { kill, spawnDeno } from "./processes.ts";
 import { TYPECHECK_DATA_MB, TYPECHECK_HEAP_MB, TYPECHECK_TIMEOUT_MS } from "./limits.ts";
 import { clean } from "./untrusted.ts";
@@ -55,7 +56,7 @@ export async function typeCheck(
         "not listed (this costs no points)",
     };
   }
-  const text = new TextDecoder().decode(done.stderr).replaceAll(`file://${file}`, shown)
+  const text = new TextDecoder().decode(done.stderr).replaceAll(fileUrl(file), shown)
     .replaceAll(file, shown);
   if (done.success) return { errors: [] };
   const blocks = text.split(/\n(?=TS\d+ )/).filter((b) => /^TS\d+ /.test(b));

@@ -11,7 +11,7 @@ import { findExercise, gradeExercise, ROOT } from "../../grader/grade.ts";
 import { courseText, exerciseHTML, gradescope } from "../../grader/report.ts";
 import { Sandbox } from "../../grader/sandbox.ts";
 import type { ExerciseResult } from "../../grader/types.ts";
-import { grade, solution, split, withAnswer } from "./learner.ts";
+import { grade, solution, split, withAnswer, writeLearner } from "./learner.ts";
 
 let parent: string;
 let ema: string;
@@ -29,12 +29,51 @@ const CALLERS: Record<string, string[]> = { emaDebiased: ["adamMoments"] };
 const gradeEma = (fn: string, body: string, options?: { budgetMs?: number }) =>
   grade(parent, "ema", withAnswer(ema, fn, body), options);
 
+/**
+ * Like gradeEma, with 15 s per call: running out of memory takes a few seconds on a loaded
+ * machine, and these tests are about what is said, not how fast.
+ */
+async function gradeSlowly(fn: string, body: string): Promise<ExerciseResult> {
+  const exercise = findExercise("ema");
+  const checks = () => exercise.checks().map((c) => ({ ...c, timeoutMs: 15_000 }));
+  return gradeExercise(
+    { ...exercise, checks },
+    await writeLearner(parent, "ema", withAnswer(ema, fn, body)),
+  );
+}
+
 function expectContained(result: ExerciseResult, fn: string, status: string, message: RegExp) {
   const { touched, others } = split(result, fn, CALLERS[fn]);
   expect(touched.length).toBeGreaterThan(0);
   for (const c of touched) {
     expect(c, c.message).toMatchObject({ score: 0, status });
     expect(c.message).toMatch(message);
+  }
+  for (const c of others) expect(c, c.message).toMatchObject({ status: "passed" });
+}
+
+/**
+ * The first check of `fn` ends as `status` with `message`; its other checks are skipped
+ * without a call, saying `fn` + `why` "on an earlier check"; every other check passes.
+ */
+function expectFirstThenSkipped(
+  r: ExerciseResult,
+  fn: string,
+  status: string,
+  message: RegExp,
+  why: string,
+) {
+  const { touched, others } = split(r, fn);
+  expect(touched.length).toBeGreaterThan(1);
+  expect(touched[0]).toMatchObject({ status, score: 0 });
+  expect(touched[0].message).toMatch(message);
+  for (const c of touched.slice(1)) {
+    expect(c).toMatchObject({
+      status: "skipped",
+      score: 0,
+      ms: 0,
+      message: `skipped: ${fn} ${why} on an earlier check`,
+    });
   }
   for (const c of others) expect(c, c.message).toMatchObject({ status: "passed" });
 }
@@ -59,19 +98,14 @@ describe("hostile learner code costs only the checks it touches", () => {
   });
 
   it("an endless loop: one timeout, then its remaining checks are skipped", async () => {
-    const t0 = performance.now();
     const r = await gradeEma("ema", "while (true) { /* spin */ }");
-    const { touched } = split(r, "ema");
-    expect(touched[0]).toMatchObject({ status: "timeout", score: 0 });
-    expect(touched[0].message).toMatch(/ema did not return within 3 s/);
-    for (const c of touched.slice(1)) {
-      expect(c).toMatchObject({ status: "skipped", score: 0 });
-      expect(c.message).toBe("skipped: ema did not return within 3 s on an earlier check");
-    }
-    for (const c of split(r, "ema").others) {
-      expect(c, c.message).toMatchObject({ status: "passed" });
-    }
-    expect(performance.now() - t0).toBeLessThan(10_000);
+    expectFirstThenSkipped(
+      r,
+      "ema",
+      "timeout",
+      /^ema did not return within 3 s/,
+      "did not return within 3 s",
+    );
   }, 30_000);
 
   it("Deno.exit", async () => {
@@ -106,13 +140,13 @@ describe("hostile learner code costs only the checks it touches", () => {
   });
 
   it("an endless loop at the top level", async () => {
-    const t0 = performance.now();
     const r = await gradeEma("ema", "return []; } while (true) { /* at import */ } {");
     for (const c of r.checks) {
       expect(c.score).toBe(0);
       expect(c.message).toMatch(/loading the file took more than 10 s/);
     }
-    expect(performance.now() - t0).toBeLessThan(15_000);
+    // One load is waited for; the other checks reuse its verdict.
+    expect(r.checks.slice(1).every((c) => c.ms < 100)).toBe(true);
   }, 30_000);
 
   it("a missing file", async () => {
@@ -134,17 +168,24 @@ describe("resources: said for what they are", () => {
   }, 30_000);
 
   it("filling the heap: out of memory, never a bare signal", async () => {
-    const r = await gradeEma("ema", "return Array.from(new Float64Array(5e7)) as number[];");
-    expectContained(r, "ema", "crashed", /ema stopped the sandbox: it ran out of memory/);
+    const r = await gradeSlowly("ema", "return Array.from(new Float64Array(5e7)) as number[];");
+    expectFirstThenSkipped(
+      r,
+      "ema",
+      "crashed",
+      /^ema stopped the sandbox: it ran out of memory \(the sandbox allows a 256 MB heap/,
+      "ran out of memory",
+    );
   }, 60_000);
 
   it("a typed array larger than the sandbox's memory: out of memory", async () => {
-    const r = await gradeEma("ema", "return Array.from(new Float64Array(3e8));");
-    expectContained(
+    const r = await gradeSlowly("ema", "return Array.from(new Float64Array(3e8));");
+    expectFirstThenSkipped(
       r,
       "ema",
       "error",
-      /ema ran out of memory: RangeError: Array buffer allocation failed/,
+      /^ema ran out of memory: RangeError: Array buffer allocation failed/,
+      "ran out of memory",
     );
   }, 60_000);
 
@@ -159,21 +200,24 @@ describe("resources: said for what they are", () => {
   it(
     "a slow load and endless loops everywhere stay within the exercise's time budget",
     async () => {
-      // Every answer spins; and the file takes 1.5 s per region to load (4 regions: 6 s a load).
+      // Every answer spins, and the file takes 1 s per region to load (4 regions: 4 s a load).
       let source = ema;
       for (const fn of ["ema", "emaDebiased", "alphaCorrection", "adamMoments"]) {
         source = withAnswer(
           source,
           fn,
-          "while (true) { /* spin */ } } { const t0 = Date.now(); while (Date.now() - t0 < 1500) { /* slow */ }",
+          "while (true) { /* spin */ } } { const t0 = Date.now(); while (Date.now() - t0 < 1000) { /* slow */ }",
         );
       }
-      const t0 = performance.now();
-      const r = await grade(parent, "ema", source, { budgetMs: 12_000 });
-      const seconds = (performance.now() - t0) / 1000;
-      expect(seconds).toBeLessThan(16);
+      const r = await grade(parent, "ema", source, { budgetMs: 8000 });
+      // Loads, calls and restarts keep to the budget; the type check runs beside them.
+      expect(r.checks.reduce((s, c) => s + c.ms, 0)).toBeLessThan(9000);
       expect(r.score).toBe(0);
-      expect(r.checks.at(-1)!.message).toMatch(/this exercise's grading time \(12 s\) ran out/);
+      const messages = r.checks.map((c) => c.message);
+      // How far the first load and call get depends on the machine's load; the end does not.
+      expect(messages[0]).toMatch(/^ema did not return within 3 s|^this exercise's grading time/);
+      expect(messages.filter((m) => /grading time ran out while/.test(m))).toHaveLength(1);
+      expect(messages.at(-1)).toBe("skipped: this exercise's grading time (8 s) ran out");
     },
     60_000,
   );
@@ -250,7 +294,7 @@ describe("the protocol keeps its promise", () => {
     const dir = await Deno.makeTempDir({ dir: parent });
     await Deno.writeTextFile(`${dir}/x.ts`, "export {};\n");
     const forger = new URL("./fixtures/forging_child.ts", import.meta.url).pathname;
-    const sandbox = new Sandbox(`${dir}/x.ts`, [dir], forger);
+    const sandbox = new Sandbox(`file://${dir}/x.ts`, [dir], forger);
     try {
       expect(await sandbox.call("otherIdsFirst", [], 3000)).toEqual({ kind: "value", value: 42 });
       expect(await sandbox.call("otherIdsOnly", [], 1000)).toEqual({ kind: "timeout", ms: 1000 });
@@ -369,18 +413,14 @@ describe("the type check", () => {
         `export const a${i}: V${i} = null as unknown as U${i};`,
       );
     }
-    const t0 = performance.now();
     const r = await grade(parent, "ema", `${ema}\n${bomb.join("\n")}\n`, { typeCheckMs: 2000 });
-    expect(performance.now() - t0).toBeLessThan(8000);
     expect(r.score).toBe(r.maxScore);
     expect(r.notes.join("\n")).toMatch(/the type check did not finish within 2 s/);
   }, 30_000);
 
   it("fetches nothing: a remote import is refused at once", async () => {
     const source = `import type { X } from "https://example.com/types.ts";\n${ema}`;
-    const t0 = performance.now();
     const r = await grade(parent, "ema", source);
-    expect(performance.now() - t0).toBeLessThan(10_000);
     expect(r.score).toBe(r.maxScore);
     expect(r.notes.join("\n")).toMatch(
       /the type check could not check the file: .*import access to "example\.com/,
