@@ -68,7 +68,7 @@ const CLASSES: Hostile[] = [
   },
   {
     name: "delegating to lib/",
-    body: 'return import("../lib/activations.ts").then((m) => m.sigmoid) as never;',
+    body: 'return import("../lib/nn/activations.ts").then((m) => m.sigmoid) as never;',
   },
   { name: "types too expensive to check", body: "return todo('');", after: typeBomb.join("\n") },
 ];

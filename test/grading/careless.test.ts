@@ -69,7 +69,7 @@ describe("careless answers cost only their own checks", () => {
       withAnswer(
         await solution("hinge"),
         "pairwiseHinge",
-        '  return new Map([["loss", delta]]) as unknown as ReturnType<typeof pairwiseHinge>;',
+        '  return new Map([["loss", o.margin]]) as unknown as ReturnType<typeof pairwiseHinge>;',
       ),
     );
     expectOnly(r, "pairwiseHinge", "failed", /pairwiseHinge: result has no field "\w+"/);

@@ -360,7 +360,9 @@ describe("points only for what the learner wrote between the markers", () => {
     );
     expect(r.score).toBe(0);
     for (const c of r.checks) {
-      expect(c.message).toMatch(/ema\.ts uses lib\/optim\/ema\.ts, which is not available while grading/);
+      expect(c.message).toMatch(
+        /ema\.ts uses lib\/optim\/ema\.ts, which is not available while grading/,
+      );
     }
   }, 60_000);
 });
