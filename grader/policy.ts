@@ -51,7 +51,8 @@ function libClosure(source: string, url: string): string[] {
  */
 export function readablePaths(released: string): string[] {
   const own = libClosure(released, new URL("../exercises/released.ts", import.meta.url).href);
-  return [...new Set([...CORE, ...GRADER].map((p) => ROOT + p).concat(own))];
+  const base = [...CORE, ...GRADER].map((p) => ROOT + p);
+  return [...base, ...own.filter((p) => !base.some((b) => b.endsWith("/") && p.startsWith(b)))];
 }
 
 /**
