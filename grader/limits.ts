@@ -23,8 +23,13 @@ export const DATA_LIMIT_MB = 1024;
 /** CPU time of one sandbox process over its whole life (a stray process cannot spin on). */
 export const CPU_LIMIT_S = 30;
 
-/** `deno check` of the learner's file: it costs no points, so it may also not finish. */
-export const TYPECHECK_TIMEOUT_MS = 15_000;
+/**
+ * `deno check` of the learner's file: it costs no points, so it may also not finish. Its CPU
+ * time is the bound that matters (an honest file needs 1–2 s, whatever the machine's load);
+ * the wall-clock limit is a backstop that keeps one exercise within 30 s.
+ */
+export const TYPECHECK_CPU_S = 10;
+export const TYPECHECK_TIMEOUT_MS = 25_000;
 export const TYPECHECK_DATA_MB = 2048;
 export const TYPECHECK_HEAP_MB = 1024;
 

@@ -42,7 +42,9 @@ export function spawnDeno(args: string[], limits: ProcessLimits): Deno.ChildProc
   const wrap: string[] = [];
   if (HAS.setpriv) wrap.push("setpriv", "--pdeathsig", "KILL");
   if (HAS.prlimit) {
-    wrap.push("prlimit", `--cpu=${limits.cpuSeconds}`, `--data=${limits.dataMb * 1024 * 1024}`);
+    // Soft limit: SIGXCPU, which says what happened; the hard one (SIGKILL) 5 s later.
+    const cpu = `--cpu=${limits.cpuSeconds}:${limits.cpuSeconds + 5}`;
+    wrap.push("prlimit", cpu, `--data=${limits.dataMb * 1024 * 1024}`);
   }
   const [cmd, ...rest] = [...wrap, Deno.execPath(), ...args];
   const child = new Deno.Command(cmd, {

@@ -6,7 +6,12 @@
 
 import { fileUrl } from "./graded_file.ts";
 import { kill, spawnDeno } from "./processes.ts";
-import { TYPECHECK_DATA_MB, TYPECHECK_HEAP_MB, TYPECHECK_TIMEOUT_MS } from "./limits.ts";
+import {
+  TYPECHECK_CPU_S,
+  TYPECHECK_DATA_MB,
+  TYPECHECK_HEAP_MB,
+  TYPECHECK_TIMEOUT_MS,
+} from "./limits.ts";
 import { clean } from "./untrusted.ts";
 
 export interface TypeCheck {
@@ -36,7 +41,7 @@ export async function typeCheck(
       `--v8-flags=--max-old-space-size=${TYPECHECK_HEAP_MB}`,
       file,
     ],
-    { cpuSeconds: Math.ceil((2 * timeoutMs) / 1000), dataMb: TYPECHECK_DATA_MB },
+    { cpuSeconds: TYPECHECK_CPU_S, dataMb: TYPECHECK_DATA_MB },
   );
   child.stdin.close();
   stop?.addEventListener("abort", () => kill(child));
@@ -67,6 +72,8 @@ export async function typeCheck(
   if (errors.length) return { errors };
   const why = /out of memory/i.test(text)
     ? `ran out of memory (${TYPECHECK_HEAP_MB} MB heap)`
+    : done.signal === "SIGXCPU"
+    ? `did not finish within ${TYPECHECK_CPU_S} s of CPU time, so type errors are not listed`
     : done.signal
     ? `was stopped by ${done.signal}`
     : `could not check the file: ${
