@@ -9,7 +9,13 @@
 
 import { prepareGradedFile } from "./graded_file.ts";
 import { judge, result, skipReason } from "./judge.ts";
-import { CALL_TIMEOUT_MS, EXERCISE_BUDGET_MS, PARALLEL_EXERCISES } from "./limits.ts";
+import {
+  CALL_TIMEOUT_MS,
+  COURSE_BUDGET_MS,
+  EXERCISE_BUDGET_MS,
+  PARALLEL_EXERCISES,
+  TYPECHECK_TIMEOUT_MS,
+} from "./limits.ts";
 import { Sandbox } from "./sandbox.ts";
 import { typeCheck } from "./typecheck.ts";
 import type { Check, CheckResult, CourseResult, Exercise, ExerciseResult } from "./types.ts";
@@ -41,6 +47,13 @@ async function exists(path: string): Promise<boolean> {
 export interface GradeOptions {
   budgetMs?: number;
   typeCheckMs?: number;
+  courseBudgetMs?: number;
+}
+
+/** When the course's grading time ends (performance.now()), for the exercises of one run. */
+interface CourseClock {
+  deadline: number;
+  budgetMs: number;
 }
 
 /** Runs the checks in order within the budget, skipping what cannot be graded in time. */
@@ -50,14 +63,14 @@ async function runChecks(
   shown: string,
   paths: string[],
   budgetMs: number,
+  ranOut: string,
 ): Promise<CheckResult[]> {
   const deadline = performance.now() + budgetMs;
   const skip = new Map<string, string>();
   const results: CheckResult[] = [];
   for (const c of checks) {
     const left = deadline - performance.now();
-    const reason = skip.get(c.fn) ??
-      (left <= 0 ? `this exercise's grading time (${budgetMs / 1000} s) ran out` : undefined);
+    const reason = skip.get(c.fn) ?? (left <= 0 ? ranOut : undefined);
     if (reason) {
       results.push(result(c, "skipped", `skipped: ${reason}`));
       continue;
@@ -68,9 +81,7 @@ async function runChecks(
     const took = performance.now() - started;
     if (outcome.kind === "timeout" && outcome.cut) {
       const when = outcome.cut === "loading" ? "the file was loading" : `${c.fn} was running`;
-      results.push(
-        result(c, "skipped", `this exercise's grading time ran out while ${when}`, took),
-      );
+      results.push(result(c, "skipped", `${ranOut} while ${when}`, took));
       continue;
     }
     const skipRest = skipReason(outcome, c.fn);
@@ -80,11 +91,15 @@ async function runChecks(
   return results;
 }
 
-/** Grades one exercise in `dir` (exercises/ or solutions/). */
+/**
+ * Grades one exercise in `dir` (exercises/ or solutions/), within its budget and, as part of a
+ * course, within what is left of the course's.
+ */
 export async function gradeExercise(
   exercise: Exercise,
   dir: string,
   options: GradeOptions = {},
+  course?: CourseClock,
 ): Promise<ExerciseResult> {
   const file = `${dir}/${exercise.name}.ts`;
   const shown = file.replace(ROOT, "");
@@ -103,8 +118,15 @@ export async function gradeExercise(
     const message = `${shown} is missing: restore it from the course repository`;
     return summary(checks.map((c) => result(c, "error", message)));
   }
+  const own = options.budgetMs ?? EXERCISE_BUDGET_MS;
+  const courseLeft = course ? course.deadline - performance.now() : Infinity;
+  const budget = Math.min(own, courseLeft);
+  const ranOut = budget < own
+    ? `the course's grading time (${course!.budgetMs / 1000} s) ran out`
+    : `this exercise's grading time (${own / 1000} s) ran out`;
   const stop = new AbortController();
-  const types = typeCheck(file, shown, options.typeCheckMs, stop.signal);
+  const typeCheckMs = Math.min(options.typeCheckMs ?? TYPECHECK_TIMEOUT_MS, courseLeft);
+  const types = typeCheck(file, shown, typeCheckMs, stop.signal);
   const graded = await prepareGradedFile(exercise.name, file, shown);
   try {
     let results: CheckResult[];
@@ -114,13 +136,7 @@ export async function gradeExercise(
       const sandbox = new Sandbox(graded.url, graded.readable);
       try {
         const paths = [graded.url, graded.path];
-        results = await runChecks(
-          checks,
-          sandbox,
-          shown,
-          paths,
-          options.budgetMs ?? EXERCISE_BUDGET_MS,
-        );
+        results = await runChecks(checks, sandbox, shown, paths, budget, ranOut);
       } finally {
         sandbox.close();
       }
@@ -157,11 +173,13 @@ export async function gradeCourse(
 ): Promise<CourseResult> {
   const exercises = names ? names.map(findExercise) : EXERCISES;
   const results: ExerciseResult[] = new Array(exercises.length);
+  const budgetMs = options.courseBudgetMs ?? COURSE_BUDGET_MS;
+  const clock = { deadline: performance.now() + budgetMs, budgetMs };
   let next = 0;
   const worker = async () => {
     while (next < exercises.length) {
       const i = next++;
-      results[i] = await gradeExercise(exercises[i], dir, options).catch((e) =>
+      results[i] = await gradeExercise(exercises[i], dir, options, clock).catch((e) =>
         failed(exercises[i], dir, e)
       );
     }

@@ -7,11 +7,12 @@
  */
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { findExercise, gradeExercise, ROOT } from "../../grader/grade.ts";
+import { findExercise, gradeCourse, gradeExercise, ROOT } from "../../grader/grade.ts";
 import { courseText, exerciseHTML, gradescope } from "../../grader/report.ts";
 import { Sandbox } from "../../grader/sandbox.ts";
 import type { ExerciseResult } from "../../grader/types.ts";
-import { grade, solution, split, withAnswer, writeLearner } from "./learner.ts";
+import { release } from "../../tools/release.ts";
+import { exercisesDir, grade, solution, split, withAnswer, writeLearner } from "./learner.ts";
 
 let parent: string;
 let ema: string;
@@ -216,11 +217,33 @@ describe("resources: said for what they are", () => {
       const messages = r.checks.map((c) => c.message);
       // How far the first load and call get depends on the machine's load; the end does not.
       expect(messages[0]).toMatch(/^ema did not return within 3 s|^this exercise's grading time/);
-      expect(messages.filter((m) => /grading time ran out while/.test(m))).toHaveLength(1);
+      expect(messages.filter((m) => /grading time \(8 s\) ran out while/.test(m))).toHaveLength(1);
       expect(messages.at(-1)).toBe("skipped: this exercise's grading time (8 s) ran out");
     },
     60_000,
   );
+});
+
+describe("the course's time budget", () => {
+  it("bounds a whole run of looping exercises; a late exercise gets what is left", async () => {
+    const dir = await exercisesDir(parent);
+    const names = ["ema", "hinge", "neuron", "activations"];
+    for (const name of names) {
+      const released = release(await solution(name));
+      await Deno.writeTextFile(
+        `${dir}/${name}.ts`,
+        released.replace(/return todo\("\w+"\);/g, "while (true) { /* spin */ }"),
+      );
+    }
+    const course = await gradeCourse(dir, names, { courseBudgetMs: 6000 });
+    expect(course.score).toBe(0);
+    const ms = course.exercises.map((e) => e.checks.reduce((s, c) => s + c.ms, 0));
+    for (const t of ms) expect(t).toBeLessThan(7000);
+    // Three exercises start at once; the fourth only when one of them is done, after the budget.
+    const last = course.exercises[3].checks.map((c) => c.message);
+    expect(new Set(last)).toEqual(new Set(["skipped: the course's grading time (6 s) ran out"]));
+    expect(course.exercises[3].notes).toContain("the type check was not run: no time was left");
+  }, 60_000);
 });
 
 describe("the protocol keeps its promise", () => {
