@@ -43,6 +43,18 @@ describe("what an answer may read", () => {
     });
   }
 
+  it("the sandbox's own code imports only what every answer may read", () => {
+    // Deno lets the child's static imports load without read permission, and a learner could
+    // then import them too: they must stay within the wire code and lib/core/.
+    const allowed = /^(\.\/(child|wire|limits)\.ts|\.\.\/lib\/core\/[a-z_]+\.ts)$/;
+    for (const f of ["child.ts", "wire.ts", "limits.ts"]) {
+      const text = Deno.readTextFileSync(`${ROOT}grader/${f}`);
+      for (const m of text.matchAll(/^import\b[^"]*"([^"]+)"/gm)) {
+        expect(m[1], `grader/${f} imports ${m[1]}`).toMatch(allowed);
+      }
+    }
+  });
+
   it("names a refused lib/ module and says why", () => {
     const error = `TypeError: Requires read access to "${ROOT}lib/nn/activations.ts", run again`;
     expect(refusedImport(error)).toMatch(
