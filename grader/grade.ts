@@ -63,14 +63,14 @@ async function runChecks(
   shown: string,
   paths: string[],
   budgetMs: number,
-  ranOut: string,
+  ranOut: { why: string; advice: string },
 ): Promise<CheckResult[]> {
   const deadline = performance.now() + budgetMs;
   const skip = new Map<string, string>();
   const results: CheckResult[] = [];
   for (const c of checks) {
     const left = deadline - performance.now();
-    const reason = skip.get(c.fn) ?? (left <= 0 ? ranOut : undefined);
+    const reason = skip.get(c.fn) ?? (left <= 0 ? ranOut.why + ranOut.advice : undefined);
     if (reason) {
       results.push(result(c, "skipped", `skipped: ${reason}`));
       continue;
@@ -81,7 +81,7 @@ async function runChecks(
     const took = performance.now() - started;
     if (outcome.kind === "timeout" && outcome.cut) {
       const when = outcome.cut === "loading" ? "the file was loading" : `${c.fn} was running`;
-      results.push(result(c, "skipped", `${ranOut} while ${when}`, took));
+      results.push(result(c, "skipped", `${ranOut.why} while ${when}${ranOut.advice}`, took));
       continue;
     }
     const skipRest = skipReason(outcome, c.fn);
@@ -122,8 +122,11 @@ export async function gradeExercise(
   const courseLeft = course ? course.deadline - performance.now() : Infinity;
   const budget = Math.min(own, courseLeft);
   const ranOut = budget < own
-    ? `the course's grading time (${course!.budgetMs / 1000} s) ran out`
-    : `this exercise's grading time (${own / 1000} s) ran out`;
+    ? {
+      why: `the course's grading time (${course!.budgetMs / 1000} s) ran out`,
+      advice: ` (\`deno task grade ${exercise.name}\` grades this exercise alone)`,
+    }
+    : { why: `this exercise's grading time (${own / 1000} s) ran out`, advice: "" };
   const stop = new AbortController();
   const typeCheckMs = Math.min(options.typeCheckMs ?? TYPECHECK_TIMEOUT_MS, courseLeft);
   const types = typeCheck(file, shown, typeCheckMs, stop.signal);
