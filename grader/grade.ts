@@ -14,10 +14,9 @@ import {
   COURSE_BUDGET_MS,
   EXERCISE_BUDGET_MS,
   PARALLEL_EXERCISES,
-  TYPECHECK_TIMEOUT_MS,
 } from "./limits.ts";
 import { Sandbox } from "./sandbox.ts";
-import { typeCheck } from "./typecheck.ts";
+import { type TypeCheck, typeCheck, typeCheckAll } from "./typecheck.ts";
 import type { Check, CheckResult, CourseResult, Exercise, ExerciseResult } from "./types.ts";
 import { EXERCISES } from "../test/checks/mod.ts";
 
@@ -91,20 +90,22 @@ async function runChecks(
   return results;
 }
 
+/** An exercise's checks graded, before its type check is added. */
+type Checked = Omit<ExerciseResult, "typeErrors">;
+
 /**
- * Grades one exercise in `dir` (exercises/ or solutions/), within its budget and, as part of a
- * course, within what is left of the course's.
+ * Grades the checks of one exercise in `dir` (exercises/ or solutions/) within its budget and,
+ * as part of a course, within what is left of the course's.
  */
-export async function gradeExercise(
+async function gradeChecks(
   exercise: Exercise,
-  dir: string,
-  options: GradeOptions = {},
+  file: string,
+  options: GradeOptions,
   course?: CourseClock,
-): Promise<ExerciseResult> {
-  const file = `${dir}/${exercise.name}.ts`;
+): Promise<Checked> {
   const shown = file.replace(ROOT, "");
   const checks = exercise.checks();
-  const summary = (checks: CheckResult[], notes: string[] = [], typeErrors: string[] = []) => ({
+  const summary = (checks: CheckResult[], notes: string[] = []) => ({
     name: exercise.name,
     title: exercise.title,
     file: shown,
@@ -112,43 +113,61 @@ export async function gradeExercise(
     maxScore: checks.reduce((s, r) => s + r.maxScore, 0),
     checks,
     notes,
-    typeErrors,
   });
   if (!(await exists(file))) {
     const message = `${shown} is missing: restore it from the course repository`;
     return summary(checks.map((c) => result(c, "error", message)));
   }
   const own = options.budgetMs ?? EXERCISE_BUDGET_MS;
-  const courseLeft = course ? course.deadline - performance.now() : Infinity;
-  const budget = Math.min(own, courseLeft);
+  const budget = Math.min(own, course ? course.deadline - performance.now() : Infinity);
   const ranOut = budget < own
     ? {
       why: `the course's grading time (${course!.budgetMs / 1000} s) ran out`,
       advice: ` (\`deno task grade ${exercise.name}\` grades this exercise alone)`,
     }
     : { why: `this exercise's grading time (${own / 1000} s) ran out`, advice: "" };
-  const stop = new AbortController();
-  const typeCheckMs = Math.min(options.typeCheckMs ?? TYPECHECK_TIMEOUT_MS, courseLeft);
-  const types = typeCheck(file, shown, typeCheckMs, stop.signal);
   const graded = await prepareGradedFile(exercise.name, file, shown);
   try {
-    let results: CheckResult[];
     if (graded.problem) {
-      results = checks.map((c) => result(c, "error", `${shown}: ${graded.problem}`));
-    } else {
-      const sandbox = new Sandbox(graded.url, graded.readable);
-      try {
-        const paths = [graded.url, graded.path];
-        results = await runChecks(checks, sandbox, shown, paths, budget, ranOut);
-      } finally {
-        sandbox.close();
-      }
+      return summary(checks.map((c) => result(c, "error", `${shown}: ${graded.problem}`)));
     }
-    const { errors, note } = await types;
-    return summary(results, note ? [...graded.notes, note] : graded.notes, errors);
+    const sandbox = new Sandbox(graded.url, graded.readable);
+    try {
+      const paths = [graded.url, graded.path];
+      return summary(
+        await runChecks(checks, sandbox, shown, paths, budget, ranOut),
+        graded.notes,
+      );
+    } finally {
+      sandbox.close();
+    }
+  } finally {
+    await graded.remove();
+  }
+}
+
+/** `checked` with its type check's errors and note. */
+function withTypes(checked: Checked, types: TypeCheck | undefined): ExerciseResult {
+  const notes = types?.note ? [...checked.notes, types.note] : checked.notes;
+  return { ...checked, notes, typeErrors: types?.errors ?? [] };
+}
+
+/** Grades one exercise in `dir` (exercises/ or solutions/); its type check runs beside. */
+export async function gradeExercise(
+  exercise: Exercise,
+  dir: string,
+  options: GradeOptions = {},
+): Promise<ExerciseResult> {
+  const file = `${dir}/${exercise.name}.ts`;
+  const stop = new AbortController();
+  const types = (await exists(file))
+    ? typeCheck(file, file.replace(ROOT, ""), options.typeCheckMs, stop.signal)
+    : undefined;
+  try {
+    const checked = await gradeChecks(exercise, file, options);
+    return withTypes(checked, await types);
   } finally {
     stop.abort(); // the type check, if grading ended by an exception
-    await graded.remove();
   }
 }
 
@@ -168,26 +187,50 @@ function failed(exercise: Exercise, dir: string, e: unknown): ExerciseResult {
   };
 }
 
-/** Grades several exercises (all by default), a few at a time. */
+/**
+ * Grades several exercises (all by default), a few at a time, within the course's budget;
+ * their type checks run beside, two at a time, and never hold up the grading.
+ */
 export async function gradeCourse(
   dir: string,
   names?: string[],
   options: GradeOptions = {},
 ): Promise<CourseResult> {
   const exercises = names ? names.map(findExercise) : EXERCISES;
-  const results: ExerciseResult[] = new Array(exercises.length);
+  const files = exercises.map((e) => `${dir}/${e.name}.ts`);
   const budgetMs = options.courseBudgetMs ?? COURSE_BUDGET_MS;
   const clock = { deadline: performance.now() + budgetMs, budgetMs };
+  const stop = new AbortController();
+  const present = await Promise.all(files.map(exists));
+  const toCheck = files.filter((_, i) => present[i]).map((f) => ({
+    file: f,
+    shown: f.replace(ROOT, ""),
+  }));
+  const checking = typeCheckAll(
+    toCheck,
+    { concurrency: 2, deadline: clock.deadline, timeoutMs: options.typeCheckMs },
+    stop.signal,
+  );
+  const types = new Map(toCheck.map((f, i) => [f.file, checking[i]]));
+  const results: ExerciseResult[] = new Array(exercises.length);
   let next = 0;
   const worker = async () => {
     while (next < exercises.length) {
       const i = next++;
-      results[i] = await gradeExercise(exercises[i], dir, options, clock).catch((e) =>
+      const checked = await gradeChecks(exercises[i], files[i], options, clock).catch((e) =>
         failed(exercises[i], dir, e)
       );
+      results[i] = withTypes(checked, undefined);
     }
   };
-  await Promise.all(Array.from({ length: PARALLEL_EXERCISES }, worker));
+  try {
+    await Promise.all(Array.from({ length: PARALLEL_EXERCISES }, worker));
+    for (let i = 0; i < exercises.length; i++) {
+      results[i] = withTypes(results[i], await types.get(files[i]));
+    }
+  } finally {
+    stop.abort();
+  }
   return {
     exercises: results,
     score: results.reduce((s, r) => s + r.score, 0),

@@ -22,6 +22,8 @@ export interface TypeCheck {
 }
 
 const MAX_ERRORS = 10;
+const NOT_RUN =
+  "the type check was not run: the course's grading time ran out (this costs no points)";
 
 /** Type-checks `file`; diagnostics name it as `shown`. `stop` ends the check early. */
 export async function typeCheck(
@@ -30,7 +32,7 @@ export async function typeCheck(
   timeoutMs = TYPECHECK_TIMEOUT_MS,
   stop?: AbortSignal,
 ): Promise<TypeCheck> {
-  if (timeoutMs <= 0) return { errors: [], note: "the type check was not run: no time was left" };
+  if (timeoutMs <= 0 || stop?.aborted) return { errors: [], note: NOT_RUN };
   const child = spawnDeno(
     [
       "check",
@@ -58,7 +60,10 @@ export async function typeCheck(
     await output.catch(() => {});
     return {
       errors: [],
-      note: `the type check did not finish within ${timeoutMs / 1000} s, so type errors are ` +
+      note:
+        `the type check did not finish within ${
+          Math.round(timeoutMs / 1000)
+        } s, so type errors are ` +
         "not listed (this costs no points)",
     };
   }
@@ -81,4 +86,35 @@ export async function typeCheck(
       clean(text.trim().split("\n").find((l) => l.trim()) ?? `exit code ${done.code}`, 300)
     }`;
   return { errors: [], note: `the type check ${why} (this costs no points)` };
+}
+
+/**
+ * Type-checks several files, `concurrency` at a time (each check is CPU-heavy), none past
+ * `deadline` (performance.now()): the checks of a course run beside its grading, never in its
+ * way. One promise per file, in order.
+ */
+export function typeCheckAll(
+  files: { file: string; shown: string }[],
+  o: { concurrency: number; deadline: number; timeoutMs?: number },
+  stop?: AbortSignal,
+): Promise<TypeCheck>[] {
+  let free = o.concurrency;
+  const waiting: (() => void)[] = [];
+  const slot = () =>
+    free > 0 ? (free--, Promise.resolve()) : new Promise<void>((r) => waiting.push(r));
+  const release = () => (waiting.length ? waiting.shift()!() : free++);
+  return files.map(async ({ file, shown }) => {
+    await slot();
+    try {
+      const left = o.deadline - performance.now();
+      return await typeCheck(
+        file,
+        shown,
+        Math.min(o.timeoutMs ?? TYPECHECK_TIMEOUT_MS, left),
+        stop,
+      );
+    } finally {
+      release();
+    }
+  });
 }

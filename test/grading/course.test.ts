@@ -12,8 +12,11 @@ import { exercisesDir } from "./learner.ts";
 
 let parent: string;
 let fresh: string;
-/** The whole suite loads the machine: give the type check all the wall time it needs. */
-const patient: GradeOptions = { typeCheckMs: 120_000 };
+/**
+ * The whole suite loads the machine: these tests are about the verdicts, so the type checks and
+ * the course get all the wall time they need.
+ */
+const patient: GradeOptions = { typeCheckMs: 120_000, courseBudgetMs: 300_000 };
 
 beforeAll(async () => {
   // Grade what a learner receives, whatever the working copy of exercises/ holds.
