@@ -6,7 +6,7 @@
  * drawn in nbconvert's HTML.
  */
 
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { Browser } from "playwright-core";
 import { launchChromium, openForPrint, overflowingSlides } from "../../tools/browser.ts";
 import { listNotebooks, run } from "../../tools/jupyter.ts";
@@ -27,6 +27,12 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
+});
+
+// A test that fails or times out before its `page.close()` must not leave its page rendering:
+// on a loaded machine leaked pages slow every later test into its own timeout.
+afterEach(async () => {
+  await Promise.all(browser?.contexts().map((c) => c.close()) ?? []);
 });
 
 /** Opens a page from disk and reports what it requested and what went wrong. */
