@@ -17,6 +17,7 @@ import {
 } from "./limits.ts";
 import { Sandbox } from "./sandbox.ts";
 import { type TypeCheck, typeCheck, typeCheckAll } from "./typecheck.ts";
+import { type Attempts, loadAttempts, saveAttempts, tier } from "./hints.ts";
 import type { Check, CheckResult, CourseResult, Exercise, ExerciseResult } from "./types.ts";
 import { EXERCISES } from "../test/checks/mod.ts";
 
@@ -47,6 +48,10 @@ export interface GradeOptions {
   budgetMs?: number;
   typeCheckMs?: number;
   courseBudgetMs?: number;
+  /** Show every formula-level hint whatever the attempt count (instructors). */
+  allHints?: boolean;
+  /** Count failed attempts in `dir`'s attempts file (gradeCourse; default true). */
+  countAttempts?: boolean;
 }
 
 /** When the course's grading time ends (performance.now()), for the exercises of one run. */
@@ -102,18 +107,25 @@ async function gradeChecks(
   file: string,
   options: GradeOptions,
   course?: CourseClock,
+  attempts: Attempts = {},
 ): Promise<Checked> {
   const shown = file.replace(ROOT, "");
   const checks = exercise.checks();
-  const summary = (checks: CheckResult[], notes: string[] = []) => ({
-    name: exercise.name,
-    title: exercise.title,
-    file: shown,
-    score: checks.reduce((s, r) => s + r.score, 0),
-    maxScore: checks.reduce((s, r) => s + r.maxScore, 0),
-    checks,
-    notes,
-  });
+  const summary = (results: CheckResult[], notes: string[] = []) =>
+    tier(
+      {
+        name: exercise.name,
+        title: exercise.title,
+        file: shown,
+        score: results.reduce((s, r) => s + r.score, 0),
+        maxScore: results.reduce((s, r) => s + r.maxScore, 0),
+        checks: results,
+        notes,
+      },
+      checks,
+      attempts,
+      options,
+    );
   if (!(await exists(file))) {
     const message = `${shown} is missing: restore it from the course repository`;
     return summary(checks.map((c) => result(c, "error", message)));
@@ -213,13 +225,15 @@ export async function gradeCourse(
   );
   const types = new Map(toCheck.map((f, i) => [f.file, checking[i]]));
   const results: ExerciseResult[] = new Array(exercises.length);
+  const counting = options.countAttempts ?? true;
+  const attempts = counting ? await loadAttempts(dir) : {};
   let next = 0;
   const worker = async () => {
     while (next < exercises.length) {
       const i = next++;
-      const checked = await gradeChecks(exercises[i], files[i], options, clock).catch((e) =>
-        failed(exercises[i], dir, e)
-      );
+      const checked = await gradeChecks(exercises[i], files[i], options, clock, attempts).catch((
+        e,
+      ) => failed(exercises[i], dir, e));
       results[i] = withTypes(checked, undefined);
     }
   };
@@ -230,6 +244,9 @@ export async function gradeCourse(
     }
   } finally {
     stop.abort();
+  }
+  if (counting && results.some((r) => r.checks.some((c) => c.attempts))) {
+    await saveAttempts(dir, attempts);
   }
   return {
     exercises: results,

@@ -8,7 +8,8 @@ import { compare } from "./compare.ts";
 import { DATA_LIMIT_MB } from "./limits.ts";
 import { refusedImport } from "./policy.ts";
 import type { CallOutcome } from "./sandbox.ts";
-import type { Check, CheckResult } from "./types.ts";
+import type { Check, CheckResult, Diagnosis } from "./types.ts";
+import { analyse } from "./analyse.ts";
 import { clean } from "./untrusted.ts";
 
 /** The errors a failed allocation throws (caught, the process lives on). */
@@ -91,7 +92,6 @@ export function result(
     maxScore: check.points,
     status,
     message: clean(message),
-    hint: status === "passed" ? undefined : check.hint,
     hidden: !!check.hidden,
     ms: Math.round(ms),
   };
@@ -115,20 +115,29 @@ export function judge(
       : STATUS[outcome.kind];
     return result(check, status, shown(outcomeMessage(outcome, check.fn, file)), ms);
   }
-  const miss = compare(outcome.value, check.expected, {
-    rtol: check.rtol ?? 1e-9,
-    atol: check.atol ?? 1e-12,
-  });
+  const tol = { rtol: check.rtol ?? 1e-9, atol: check.atol ?? 1e-12 };
+  const miss = compare(outcome.value, check.expected, tol);
   if (!miss) return result(check, "passed", "", ms);
   const parts = [`${check.fn}: ${miss.problem}`];
   if (!check.hidden && miss.detail) parts.push(`(${miss.detail})`);
   if (check.hidden) parts.push("(hidden check: the reference values are not shown)");
-  let mistake: string | undefined;
+  const failed = result(check, "failed", parts.join(" "), ms);
+  let mistakes: Diagnosis[] = [];
   try {
-    mistake = check.diagnose?.(outcome.value);
+    mistakes = asDiagnoses(check.diagnose?.(outcome.value));
   } catch {
     // A diagnosis is a courtesy: one that cannot be computed for this answer says nothing.
   }
-  if (mistake) parts.push(`— ${mistake}`);
-  return result(check, "failed", parts.join(" "), ms);
+  if (!mistakes.length) {
+    const numbers = analyse(outcome.value, check.expected, tol);
+    if (numbers) mistakes = [numbers];
+  }
+  return mistakes.length ? { ...failed, mistakes } : failed;
+}
+
+/** What a `diagnose` returned, as records (a sentence is its own id). */
+export function asDiagnoses(found: string | Diagnosis | Diagnosis[] | undefined): Diagnosis[] {
+  if (!found) return [];
+  if (typeof found === "string") return [{ id: found, says: found }];
+  return Array.isArray(found) ? found : [found];
 }

@@ -24,13 +24,35 @@ function checkLines(c: CheckResult): string[] {
   }`;
   if (c.status === "passed") return [head];
   const lines = [head, `      ${safe(c.message)}`];
-  if (c.hint) lines.push(`      hint: ${safe(c.hint)}`);
+  for (const [label, text] of tiers(c)) lines.push(`      ${label}: ${safe(text)}`);
   return lines;
+}
+
+/**
+ * The help under a failed check, tier by tier: the first-tier hint, then the formula-level
+ * hint once unlocked, or how many more failed attempts unlock it.
+ */
+export function tiers(c: CheckResult): [string, string][] {
+  const out: [string, string][] = [];
+  if (c.hint) out.push(["hint", c.hint]);
+  if (c.formula) out.push(["formula", c.formula]);
+  else if (c.unlockIn) {
+    out.push([
+      "next",
+      `a formula-level hint unlocks after ${c.unlockIn} more failed attempt${
+        c.unlockIn === 1 ? "" : "s"
+      } at this check (failed so far: ${c.attempts})`,
+    ]);
+  }
+  return out;
 }
 
 /** The lines about the file rather than a check: notes, then type errors. */
 function fileLines(r: ExerciseResult): string[] {
   return [
+    ...(r.diagnoses ?? []).map((d) =>
+      `mistake: ${safe(d.says)} (it cost ${d.checks.length} checks: ${d.checks.map(safe).join("; ")})`
+    ),
     ...r.notes.map((n) => `note: ${safe(n)}`),
     ...r.typeErrors.map((e) => `type error (costs no points by itself): ${safe(e)}`),
   ];
@@ -70,7 +92,7 @@ export function exerciseHTML(r: ExerciseResult): string {
     const info = c.status === "passed"
       ? ""
       : `<div>${escape(c.message)}</div>${
-        c.hint ? `<div><i>hint:</i> ${escape(c.hint)}</div>` : ""
+        tiers(c).map(([label, text]) => `<div><i>${label}:</i> ${escape(text)}</div>`).join("")
       }`;
     return `<tr><td style="color:${colour};text-align:center">${
       MARK[c.status]
@@ -101,7 +123,8 @@ export function gradescope(course: CourseResult): Record<string, unknown> {
         status: c.status === "passed" ? "passed" : "failed",
         output: c.status === "passed"
           ? ""
-          : [safe(c.message), c.hint && `hint: ${safe(c.hint)}`].filter(Boolean).join("\n"),
+          : [safe(c.message), ...tiers(c).map(([label, text]) => `${label}: ${safe(text)}`)]
+            .join("\n"),
         ...(c.hidden ? { visibility: "after_published" } : {}),
       }))
     ),

@@ -16,16 +16,35 @@ export interface Check {
   rtol?: number;
   atol?: number;
   /**
-   * Called when the result does not match: returns a sentence naming a common mistake the
-   * result looks like (a transposed matrix, a missing 1/N, …), or undefined.
+   * Called when the result does not match: names the common mistake(s) the result looks like
+   * (a transposed matrix, a missing 1/N, …), as a sentence or {@link Diagnosis} records, or
+   * undefined. When it names none, the grader's own analysis (analyse.ts) describes the numbers.
    */
-  diagnose?: (actual: unknown) => string | undefined;
-  /** Shown when the check fails. */
+  diagnose?: (actual: unknown) => string | Diagnosis | Diagnosis[] | undefined;
+  /**
+   * First-attempt help: where to look, without the formula. Shown on every failure that no
+   * known mistake explains.
+   */
+  nudge?: string;
+  /**
+   * The formula-level hint: shown only after `HINT_UNLOCK_ATTEMPTS` failed attempts at this
+   * check (hints.ts), or to instructors (`--all-hints`, `{ allHints: true }`).
+   */
   hint: string;
   /** Hidden checks report what failed but never the reference values. */
   hidden?: boolean;
   /** Per-check time limit; default `CALL_TIMEOUT_MS` (limits.ts). */
   timeoutMs?: number;
+}
+
+/** A known mistake a wrong answer matches. */
+export interface Diagnosis {
+  /** Same id, same mistake: a report states it once and lists the checks it cost. */
+  id: string;
+  /** What is wrong, without the formula (shown at the first attempt). */
+  says: string;
+  /** The formula-level fix (shown once the check's hint is unlocked). */
+  formula?: string;
 }
 
 export interface Exercise {
@@ -57,7 +76,16 @@ export interface CheckResult {
   status: Status;
   /** What happened, in a sentence; empty when passed. */
   message: string;
+  /** The known mistakes (or the analysis of the numbers) this failure matches. */
+  mistakes?: Diagnosis[];
+  /** First-tier help (no formula). */
   hint?: string;
+  /** The formula-level hint, present once unlocked. */
+  formula?: string;
+  /** Failed attempts at this check so far, this one included. */
+  attempts?: number;
+  /** Further failed attempts before the formula-level hint shows (0: shown). */
+  unlockIn?: number;
   hidden: boolean;
   ms: number;
 }
@@ -76,6 +104,8 @@ export interface ExerciseResult {
    * not count, missing regions, a type check that did not finish.
    */
   notes: string[];
+  /** Mistakes that cost several checks, each stated once. */
+  diagnoses?: { says: string; checks: string[] }[];
 }
 
 export interface CourseResult {
