@@ -42,7 +42,12 @@ function firstWrongLeaf(
     if (!a || a.length !== e.length) return undefined;
     if (expected instanceof Matrix && !(actual instanceof Matrix)) return undefined;
     if (a.every((x, i) => typeof x === "number" && close(x, e[i], tol))) return undefined;
-    return { where, actual: a, expected: e, cols: expected instanceof Matrix ? expected.cols : undefined };
+    return {
+      where,
+      actual: a,
+      expected: e,
+      cols: expected instanceof Matrix ? expected.cols : undefined,
+    };
   }
   if (Array.isArray(expected)) {
     if (!Array.isArray(actual)) return undefined;
@@ -135,7 +140,9 @@ export function analyse(actual: unknown, expected: unknown, tol: Tolerance): Dia
       ? `${where} is ${
         r > 1 ? `${factor(r)} times too large` : `${factor(1 / r)} times too small`
       }${everywhere}: a constant factor is missing or applied twice`
-      : `${where} is ${factor(r)} times the reference${everywhere}: the sign is flipped and a constant factor is off`;
+      : `${where} is ${
+        factor(r)
+      } times the reference${everywhere}: the sign is flipped and a constant factor is off`;
     if (r !== 0) return { id: `analysis:${where}:ratio:${factor(r)}`, says };
   }
   if (a.length >= 3) {

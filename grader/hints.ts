@@ -71,6 +71,7 @@ export function tier<R extends Omit<ExerciseResult, "typeErrors">>(
   options: TierOptions = {},
 ): R {
   const counts = (attempts[result.name] ??= {});
+  const short = (name: string) => name.replace(`${result.name}: `, "");
   const byName = new Map(checks.map((c) => [c.name, c]));
   const failedVisible = new Set(
     result.checks.filter((r) => !r.hidden && r.status !== "passed").map((r) =>
@@ -79,6 +80,8 @@ export function tier<R extends Omit<ExerciseResult, "typeErrors">>(
   );
   /** Mistake id → the checks it cost, in order. */
   const cost = new Map<string, { says: string; checks: string[] }>();
+  /** Formula-level hints already given (or announced) above: each is given once. */
+  const given = new Set<string>();
   const out = result.checks.map((r): CheckResult => {
     const check = byName.get(r.name);
     if (!check || r.status === "passed") return r;
@@ -91,7 +94,7 @@ export function tier<R extends Omit<ExerciseResult, "typeErrors">>(
     for (const m of mistakes) {
       const seen = cost.get(m.id);
       if (seen) {
-        named.push(`the same mistake as in “${seen.checks[0]}”`);
+        named.push(`the same mistake as “${short(seen.checks[0])}” (see “mistake” above)`);
         seen.checks.push(r.name);
       } else {
         named.push(m.says);
@@ -105,15 +108,20 @@ export function tier<R extends Omit<ExerciseResult, "typeErrors">>(
     const formulas = known.flatMap((m) => (m.formula ? [m.formula] : []));
     const formula = known.length ? [...new Set(formulas)].join(" ") : fits ? check.hint : "";
     const unlocked = options.allHints || n >= HINT_UNLOCK_ATTEMPTS;
+    const repeat = given.has(formula);
+    if (formula && (unlocked || !repeat)) given.add(formula);
     return {
       ...r,
       message: clean(message),
       hint: fits && check.nudge ? check.nudge : undefined,
-      formula: formula && unlocked ? formula : undefined,
+      formula: formula && unlocked && !repeat ? formula : undefined,
       attempts: n,
-      unlockIn: formula && !unlocked ? HINT_UNLOCK_ATTEMPTS - n : 0,
+      unlockIn: formula && !unlocked && !repeat ? HINT_UNLOCK_ATTEMPTS - n : 0,
     };
   });
-  const diagnoses = [...cost.values()].filter((d) => d.checks.length > 1);
+  const diagnoses = [...cost.values()].filter((d) => d.checks.length > 1).map((d) => ({
+    ...d,
+    checks: d.checks.map(short),
+  }));
   return { ...result, checks: out, diagnoses };
 }

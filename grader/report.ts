@@ -39,9 +39,9 @@ export function tiers(c: CheckResult): [string, string][] {
   else if (c.unlockIn) {
     out.push([
       "next",
-      `a formula-level hint unlocks after ${c.unlockIn} more failed attempt${
+      `the formula-level hint shows after ${c.unlockIn} more failed attempt${
         c.unlockIn === 1 ? "" : "s"
-      } at this check (failed so far: ${c.attempts})`,
+      } at this check (${c.attempts} so far)`,
     ]);
   }
   return out;
@@ -51,7 +51,9 @@ export function tiers(c: CheckResult): [string, string][] {
 function fileLines(r: ExerciseResult): string[] {
   return [
     ...(r.diagnoses ?? []).map((d) =>
-      `mistake: ${safe(d.says)} (it cost ${d.checks.length} checks: ${d.checks.map(safe).join("; ")})`
+      `mistake: ${safe(d.says)}. It cost ${d.checks.length} checks: ${
+        d.checks.map(safe).join("; ")
+      }`
     ),
     ...r.notes.map((n) => `note: ${safe(n)}`),
     ...r.typeErrors.map((e) => `type error (costs no points by itself): ${safe(e)}`),

@@ -16,7 +16,7 @@ import { numericalGradient } from "../../lib/check/gradcheck.ts";
 import { mlpForward } from "../../lib/nn/layers/mlp.ts";
 import { softmaxCrossEntropy } from "../../lib/nn/losses.ts";
 import { twoLayerLoss, type TwoLayerParams } from "../../lib/nn/backprop.ts";
-import type { Check, Exercise } from "../../grader/types.ts";
+import type { Check, Diagnosis, Exercise } from "../../grader/types.ts";
 import { matches } from "./diagnose.ts";
 
 type ActName = "sigmoid" | "relu";
@@ -82,69 +82,138 @@ function pieces(p: Problem) {
     noDerivative: layer1(undefined),
     dW2FromZ1: matmul(transpose(dscores), z1),
     N: p.x.rows,
+    /** Scores large enough for exp to overflow (Math.exp(710) is Infinity). */
+    large: out.data.some((s) => Math.abs(s) > 709),
   };
 }
 
-/** The messages naming each mistake; the unit test matches on these. */
+/**
+ * The known mistakes, each with what it says at the first attempt (no formula) and the
+ * formula-level fix shown once the hint unlocks. A mistake that can touch several gradients
+ * keeps one id, so the report states it once.
+ */
 export const MISTAKE = {
-  transposed: (g: GradName) =>
-    `${g} is transposed: keep PyTorch's layout, ${g} has the shape of ${
-      g.slice(1)
-    } (out×in), i.e. δᵀ·(layer input), not (layer input)ᵀ·δ`,
-  missingMean: (g: GradName, N: number) =>
-    `${g} is N = ${N} times too large: the loss is the mean over the batch, so the score gradient (softmax − one-hot) must be divided by N`,
-  sign: (g: GradName) =>
-    `${g} has the wrong sign: ∂loss/∂scores is softmax − one-hot, not one-hot − softmax`,
-  zeroBias: (g: GradName) =>
-    `${g} is all zeros: a bias is a weight on a constant input 1, so its gradient is the sum of δ over the batch`,
-  atActivation: (g: GradName) =>
-    `${g} uses f' taken at the activation a1 = f(z1); take it at the pre-activation: δ1 = (δ2·W2) ⊙ f'(z1)`,
-  noDerivative: (g: GradName) =>
-    `${g} is missing the factor f'(z1): the error reaching the hidden units must be multiplied by the activation's derivative, δ1 = (δ2·W2) ⊙ f'(z1)`,
-  dW2FromZ1: () =>
-    "dW2 uses the hidden pre-activations z1; the weight gradient multiplies δ2 by the layer's input a1 = f(z1)",
-  lossSum: (N: number) =>
-    `the loss is summed over the batch (N = ${N} times too large): return the mean`,
-  lossSign: () => "the loss has the wrong sign: cross-entropy is −log softmax(scores)[y] ≥ 0",
+  transposed: (g: GradName): Diagnosis => ({
+    id: `transposed:${g}`,
+    says: `${g} is transposed: it must have the shape of ${g.slice(1)} (PyTorch's out×in layout)`,
+    formula: `${g} = δᵀ·(layer input), not (layer input)ᵀ·δ.`,
+  }),
+  missingMean: (g: GradName, N: number): Diagnosis => ({
+    id: "missingMean",
+    says:
+      `${g} is N = ${N} times too large (N is the batch size): the loss is a mean over the batch, but the gradient is not divided by N`,
+    formula: "δ2 = (softmax − one-hot)/N: divide once, where the score gradient is made.",
+  }),
+  twiceMean: (g: GradName, N: number): Diagnosis => ({
+    id: "twiceMean",
+    says: `${g} is N = ${N} times too small: the batch mean is divided out twice`,
+    formula:
+      "Divide by N once, in δ2 = (softmax − one-hot)/N; the later products and sums must not divide again.",
+  }),
+  sign: (g: GradName): Diagnosis => ({
+    id: "sign",
+    says: `${g} has the wrong sign: the gradient points downhill instead of uphill`,
+    formula: "∂loss/∂scores is softmax − one-hot, not one-hot − softmax.",
+  }),
+  zeroBias: (g: GradName): Diagnosis => ({
+    id: `zeroBias:${g}`,
+    says: `${g} is all zeros: the bias gradient of this layer is missing`,
+    formula:
+      `A bias is a weight on a constant input 1, so ${g} is that layer's δ summed over the batch (rows).`,
+  }),
+  atActivation: (g: GradName): Diagnosis => ({
+    id: "atActivation",
+    says:
+      `${g} uses the activation's derivative at the wrong place: at the output a1 rather than the input z1 of f`,
+    formula: "δ1 = (δ2·W2) ⊙ f'(z1), with f' taken at the pre-activation z1.",
+  }),
+  noDerivative: (g: GradName): Diagnosis => ({
+    id: "noDerivative",
+    says:
+      `${g} is missing the activation's derivative: the error reaching the hidden units is passed through f unchanged`,
+    formula: "δ1 = (δ2·W2) ⊙ f'(z1).",
+  }),
+  dW2FromZ1: (): Diagnosis => ({
+    id: "dW2FromZ1",
+    says: "dW2 multiplies δ2 by the hidden pre-activations z1, not by the layer's input",
+    formula: "dW2 = δ2ᵀ·a1 with a1 = f(z1), the input of the second layer.",
+  }),
+  lossSum: (N: number): Diagnosis => ({
+    id: "lossSum",
+    says: `the loss is N = ${N} times too large: it is summed over the batch, not averaged`,
+    formula: "loss = (1/N) Σₙ (logsumexp(scoresₙ) − scoresₙ[yₙ]).",
+  }),
+  lossSign: (): Diagnosis => ({
+    id: "lossSign",
+    says: "the loss is negative: cross-entropy is never below 0",
+    formula: "cross-entropy is −log softmax(scores)[y] ≥ 0.",
+  }),
+  overflow: (): Diagnosis => ({
+    id: "overflow",
+    says:
+      "the loss or gradients are NaN or Infinity on large scores, where the reference is finite: exp(score) overflows",
+    formula:
+      "Subtract each row's largest score before exp: softmax(s − max s) = softmax(s), and no exp exceeds 1.",
+  }),
 };
 
-/** The known wrong values of one gradient, each with its message. */
-function wrongGradients(g: GradName, p: ReturnType<typeof pieces>): [unknown, string][] {
+/** The known wrong values of one gradient, each with its mistakes (one or two combined). */
+function wrongGradients(g: GradName, p: ReturnType<typeof pieces>): [unknown, Diagnosis[]][] {
   const right = p.ref[g];
-  const out: [unknown, string][] = [];
-  if (g === "dW1" || g === "dW2") out.push([transpose(right), MISTAKE.transposed(g)]);
-  out.push([scale(right, p.N), MISTAKE.missingMean(g, p.N)]);
-  out.push([scale(right, -1), MISTAKE.sign(g)]);
-  if (g === "db1" || g === "db2") out.push([Matrix.zeros(1, right.cols), MISTAKE.zeroBias(g)]);
-  if (g === "dW1" || g === "db1") {
-    out.push([p.atActivation[g], MISTAKE.atActivation(g)]);
-    out.push([p.noDerivative[g], MISTAKE.noDerivative(g)]);
+  const out: [unknown, Diagnosis[]][] = [];
+  const scaled: [Matrix, Diagnosis[]][] = [
+    [right, []],
+    [scale(right, p.N), [MISTAKE.missingMean(g, p.N)]],
+    [scale(right, -1), [MISTAKE.sign(g)]],
+    [scale(right, -p.N), [MISTAKE.missingMean(g, p.N), MISTAKE.sign(g)]],
+  ];
+  if (p.N > 1) scaled.push([scale(right, 1 / p.N), [MISTAKE.twiceMean(g, p.N)]]);
+  for (const [m, d] of scaled) {
+    if (d.length) out.push([m, d]);
+    if (g === "dW1" || g === "dW2") out.push([transpose(m), [MISTAKE.transposed(g), ...d]]);
   }
-  if (g === "dW2") out.push([p.dW2FromZ1, MISTAKE.dW2FromZ1()]);
+  if (g === "db1" || g === "db2") out.push([Matrix.zeros(1, right.cols), [MISTAKE.zeroBias(g)]]);
+  if (g === "dW1" || g === "db1") {
+    out.push([p.atActivation[g], [MISTAKE.atActivation(g)]]);
+    out.push([p.noDerivative[g], [MISTAKE.noDerivative(g)]]);
+  }
+  if (g === "dW2") out.push([p.dW2FromZ1, [MISTAKE.dW2FromZ1()]]);
   return out;
 }
 
+const finite = (v: unknown) =>
+  typeof v === "number"
+    ? Number.isFinite(v)
+    : !(v instanceof Matrix) || v.data.every(Number.isFinite);
+
 /**
- * A `diagnose` for a check on the given fields: finds the first field (loss, then the
- * gradients in backprop order) that differs from the reference and names the mistake it
- * matches, if any. With ReLU, f'(a1) equals f'(z1) exactly, so that mistake cannot show there.
+ * A `diagnose` for a check on the given fields: for every field (loss, then the gradients in
+ * backprop order) that differs from the reference, the mistake(s) it matches; any NaN or
+ * Infinity on large scores is an overflowing softmax (the reference is finite). With ReLU,
+ * f'(a1) equals f'(z1) exactly, so that mistake cannot show there. Undefined when some wrong
+ * field matches nothing known (the grader's analysis then describes the numbers).
  */
 export function diagnoseFields(p: Problem, fields: readonly ("loss" | GradName)[]) {
   const parts = pieces(p);
-  return (actual: unknown): string | undefined => {
+  return (actual: unknown): Diagnosis[] | undefined => {
     const got = (actual ?? {}) as Record<string, unknown>;
+    // A NaN or Infinity where the reference is finite: the other fields are its casualties.
+    if (parts.large && fields.some((f) => f in got && !finite(got[f]))) {
+      return [MISTAKE.overflow()];
+    }
+    const found = new Map<string, Diagnosis>();
     for (const f of fields) {
       if (matches(got[f], [[parts.ref[f], "same"]]) === "same") continue;
-      if (f === "loss") {
-        const l = parts.ref.loss;
-        return matches(got.loss, [
-          [l * parts.N, MISTAKE.lossSum(parts.N)],
-          [-l, MISTAKE.lossSign()],
-        ]);
-      }
-      return matches(got[f], wrongGradients(f, parts));
+      const candidates: [unknown, Diagnosis[]][] = f === "loss"
+        ? [[parts.ref.loss * parts.N, [MISTAKE.lossSum(parts.N)]], [-parts.ref.loss, [
+          MISTAKE.lossSign(),
+        ]]]
+        : wrongGradients(f, parts);
+      const hit = candidates.find(([wrong]) => matches(got[f], [[wrong, "hit"]]) === "hit");
+      if (!hit) return undefined;
+      for (const d of hit[1]) if (!found.has(d.id)) found.set(d.id, d);
     }
-    return undefined;
+    return found.size ? [...found.values()] : undefined;
   };
 }
 
@@ -165,6 +234,19 @@ function numericGradients(p: Problem): Record<GradName, Matrix> {
   };
 }
 
+/** First-attempt help: where to look, without the formula. */
+const NUDGES: Record<"loss" | GradName, string> = {
+  loss: "Check the forward pass layer by layer (shapes N×H, then N×C) and that the loss is " +
+    "the cross-entropy of the softmax, averaged over the batch.",
+  dW2:
+    "dW2 has the shape of W2 (C×H); it combines the score gradient with the second layer's input.",
+  db2: "db2 has the shape of b2 (1×C): every example in the batch contributes to it.",
+  dW1:
+    "dW1 needs the error sent back through W2 and through the hidden activation; it has W1's shape (H×D).",
+  db1: "db1 has the shape of b1 (1×H) and uses the same hidden-layer error as dW1.",
+};
+
+/** The formula-level hints, shown after several failed attempts. */
 const HINTS: Record<"loss" | GradName, string> = {
   loss: "Forward: z1 = x·W1ᵀ + b1, a1 = f(z1), scores = a1·W2ᵀ + b2; the loss is the mean over " +
     "rows of logsumexp(scores row) − score of the true class.",
@@ -191,6 +273,7 @@ export function checks(): Check[] {
       args: args(main),
       expected: { loss: ref.loss },
       diagnose: diagnoseFields(main, ["loss"]),
+      nudge: NUDGES.loss,
       hint: HINTS.loss,
     },
     ...GRADIENTS.map((g): Check => ({
@@ -200,6 +283,7 @@ export function checks(): Check[] {
       args: args(main),
       expected: { [g]: ref[g] },
       diagnose: diagnoseFields(main, [g]),
+      nudge: NUDGES[g],
       hint: HINTS[g],
     })),
     {
@@ -211,6 +295,8 @@ export function checks(): Check[] {
       rtol: 1e-6,
       atol: 1e-8,
       diagnose: diagnoseFields(main, GRADIENTS),
+      nudge: "The message names the first gradient (in the order dW2, db2, dW1, db1) that " +
+        "disagrees with a finite-difference estimate of the loss's slope: fix that one first.",
       hint: "The numbers come from (loss(θ + h) − loss(θ − h)) / 2h, one parameter entry at a " +
         "time; the message names the first gradient (in the order dW2, db2, dW1, db1) that disagrees.",
     },
@@ -224,6 +310,7 @@ export function checks(): Check[] {
     args: args(reluMain),
     expected: { loss: reluRef.loss, ...pick(reluRef) },
     diagnose: diagnoseFields(reluMain, ["loss", ...GRADIENTS]),
+    nudge: "Only the activation changes here: check ReLU's derivative, including at 0.",
     hint: "ReLU: f(z) = max(0, z) and f'(z) = 1 for z > 0, else 0 (f'(0) = 0, as in PyTorch).",
   });
   const one = problem(3, [1, 3, 4, 3], "sigmoid");
@@ -235,6 +322,7 @@ export function checks(): Check[] {
     args: args(one),
     expected: { loss: oneRef.loss, ...pick(oneRef) },
     diagnose: diagnoseFields(one, ["loss", ...GRADIENTS]),
+    nudge: "With a single example nothing may collapse to a vector or a number.",
     hint: "With N = 1 every matrix still has its batch dimension: x is 1×D, db1 is 1×H.",
   });
   for (const [seed, act] of [[11, "sigmoid"], [12, "relu"]] as const) {
@@ -248,11 +336,29 @@ export function checks(): Check[] {
       expected: { loss: r.loss, ...pick(r) },
       diagnose: diagnoseFields(p, ["loss", ...GRADIENTS]),
       hidden: true,
-      hint:
-        "Nothing may depend on the sizes of the visible checks: read N, D, H, C from the shapes.",
+      nudge: "Nothing may depend on the sizes of the visible checks.",
+      hint: "Read N, D, H, C from the shapes of x and the parameters, never from constants.",
     });
   }
+  const big = largeScores(problem(4, [5, 4, 5, 3], "sigmoid"));
+  const bigRef = twoLayerLoss(big.x, big.y, big.params, sigmoid);
+  out.push({
+    name: "backprop: scores near 1000 (softmax must not overflow)",
+    points: 1,
+    fn: "twoLayerLoss",
+    args: args(big),
+    expected: { loss: bigRef.loss, ...pick(bigRef) },
+    diagnose: diagnoseFields(big, ["loss", ...GRADIENTS]),
+    nudge: "Math.exp(710) is already Infinity: what happens to exp(score) when scores are large?",
+    hint: "Subtract each row's largest score before exp: softmax(s − max s) = softmax(s).",
+  });
   return out;
+}
+
+/** The same problem with the second layer's bias raised to ~1000: exp(score) overflows. */
+function largeScores(p: Problem): Problem {
+  const b2 = p.params.b2.map((v) => 1000 + 50 * v);
+  return { ...p, params: { ...p.params, b2 } };
 }
 
 function pick(r: Record<GradName, Matrix>): Record<GradName, Matrix> {

@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { matmul, Matrix, transpose } from "../../lib/core/matrix.ts";
 import { compare } from "../../grader/compare.ts";
-import type { Check } from "../../grader/types.ts";
+import type { Check, Diagnosis } from "../../grader/types.ts";
 import { checks, MISTAKE } from "../checks/backprop.ts";
 import { twoLayerLoss as solution } from "../../solutions/backprop.ts";
 
@@ -19,7 +19,11 @@ type Bug =
   | "derivativeAtActivation"
   | "noDerivative"
   | "dW2FromZ1"
-  | "lossSummed";
+  | "lossSummed"
+  | "twiceMean"
+  | "transposedNoMeanDW2"
+  | "zeroDb1"
+  | "noMaxShift";
 
 interface Params {
   W1: Matrix;
@@ -45,7 +49,8 @@ function learner(bug: Bug) {
     const ds = new Matrix(N, C);
     for (let n = 0; n < N; n++) {
       const row = s.row(n);
-      const z = Math.log(row.reduce((t, v) => t + Math.exp(v), 0));
+      const m = bug === "noMaxShift" ? 0 : Math.max(...row);
+      const z = m + Math.log(row.reduce((t, v) => t + Math.exp(v - m), 0));
       loss += z - row[y[n]];
       for (let c = 0; c < C; c++) {
         const g = Math.exp(row[c] - z) - (c === y[n] ? 1 : 0);
@@ -59,6 +64,10 @@ function learner(bug: Bug) {
         : new Matrix(1, d.cols, d.toArray().reduce((t, r) => t.map((v, j) => v + r[j])));
     const dW2 = bug === "transposedDW2"
       ? matmul(transpose(a1), ds)
+      : bug === "transposedNoMeanDW2"
+      ? matmul(transpose(a1), ds).map((v) => v * N)
+      : bug === "twiceMean"
+      ? matmul(transpose(ds), a1).map((v) => v / N)
       : matmul(transpose(ds), bug === "dW2FromZ1" ? z1 : a1);
     const back = matmul(ds, p.W2);
     const d1 = bug === "noDerivative"
@@ -67,7 +76,8 @@ function learner(bug: Bug) {
         v * (bug === "derivativeAtActivation" ? df(a1.get(n, i)) : df(z1.get(n, i)))
       );
     const dW1 = bug === "transposedDW1" ? matmul(transpose(x), d1) : matmul(transpose(d1), x);
-    return { loss, dW1, db1: colSums(d1), dW2, db2: colSums(ds) };
+    const db1 = bug === "zeroDb1" ? new Matrix(1, d1.cols) : colSums(d1);
+    return { loss, dW1, db1, dW2, db2: colSums(ds) };
   };
 }
 
@@ -104,41 +114,63 @@ describe("backprop checks", () => {
     }
   });
 
-  const cases: [Bug, string, string][] = [
-    ["transposedDW2", "dW2 matches", MISTAKE.transposed("dW2")],
-    ["transposedDW1", "dW1 matches", MISTAKE.transposed("dW1")],
-    ["noMean", "dW2 matches", MISTAKE.missingMean("dW2", 6)],
-    ["noMean", "db1 matches", MISTAKE.missingMean("db1", 6)],
-    ["flippedSign", "db2 matches", MISTAKE.sign("db2")],
-    ["flippedSign", "dW1 matches", MISTAKE.sign("dW1")],
-    ["zeroBias", "db2 matches", MISTAKE.zeroBias("db2")],
-    ["zeroBias", "db1 matches", MISTAKE.zeroBias("db1")],
-    ["derivativeAtActivation", "dW1 matches", MISTAKE.atActivation("dW1")],
-    ["derivativeAtActivation", "db1 matches", MISTAKE.atActivation("db1")],
-    ["noDerivative", "dW1 matches", MISTAKE.noDerivative("dW1")],
-    ["dW2FromZ1", "dW2 matches", MISTAKE.dW2FromZ1()],
-    ["lossSummed", "loss, sigmoid", MISTAKE.lossSum(6)],
-    // checks on several fields name the first wrong one, in backprop order
-    ["transposedDW1", "numerical gradient", MISTAKE.transposed("dW1")],
-    ["derivativeAtActivation", "numerical gradient", MISTAKE.atActivation("dW1")],
-    ["noMean", "numerical gradient", MISTAKE.missingMean("dW2", 6)],
-    ["zeroBias", "ReLU hidden layer", MISTAKE.zeroBias("db2")],
-    ["flippedSign", "another seed and shape", MISTAKE.sign("dW2")],
+  const cases: [Bug, string, Diagnosis[]][] = [
+    ["transposedDW2", "dW2 matches", [MISTAKE.transposed("dW2")]],
+    ["transposedDW1", "dW1 matches", [MISTAKE.transposed("dW1")]],
+    ["noMean", "dW2 matches", [MISTAKE.missingMean("dW2", 6)]],
+    ["noMean", "db1 matches", [MISTAKE.missingMean("db1", 6)]],
+    ["flippedSign", "db2 matches", [MISTAKE.sign("db2")]],
+    ["flippedSign", "dW1 matches", [MISTAKE.sign("dW1")]],
+    ["zeroBias", "db2 matches", [MISTAKE.zeroBias("db2")]],
+    ["zeroBias", "db1 matches", [MISTAKE.zeroBias("db1")]],
+    ["zeroDb1", "db1 matches", [MISTAKE.zeroBias("db1")]],
+    ["derivativeAtActivation", "dW1 matches", [MISTAKE.atActivation("dW1")]],
+    ["derivativeAtActivation", "db1 matches", [MISTAKE.atActivation("db1")]],
+    ["noDerivative", "dW1 matches", [MISTAKE.noDerivative("dW1")]],
+    ["dW2FromZ1", "dW2 matches", [MISTAKE.dW2FromZ1()]],
+    ["lossSummed", "loss, sigmoid", [MISTAKE.lossSum(6)]],
+    ["twiceMean", "dW2 matches", [MISTAKE.twiceMean("dW2", 6)]],
+    // combined mistakes are named together
+    ["transposedNoMeanDW2", "dW2 matches", [
+      MISTAKE.transposed("dW2"),
+      MISTAKE.missingMean("dW2", 6),
+    ]],
+    // checks on several fields name the mistake of every wrong field, each once
+    ["transposedDW1", "numerical gradient", [MISTAKE.transposed("dW1")]],
+    ["derivativeAtActivation", "numerical gradient", [MISTAKE.atActivation("dW1")]],
+    ["noMean", "numerical gradient", [MISTAKE.missingMean("dW2", 6)]],
+    ["zeroBias", "ReLU hidden layer", [MISTAKE.zeroBias("db2"), MISTAKE.zeroBias("db1")]],
+    ["flippedSign", "another seed and shape", [MISTAKE.sign("dW2")]],
+    ["noMaxShift", "must not overflow", [MISTAKE.overflow()]],
   ];
-  for (const [bug, check, message] of cases) {
+  for (const [bug, check, mistakes] of cases) {
     it(`${bug}: fails "${check}" and the feedback names the mistake`, () => {
       const c = byName(check);
       const got = run(bug, c);
       expect(compare(got, c.expected, { rtol: c.rtol ?? 1e-9, atol: c.atol ?? 1e-12 }))
         .toBeDefined();
-      expect(c.diagnose!(got)).toBe(message);
+      expect(c.diagnose!(got)).toEqual(mistakes);
     });
   }
 
-  it("messages name the parameter and the fix", () => {
-    expect(MISTAKE.transposed("dW1")).toMatch(/^dW1 is transposed.*W1/);
-    expect(MISTAKE.missingMean("db2", 6)).toMatch(/^db2 is N = 6 times too large/);
-    expect(MISTAKE.atActivation("db1")).toMatch(/pre-activation/);
+  it("first-tier messages name the parameter without the formula; the formula comes later", () => {
+    expect(MISTAKE.transposed("dW1").says).toMatch(/^dW1 is transposed.*W1/);
+    expect(MISTAKE.missingMean("db2", 6).says).toMatch(/^db2 is N = 6 times too large/);
+    expect(MISTAKE.atActivation("db1").says).toMatch(/input z1/);
+    for (const make of Object.values(MISTAKE)) {
+      const d = (make as (g: string, n: number) => Diagnosis)("dW2", 6);
+      expect(d.says, d.id).not.toMatch(/[·⊙ᵀ]|= δ|softmax −/);
+      expect(d.formula, d.id).toBeTruthy();
+    }
+    for (const c of all) {
+      expect(c.nudge, c.name).toBeTruthy();
+      expect(c.nudge, c.name).not.toMatch(/[·⊙ᵀ]|= δ/);
+    }
+  });
+
+  it("the overflow check passes a shifted softmax and fails only an unshifted one", () => {
+    const c = byName("must not overflow");
+    expect(failing("noMaxShift").map((c) => c.name)).toEqual([c.name]);
   });
 
   it("each bug fails the checks it touches and only those (visible sigmoid checks)", () => {
