@@ -74,7 +74,9 @@ function firstWrongLeaf(
 /** 6 → "6", 0.1666… → "6" (as a factor), 2.5 → "2.5". */
 function factor(r: number): string {
   const k = Math.round(r);
-  return Math.abs(r - k) < 1e-6 * Math.max(1, r) ? String(k) : r.toPrecision(3);
+  return Math.abs(r - k) < 1e-6 * Math.max(1, Math.abs(r))
+    ? String(k)
+    : String(Number(r.toPrecision(3)));
 }
 
 function index(i: number, cols?: number): string {

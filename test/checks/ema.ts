@@ -11,7 +11,7 @@ import {
   emaDebiased,
 } from "../../lib/optim/ema.ts";
 import { Random } from "../../lib/core/random.ts";
-import type { Check, Exercise } from "../../grader/types.ts";
+import type { Check, Diagnosis, Exercise } from "../../grader/types.ts";
 import { matches } from "./diagnose.ts";
 
 /** A noisy sine, the kind of series an EMA is for. */
@@ -35,10 +35,45 @@ function emaMistakes(xs: number[], beta: number) {
     ]);
 }
 
+/** Step i (from 0) of the raw EMA divided by 1 − β^i: the exponent one too small. */
+function exponentFromZero(xs: number[], beta: number, guarded: boolean): number[] {
+  return ema(xs, beta).map((v, i) => (guarded && i === 0 ? v : v / (1 - beta ** i)));
+}
+
+/** Does `actual` equal `expected` except for a first entry that is NaN or ±Infinity? */
+function sameButFirstNotFinite(actual: unknown, expected: number[]): boolean {
+  if (!Array.isArray(actual) || actual.length !== expected.length || actual.length < 2) {
+    return false;
+  }
+  return !Number.isFinite(actual[0]) &&
+    matches(actual.slice(1), [[expected.slice(1), "same"]]) === "same";
+}
+
+export const EMA_MISTAKE = {
+  exponentFromZero: {
+    id: "exponentFromZero",
+    says: "the first corrected value is NaN or Infinity and the others are corrected too much: " +
+      "the bias correction counts the steps from 0 (β^i with i from 0, or β^(t−1)), so the first " +
+      "step divides by 1 − β⁰ = 0",
+    formula:
+      "The first sample is step t = 1: divide v_t by 1 − β^t, so the first divisor is 1 − β.",
+  },
+  exponentFromZeroGuarded: {
+    id: "exponentFromZeroGuarded",
+    says: "the first value is left uncorrected and every later one is corrected too much: the " +
+      "exponent of the correction is one step behind (β^(t−1))",
+    formula: "Divide v_t by 1 − β^t with t = 1 for the first sample; no step is special.",
+  },
+};
+
 function debiasedMistakes(xs: number[], beta: number) {
-  return (actual: unknown) =>
-    matches(actual, [
-      [ema(xs, beta), "it looks like the raw EMA: divide v_t by 1 − β^t"],
+  return (actual: unknown) => {
+    if (sameButFirstNotFinite(actual, exponentFromZero(xs, beta, false))) {
+      return EMA_MISTAKE.exponentFromZero;
+    }
+    return matches<string | Diagnosis>(actual, [
+      [ema(xs, beta), "it looks like the raw EMA: it is not divided by the bias correction"],
+      [exponentFromZero(xs, beta, true), EMA_MISTAKE.exponentFromZeroGuarded],
       [
         ema(xs, beta).map((v, i) => v / biasCorrection(i + 2, beta)),
         "off by one: the first sample is t = 1, so it is divided by 1 − β",
@@ -48,6 +83,7 @@ function debiasedMistakes(xs: number[], beta: number) {
         "it looks like you divided by 1 − (1 − β)^t, the seed's mix-up of the two conventions",
       ],
     ]);
+  };
 }
 
 function checks(): Check[] {
@@ -62,6 +98,8 @@ function checks(): Check[] {
       args: [a, 0.9],
       expected: ema(a, 0.9),
       diagnose: emaMistakes(a, 0.9),
+      nudge:
+        "One running value, starting from 0, updated once per sample; each entry of the result is that value after the update.",
       hint: "Keep one running value v = 0; for each x, set v = β·v + (1 − β)·x and record v.",
     },
     {
@@ -70,6 +108,7 @@ function checks(): Check[] {
       fn: "ema",
       args: [[4, -1, 2.5], 0],
       expected: [4, -1, 2.5],
+      nudge: "With β = 0 the average keeps nothing of the past.",
       hint: "With β = 0 nothing is remembered: v_t = x_t.",
     },
     {
@@ -78,6 +117,7 @@ function checks(): Check[] {
       fn: "ema",
       args: [[], 0.9],
       expected: [],
+      nudge: "What should an empty series give?",
       hint: "No samples, no averages: return an empty array.",
     },
     {
@@ -88,7 +128,9 @@ function checks(): Check[] {
       expected: ema(b, 0.98),
       diagnose: emaMistakes(b, 0.98),
       hidden: true,
-      hint: "Check long series and β close to 1 as well.",
+      nudge:
+        "A long series with β close to 1: nothing may be limited to the first steps or to β = 0.9.",
+      hint: "v_t = β·v_{t−1} + (1 − β)·x_t from v_0 = 0, for every t up to the series' length.",
     },
     {
       name: "emaDebiased: a constant series is recovered exactly",
@@ -97,6 +139,8 @@ function checks(): Check[] {
       args: [constant, 0.9],
       expected: constant,
       diagnose: debiasedMistakes(constant, 0.9),
+      nudge:
+        "Bias correction exists so that a constant series comes back unchanged from the very first step.",
       hint: "For x_t = c the raw EMA is c·(1 − β^t); dividing by 1 − β^t gives c back.",
     },
     {
@@ -105,6 +149,7 @@ function checks(): Check[] {
       fn: "emaDebiased",
       args: [[0.7], 0.999],
       expected: [0.7],
+      nudge: "After the correction the first average is the first sample itself.",
       hint: "v_1 = (1 − β)·x_1, and 1 − β^1 = 1 − β.",
     },
     {
@@ -114,6 +159,8 @@ function checks(): Check[] {
       args: [a, 0.9],
       expected: emaDebiased(a, 0.9),
       diagnose: debiasedMistakes(a, 0.9),
+      nudge:
+        "Correct each step of the raw average by how much weight it has gathered so far; count the steps from 1.",
       hint: "Compute the raw EMA and divide step t (counting from 1) by 1 − β^t.",
     },
     {
@@ -124,6 +171,7 @@ function checks(): Check[] {
       expected: emaDebiased(c, 0.98),
       diagnose: debiasedMistakes(c, 0.98),
       hidden: true,
+      nudge: "With β = 0.98 the correction matters over many more steps than with β = 0.9.",
       hint: "The correction matters most while t is small compared with 1/(1 − β).",
     },
     ...[[1, 0.1], [5, 0.1], [20, 0.3]].map(([t, alpha]): Check => ({
@@ -137,6 +185,7 @@ function checks(): Check[] {
           1 - alpha ** t,
           "that is the seed's 1 − α^t: with α the weight of the new sample, the past decays by (1 − α) per step",
         ]]),
+      nudge: "In the α convention α weighs the new sample; in the β convention β weighs the past.",
       hint: "Rewrite S_t = α·X_t + (1 − α)·S_{t−1} as v_t = β·v_{t−1} + (1 − β)·x_t: what is β?",
     })),
     {
@@ -145,11 +194,20 @@ function checks(): Check[] {
       fn: "adamMoments",
       args: [grads, 0.9, 0.999],
       expected: { m: emaDebiased(grads, 0.9), v: emaDebiased(grads.map((g) => g * g), 0.999) },
-      diagnose: (actual) =>
-        matches((actual as { v?: unknown })?.v, [[
-          ema(grads.map((g) => g * g), 0.999),
-          "v is not bias-corrected: divide by 1 − β2^t",
-        ]]),
+      diagnose: (actual) => {
+        const got = (actual ?? {}) as Record<string, unknown>;
+        const squares = grads.map((g) => g * g);
+        for (const [f, xs, beta] of [["m", grads, 0.9], ["v", squares, 0.999]] as const) {
+          if (sameButFirstNotFinite(got[f], exponentFromZero(xs, beta, false))) {
+            return EMA_MISTAKE.exponentFromZero;
+          }
+          const guarded = exponentFromZero(xs, beta, true);
+          if (matches(got[f], [[guarded, true]])) return EMA_MISTAKE.exponentFromZeroGuarded;
+        }
+        return matches(got.v, [[ema(squares, 0.999), "v is not bias-corrected"]]);
+      },
+      nudge:
+        "m and v are both averages of past gradients, one of the gradients and one of their squares, each with its own β.",
       hint:
         "m̂ is the corrected EMA of the gradients (β1); v̂ the corrected EMA of their squares (β2).",
     },
