@@ -115,6 +115,7 @@ function checks(): Check[] {
       fn: "sigmoid",
       args: [WIDE],
       expected: on(sigmoid, WIDE),
+      nudge: "The sigmoid squashes every input into (0, 1); each entry is computed on its own.",
       hint: "1 / (1 + Math.exp(−x)) for every x.",
     },
     {
@@ -124,6 +125,8 @@ function checks(): Check[] {
       args: [WIDE],
       expected: dOn(sigmoid, WIDE),
       diagnose: sigmoidGradMistakes(WIDE),
+      nudge:
+        "The inputs are the sigmoid's inputs x, not its outputs; the derivative can be written with σ(x) itself.",
       hint: "s = σ(x), then s·(1 − s). The xs are inputs of the sigmoid, not its outputs.",
     },
     {
@@ -135,6 +138,7 @@ function checks(): Check[] {
       rtol: 1e-6,
       atol: 1e-9,
       diagnose: sigmoidGradMistakes(SMOOTH),
+      nudge: "Your derivative disagrees with the slope of σ measured by finite differences.",
       hint: "(σ(x + h) − σ(x − h)) / 2h should agree with your formula to about 1e-9.",
     },
     {
@@ -144,6 +148,7 @@ function checks(): Check[] {
       args: [WIDE],
       expected: on(tanh, WIDE),
       diagnose: tanhMistakes(WIDE),
+      nudge: "tanh is a sigmoid stretched along both axes and shifted to be centred on 0.",
       hint: "Both the input and the output of σ are scaled: 2·σ(2x) − 1.",
     },
     {
@@ -153,6 +158,7 @@ function checks(): Check[] {
       args: [WIDE],
       expected: dOn(tanh, WIDE),
       diagnose: tanhGradMistakes(WIDE),
+      nudge: "Like the sigmoid's, tanh's derivative can be written with tanh(x) itself.",
       hint: "t = tanh(x), then 1 − t².",
     },
     {
@@ -165,6 +171,7 @@ function checks(): Check[] {
       atol: 1e-9,
       diagnose: tanhGradMistakes(SMOOTH),
       hidden: true,
+      nudge: "Your tanhGrad disagrees with the slope of tanh measured by finite differences.",
       hint: "Your tanhGrad should match the slope of Math.tanh.",
     },
     {
@@ -175,6 +182,7 @@ function checks(): Check[] {
       expected: on(softsign, WIDE),
       diagnose: (actual) =>
         matches(actual, [[WIDE.map((x) => x / (1 + x)), "|x| became x: softsign is x/(1 + |x|)"]]),
+      nudge: "softsign divides x by something that grows with |x|, so its values stay in (−1, 1).",
       hint: "x / (1 + Math.abs(x)).",
     },
     {
@@ -184,6 +192,7 @@ function checks(): Check[] {
       args: [WIDE],
       expected: dOn(softsign, WIDE),
       diagnose: softsignGradMistakes(WIDE),
+      nudge: "Treat x > 0 and x < 0 separately; the two halves give one expression in |x|.",
       hint: "Differentiate x/(1 + x) for x > 0 and x/(1 − x) for x < 0; both give 1/(1 + |x|)².",
     },
     {
@@ -195,6 +204,7 @@ function checks(): Check[] {
       rtol: 1e-6,
       atol: 1e-9,
       diagnose: softsignGradMistakes(SMOOTH),
+      nudge: "softsign rises everywhere, so its derivative is positive on both sides of 0.",
       hint: "A numerical derivative is positive on both sides of 0: softsign always rises.",
     },
     {
@@ -203,6 +213,7 @@ function checks(): Check[] {
       fn: "relu",
       args: [WIDE],
       expected: on(relu, WIDE),
+      nudge: "ReLU lets positive inputs through and blocks the rest.",
       hint: "x if x > 0, else 0.",
     },
     {
@@ -213,6 +224,7 @@ function checks(): Check[] {
       expected: numericalDerivative(relu, SMOOTH),
       rtol: 1e-6,
       atol: 1e-9,
+      nudge: "ReLU has two straight pieces: what is the slope of each?",
       hint: "1 where x > 0, 0 where x < 0.",
     },
     {
@@ -222,6 +234,7 @@ function checks(): Check[] {
       args: [[-1, 0, 1]],
       expected: [-1, 0, 1].map((x) => relu.df(x)),
       diagnose: kinkMistakes((x) => relu.df(x), "ReLU"),
+      nudge: "At exactly x = 0 the course follows PyTorch's choice of slope.",
       hint: "Use x > 0 (strict): at exactly 0 the gradient is 0.",
     },
     {
@@ -232,6 +245,7 @@ function checks(): Check[] {
       expected: on(leaky, WIDE),
       diagnose: (actual) =>
         matches(actual, [[on(relu, WIDE), "negative inputs give 0: multiply them by slope"]]),
+      nudge: "Leaky ReLU lets negative inputs through too, scaled down by the slope argument.",
       hint: "x if x > 0, else slope·x.",
     },
     {
@@ -244,6 +258,7 @@ function checks(): Check[] {
       atol: 1e-9,
       diagnose: (actual) =>
         matches(actual, [[dOn(relu, SMOOTH), "for x < 0 the slope is `slope`, not 0"]]),
+      nudge: "Two straight pieces again: what is the slope of each?",
       hint: "1 where x > 0, slope where x < 0.",
     },
     {
@@ -253,6 +268,7 @@ function checks(): Check[] {
       args: [[-1, 0, 1], 0.25],
       expected: [-1, 0, 1].map((x) => leaky2.df(x)),
       diagnose: kinkMistakes((x) => leaky2.df(x), "leaky ReLU"),
+      nudge: "At exactly x = 0 PyTorch uses the slope of the left piece.",
       hint: "Use x > 0 for the slope 1 and `slope` otherwise, including at 0.",
     },
     {
@@ -262,6 +278,7 @@ function checks(): Check[] {
       args: [WIDE, 0.25],
       expected: dOn(leaky2, WIDE),
       hidden: true,
+      nudge: "Nothing may assume a particular slope.",
       hint: "Use the slope argument, not a fixed 0.01.",
     },
   ];

@@ -144,12 +144,18 @@ export function adamVariant(decoupled: boolean) {
   };
 }
 
+/** The formula-level hint of every check: PyTorch's Adam and AdamW steps. */
+const ADAM_FORMULA = "PyTorch's step t (from 1): Adam adds λ·w to the gradient g, AdamW instead " +
+  "first sets w = w − lr·λ·w; m = β1·m + (1 − β1)·g; v = β2·v + (1 − β2)·g²; " +
+  "m̂ = m/(1 − β1^t); v̂ = v/(1 − β2^t) (amsgrad: keep the running max of v and use it in v̂); " +
+  "w = w − lr·m̂/(√v̂ + ε).";
+
 function check(
   kind: "adam" | "adamw",
   name: string,
   points: number,
   c: TrajectoryCase<AdamConfig>,
-  hint: string,
+  nudge: string,
   hidden = false,
 ): Check {
   const { lr, betas, eps, weightDecay, amsgrad } = c.config;
@@ -164,7 +170,8 @@ function check(
     quantities: ADAM_QUANTITIES,
     mistakes: kind === "adam" ? ADAM_MISTAKES : ADAMW_MISTAKES,
     variant: adamVariant(kind === "adamw"),
-    hint,
+    nudge,
+    hint: ADAM_FORMULA,
     hidden,
   });
 }

@@ -349,7 +349,8 @@ export function checks(): Check[] {
     args: args(big),
     expected: { loss: bigRef.loss, ...pick(bigRef) },
     diagnose: diagnoseFields(big, ["loss", ...GRADIENTS]),
-    nudge: "Math.exp(710) is already Infinity: what happens to exp(score) when scores are large?",
+    nudge:
+      "exp(710) is already Infinity in double precision: what happens to exp(score) when scores are large?",
     hint: "Subtract each row's largest score before exp: softmax(s − max s) = softmax(s).",
   });
   return out;

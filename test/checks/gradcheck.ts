@@ -119,6 +119,8 @@ function checks(): Check[] {
     args: [problem, x, h],
     expected: reference(problem, x, h),
     diagnose: gradMistakes(problem, x, h),
+    nudge: "Nudge one entry of x at a time, both ways, and measure how f changes; leave x as " +
+      "you found it.",
     hint: "For each entry k: save x.data[k]; evaluate f at old + h and at old − h; restore; " +
       "divide the difference by 2h.",
     ...extra,
@@ -130,6 +132,7 @@ function checks(): Check[] {
     args: [a, b],
     expected: relError(a, b),
     diagnose: relMistakes(a, b),
+    nudge: "A relative error compares each pair of entries with their size, and reports the worst.",
     hint: "Per entry |a − b| / max(1e-8, |a| + |b|); return the largest.",
     ...extra,
   });
@@ -137,6 +140,7 @@ function checks(): Check[] {
     grad("cubic", xCubic, 1e-5, "numericalGradient: Σ x³ at a 3×1 point, h = 1e-5"),
     grad("rosenbrock", xRosen, 1e-4, "numericalGradient: Rosenbrock chain (coupled), h = 1e-4"),
     grad("logsumexp", xLse, 1e-3, "numericalGradient: log Σ exp on a 2×2 point, h = 1e-3", {
+      nudge: "Every entry of x needs its own estimate, with the step size you are given.",
       hint: "Use the h you are given; a 2×2 x has 4 entries, in x.data row by row.",
     }),
     {
@@ -148,6 +152,7 @@ function checks(): Check[] {
       rtol: 1e-6,
       atol: 1e-9,
       diagnose: gradMistakes("softmax-linear", wLin, 1e-5),
+      nudge: "On a real model your estimate should agree with the exact gradient to many digits.",
       hint: "A central difference with h = 1e-5 should agree with the exact gradient to ~1e-9.",
     },
     {
@@ -163,6 +168,7 @@ function checks(): Check[] {
           unrestored("rosenbrock", xRosen, 1e-4).after,
           "each entry was left at x − h: set x.data[k] = old after the two evaluations",
         ]]),
+      nudge: "After estimating, x must hold exactly the values it had before.",
       hint: "Keep the old value in a variable and assign it back (do not add and subtract h, " +
         "which can round).",
     },
@@ -171,12 +177,16 @@ function checks(): Check[] {
     }),
     rel(a1, b1, "relError: [1, 2, 3] against [1, 2.2, 3]"),
     rel(a2, b2, "relError: the same pair scaled by 1e-6 gives the same error", {
-      hint: "A relative error does not change when both gradients are scaled.",
+      nudge: "Scaling both gradients by the same factor must not change a relative error.",
+      hint:
+        "A relative error does not change when both gradients are scaled: divide by |a| + |b|, floored at 1e-8.",
     }),
     rel(new Matrix(2, 2), new Matrix(2, 2), "relError: two zero gradients", {
+      nudge: "Two zero gradients agree perfectly; watch out for 0 / 0.",
       hint: "0 / 0 is NaN: the denominator is max(1e-8, |a| + |b|).",
     }),
     rel(aTiny, bTiny, "relError: entries far below 1e-8", {
+      nudge: "Tiny gradients need a floor under the denominator.",
       hint: "When |a| + |b| < 1e-8 the floor 1e-8 is the denominator.",
     }),
     rel(aRand, bRand, "relError: 5×4 gradients that differ by ~0.1%", { points: 2, hidden: true }),

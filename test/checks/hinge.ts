@@ -160,6 +160,8 @@ function checks(): Check[] {
       args: [small, { margin: 1 }],
       expected: pairwiseHinge(small, { margin: 1 }),
       diagnose: pairMistakes(small, 1),
+      nudge: "Each row is a pair (true score, corrupted score); a pair costs only when the true " +
+        "score does not beat the corrupted one by the margin, and the loss is a batch mean.",
       hint: "For row i, z = margin − scores[i][0] + scores[i][1]; active pairs add z to the " +
         "loss and get −1/N (column 0) and +1/N (column 1); divide the loss by N.",
     },
@@ -172,6 +174,7 @@ function checks(): Check[] {
       rtol: 1e-6,
       atol: 1e-9,
       diagnose: pairMistakes(small, 1),
+      nudge: "The loss is a mean over the batch: how large can one entry of its gradient be?",
       hint: "The gradient is of the batch MEAN, so each entry is ±1/N or 0.",
     },
     {
@@ -181,6 +184,7 @@ function checks(): Check[] {
       args: [kink, { margin: 1 }],
       expected: pairwiseHinge(kink, { margin: 1 }),
       diagnose: pairMistakes(kink, 1),
+      nudge: "A pair exactly at the margin: does it cost anything, and does it get a gradient?",
       hint: "Count a pair only when z > 0, as relu and PyTorch's MultiMarginLoss do.",
     },
     {
@@ -189,6 +193,7 @@ function checks(): Check[] {
       fn: "pairwiseHinge",
       args: [pairs([1, 2, 0.5], [0, 1.5, -1]), { margin: 0 }],
       expected: { loss: 0, grad: new Matrix(3, 2) },
+      nudge: "With margin 0 a correctly ranked pair costs nothing.",
       hint: "With margin 0 a pair is satisfied as soon as its true score beats the corrupted one.",
     },
     {
@@ -199,6 +204,7 @@ function checks(): Check[] {
       expected: pairwiseHinge(big, { margin: 0.5 }),
       diagnose: pairMistakes(big, 0.5),
       hidden: true,
+      nudge: "Nothing may assume a margin of 1.",
       hint: "Use o.margin, not a fixed margin of 1.",
     },
     {
@@ -208,6 +214,8 @@ function checks(): Check[] {
       args: [Matrix.from([[2, 0.5, 1.5]]), [0], { margin: 1 }],
       expected: multiMarginLoss(Matrix.from([[2, 0.5, 1.5]]), [0], { margin: 1 }),
       diagnose: multiMistakes(Matrix.from([[2, 0.5, 1.5]]), [0], 1),
+      nudge:
+        "Work this row by hand: which classes come within the margin of the true one, and what is the loss divided by?",
       hint: "Only class 2 is active: z = 1 − 2 + 1.5 = 0.5, and the loss is 0.5 / C with C = 3.",
     },
     {
@@ -217,6 +225,8 @@ function checks(): Check[] {
       args: [scores, labels, { margin: 1 }],
       expected: multiMarginLoss(scores, labels, { margin: 1 }),
       diagnose: multiMistakes(scores, labels, 1),
+      nudge:
+        "Each wrong class within the margin of the true one costs; PyTorch divides by the number of classes, then averages over rows.",
       hint: "Sum max(0, margin − s_y + s_j) over j ≠ y, divide by C, then average over rows.",
     },
     {
@@ -230,6 +240,8 @@ function checks(): Check[] {
       rtol: 1e-6,
       atol: 1e-9,
       diagnose: multiMistakes(scores, labels, 1),
+      nudge:
+        "Each active term touches two scores, the wrong class's and the true class's, in opposite directions.",
       hint: "Each active term sends +1/(C·N) to s_j and −1/(C·N) to s_y.",
     },
     {
@@ -239,6 +251,7 @@ function checks(): Check[] {
       args: [scoresKink, labelsKink, { margin: 1 }],
       expected: multiMarginLoss(scoresKink, labelsKink, { margin: 1 }),
       diagnose: multiMistakes(scoresKink, labelsKink, 1),
+      nudge: "A term exactly at the margin: does it cost anything, and does it get a gradient?",
       hint: "PyTorch's MultiMarginLoss counts a term only when z > 0.",
     },
     {
@@ -249,6 +262,7 @@ function checks(): Check[] {
       expected: multiMarginLoss(scoresBig, labelsBig, { margin: 0.5 }),
       diagnose: multiMistakes(scoresBig, labelsBig, 0.5),
       hidden: true,
+      nudge: "Nothing may assume a margin of 1 or a number of classes.",
       hint: "Use o.margin, and the number of columns for C.",
     },
   ];

@@ -102,6 +102,7 @@ function checks(): Check[] {
       args: [x5, w5, b5],
       expected: neuronForward(x5, w5, b5),
       diagnose: neuronMistakes(x5, w5, b5),
+      nudge: "A neuron weighs its inputs, adds its bias, then applies the sigmoid.",
       hint: "z = b + Σᵢ wᵢxᵢ, then return 1 / (1 + Math.exp(−z)).",
     },
     {
@@ -110,6 +111,7 @@ function checks(): Check[] {
       fn: "neuronForward",
       args: [[2, 1], [1, -2], 0],
       expected: 0.5,
+      nudge: "On the decision boundary the weighted sum plus bias is exactly 0.",
       hint: "σ(0) = 1/2.",
     },
     {
@@ -120,6 +122,7 @@ function checks(): Check[] {
       expected: neuronForward(x12, w12, b12),
       diagnose: neuronMistakes(x12, w12, b12),
       hidden: true,
+      nudge: "Every input counts, and the bias is added once, not once per input.",
       hint: "Loop over all inputs; add the bias once.",
     },
     {
@@ -137,6 +140,7 @@ function checks(): Check[] {
           [{ x: [...x5, 0], w: [...w5, b5] }, "x gets a 0 appended; it must be a constant 1"],
           [{ x: [...x5, b5], w: [...w5, 1] }, "1 and b are swapped: x gets the 1, w gets b"],
         ]),
+      nudge: "The bias trick turns the bias into one more weight on an input that is always 1.",
       hint: "Return { x: [...x, 1], w: [...w, b] }; their dot product is w·x + b.",
     },
     {
@@ -146,6 +150,7 @@ function checks(): Check[] {
       args: [xs, ws, bs],
       expected: layerForward(xs, ws, bs).out,
       diagnose: layerMistakes(xs, ws, bs),
+      nudge: "Each row of the result is one example; each column is one neuron of the layer.",
       hint: "Row n of the result is σ(W xₙ + b): entry (n, j) is σ(b_j + Σᵢ w[j][i]·x[n][i]).",
     },
     {
@@ -156,6 +161,8 @@ function checks(): Check[] {
       expected: layerForward(xr, wr, br).out,
       diagnose: layerMistakes(xr, wr, br),
       hidden: true,
+      nudge:
+        "Check the shapes: the result has one row per example and one column per output neuron.",
       hint: "x is N×in and w is out×in, so the result x·wᵀ + b is N×out.",
     },
     {
@@ -165,6 +172,7 @@ function checks(): Check[] {
       args: [emb, win],
       expected: windowVector(emb, win),
       diagnose: windowMistakes(emb, win),
+      nudge: "The window's word vectors are placed side by side, in window order, in a single row.",
       hint: "Copy row window[0] of the embeddings, then row window[1], … into one 1×(n·d) row.",
     },
     {
@@ -175,6 +183,7 @@ function checks(): Check[] {
       expected: windowVector(embBig, winBig),
       diagnose: windowMistakes(embBig, winBig),
       hidden: true,
+      nudge: "Check where each word's vector starts in the long row.",
       hint: "Entries k·d … k·d + d − 1 hold the vector of word window[k].",
     },
     {
@@ -195,6 +204,7 @@ function checks(): Check[] {
           ],
         ]) ?? matches(h, [[hLinear, "h is missing its sigmoid: h = σ(x·w1ᵀ + b1)"]]);
       },
+      nudge: "The hidden layer is a sigmoid layer; the output scores are not squashed.",
       hint: "h = layerForward(x, w1, b1); then s = h·w2ᵀ + b2, with no sigmoid.",
     },
   ];

@@ -114,11 +114,16 @@ export function sgdVariant(flags: readonly SgdFlag[]): UpdateRule<SgdConfig> {
   };
 }
 
+/** The formula-level hint of every check: PyTorch's SGD step, option by option. */
+const SGD_FORMULA = "PyTorch's step: g = ∇w + λ·w (weight decay λ); on the first step b = g, " +
+  "then b = μ·b + (1 − τ)·g (dampening τ); with nesterov g = g + μ·b, else g = b; " +
+  "finally w = w − lr·g. Without momentum g is used directly.";
+
 function check(
   name: string,
   points: number,
   c: TrajectoryCase<SgdConfig>,
-  hint: string,
+  nudge: string,
   hidden = false,
 ): Check {
   const { lr, ...options } = c.config;
@@ -131,7 +136,8 @@ function check(
     quantities: SGD_QUANTITIES,
     mistakes: SGD_MISTAKES,
     variant: sgdVariant,
-    hint,
+    nudge,
+    hint: SGD_FORMULA,
     hidden,
   });
 }

@@ -227,6 +227,9 @@ export interface TrajectoryCheckSpec<C extends object, F extends string> {
   quantities: readonly Quantity[];
   mistakes: readonly Mistake<F>[];
   variant: (flags: readonly F[]) => UpdateRule<C>;
+  /** First-attempt help, without the formula. */
+  nudge?: string;
+  /** The formula-level hint (after several failed attempts). */
   hint: string;
   hidden?: boolean;
   tol?: Tolerance;
@@ -248,6 +251,7 @@ export function trajectoryCheck<C extends object, F extends string>(
     rtol: tol.rtol,
     atol: tol.atol,
     diagnose: diagnoseTrajectory(s.case, expected, s.quantities, s.mistakes, s.variant, tol),
+    nudge: s.nudge,
     hint: s.hint,
     hidden: s.hidden,
   };

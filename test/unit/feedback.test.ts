@@ -13,6 +13,7 @@ import type { Check, ExerciseResult } from "../../grader/types.ts";
 import { findExercise } from "../../grader/grade.ts";
 import { Matrix } from "../../lib/core/matrix.ts";
 import { EMA_MISTAKE } from "../checks/ema.ts";
+import { EXERCISES } from "../checks/mod.ts";
 
 const TOL = { rtol: 1e-9, atol: 1e-12 };
 
@@ -176,5 +177,19 @@ describe("tiers: the formula only after several failed attempts", () => {
     const c = checkOf(gradeWith("ema", { ema: wrong }, {}, true), "β = 0.9 on a noisy series");
     expect(c.attempts).toBe(1);
     expect(c.formula).toMatch(/v = β·v/);
+  });
+});
+
+describe("every check has two tiers", () => {
+  it("a first-attempt nudge without a formula, and a different formula-level hint", () => {
+    for (const exercise of EXERCISES) {
+      for (const c of exercise.checks()) {
+        const at = `${exercise.name}: ${c.name}`;
+        expect(c.nudge, at).toBeTruthy();
+        expect(c.hint, at).toBeTruthy();
+        expect(c.nudge, at).not.toBe(c.hint);
+        expect(c.nudge, at).not.toMatch(/[·ᵀΣ√⊙]|\bMath\.|\breturn\b|[a-z]\(.*\) =/);
+      }
+    }
   });
 });
