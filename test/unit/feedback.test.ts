@@ -152,8 +152,8 @@ describe("tiers: the formula only after several failed attempts", () => {
     // alphaCorrection and adamMoments are unanswered: "not implemented" is not counted
     expect(attempts.ema).toEqual({});
     const wrong = (xs: number[], b: number) => emaRight(xs, b).map((v) => v * 2);
-    const at = (n: number) => gradeWith("ema", { ema: wrong }, attempts);
-    const first = at(1), second = at(2), third = at(3);
+    const at = () => gradeWith("ema", { ema: wrong }, attempts);
+    const first = at(), second = at(), third = at();
     const name = "ema: β = 0.9 on a noisy series";
     expect(attempts.ema[name]).toBe(3);
     const c1 = first.checks.find((c) => c.name === name)!;
