@@ -120,13 +120,18 @@ export function diagnoseClip(
   };
 }
 
+/** The formula-level hints (after several failed attempts); the checks' own texts are nudges. */
+const NORM_FORMULA = "globalNorm = √(Σ over every matrix and every entry of g²).";
+const CLIP_FORMULA = "totalNorm = globalNorm(grads) before clipping; factor = min(1, maxNorm / " +
+  "(totalNorm + 1e-6)); multiply every entry of every matrix by factor, in place.";
+
 function clipCheck(
   name: string,
   grads: Matrix[],
   maxNorm: number,
   field: "totalNorm" | "grads",
   points: number,
-  hint: string,
+  nudge: string,
   hidden = false,
 ): Check {
   const ref = clipReference(grads, maxNorm);
@@ -137,7 +142,8 @@ function clipCheck(
     args: [copy(grads), maxNorm],
     expected: { [field]: ref[field] },
     diagnose: diagnoseClip(grads, maxNorm, [field]),
-    hint,
+    nudge,
+    hint: CLIP_FORMULA,
     hidden,
   };
 }
@@ -146,7 +152,7 @@ function normCheck(
   name: string,
   grads: Matrix[],
   points: number,
-  hint: string,
+  nudge: string,
   hidden = false,
 ): Check {
   return {
@@ -156,7 +162,8 @@ function normCheck(
     args: [copy(grads)],
     expected: gradNorm(grads),
     diagnose: diagnoseNorm(grads),
-    hint,
+    nudge,
+    hint: NORM_FORMULA,
     hidden,
   };
 }

@@ -223,11 +223,20 @@ export function diagnoseTriangular(o: TriangularOptions, steps: number) {
   };
 }
 
+/** The formula-level hints (after several failed attempts); the checks' own texts are nudges. */
+const WARMUP_FORMULA =
+  "For t = 0 … totalSteps: while t < warmupSteps, lr = baseLr·(startFactor + " +
+  "(1 − startFactor)·t/warmupSteps); after, with p = (t − warmupSteps)/(totalSteps − warmupSteps), " +
+  "lr = etaMin + (baseLr − etaMin)·(1 + cos(π·p))/2.";
+const TRIANGULAR_FORMULA = "For t = 0 … steps − 1: cycle = stepSizeUp + stepSizeDown, " +
+  "x = t mod cycle; height = x/stepSizeUp while x ≤ stepSizeUp, else (cycle − x)/stepSizeDown; " +
+  "lr = baseLr + (maxLr − baseLr)·height.";
+
 function warmupCheck(
   name: string,
   o: WarmupCosineOptions,
   points: number,
-  hint: string,
+  nudge: string,
   hidden = false,
 ): Check {
   return {
@@ -237,7 +246,8 @@ function warmupCheck(
     args: [o],
     expected: warmupCosineReference(o),
     diagnose: diagnoseWarmupCosine(o),
-    hint,
+    nudge,
+    hint: WARMUP_FORMULA,
     hidden,
   };
 }
@@ -247,7 +257,7 @@ function triangularCheck(
   o: TriangularOptions,
   steps: number,
   points: number,
-  hint: string,
+  nudge: string,
   hidden = false,
 ): Check {
   return {
@@ -257,7 +267,8 @@ function triangularCheck(
     args: [o, steps],
     expected: triangularReference(o, steps),
     diagnose: diagnoseTriangular(o, steps),
-    hint,
+    nudge,
+    hint: TRIANGULAR_FORMULA,
     hidden,
   };
 }
@@ -280,7 +291,7 @@ export function checks(): Check[] {
       "no warm-up is plain cosine annealing",
       { baseLr: 0.05, warmupSteps: 0, totalSteps: 12, startFactor: 0.3, etaMin: 0.005 },
       1,
-      "With warmupSteps = 0 the cosine starts at t = 0 and spans all the steps.",
+      "With no warm-up the cosine starts at the very first step and spans all the steps.",
     ),
     warmupCheck(
       "a long run, 100 warm-up steps of 1000",
