@@ -116,7 +116,9 @@ export function tier<R extends Omit<ExerciseResult, "typeErrors">>(
       hint: fits && check.nudge ? check.nudge : undefined,
       formula: formula && unlocked && !repeat ? formula : undefined,
       attempts: n,
-      unlockIn: formula && !unlocked && !repeat ? HINT_UNLOCK_ATTEMPTS - n : 0,
+      unlockIn: formula && !unlocked && !repeat && COUNTED.has(r.status)
+        ? HINT_UNLOCK_ATTEMPTS - n
+        : 0,
     };
   });
   const diagnoses = [...cost.values()].filter((d) => d.checks.length > 1).map((d) => ({

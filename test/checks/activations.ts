@@ -16,7 +16,7 @@ import {
 import { numericalGradient } from "../../lib/check/gradcheck.ts";
 import { Matrix } from "../../lib/core/matrix.ts";
 import type { Check, Exercise } from "../../grader/types.ts";
-import { matches } from "./diagnose.ts";
+import { matches, mistake } from "./diagnose.ts";
 
 /** f'(x) at every x by central differences of Σ f(xᵢ) (the reference f, not the learner's). */
 function numericalDerivative(act: Activation, xs: number[]): number[] {
@@ -34,15 +34,27 @@ const SMOOTH = [-4.5, -2.2, -1.3, -0.6, -0.15, 0.07, 0.4, 0.9, 1.7, 3.1, 5.2];
 /** A wider spread, including 0 and large values (where saturation matters). */
 const WIDE = [-30, -8, -3, -1, -0.25, 0, 0.1, 0.5, 1, 2, 6, 12, 40];
 
+const TANH = "tanh(x) = 2σ(2x) − 1.";
+const TANH_GRAD = "tanh'(x) = 1 − tanh²(x).";
+
 function sigmoidGradMistakes(xs: number[]) {
   const s = on(sigmoid, xs);
   return (actual: unknown) =>
     matches(actual, [
-      [s.map((v) => v * (1 + v)), "that is σ(x)(1 + σ(x)); the derivative is σ(x)(1 − σ(x))"],
+      [
+        s.map((v) => v * (1 + v)),
+        mistake(
+          "a sign inside the derivative is wrong: a + where a − belongs",
+          "σ'(x) = σ(x)(1 − σ(x)).",
+        ),
+      ],
       [
         xs.map((x) => x * (1 - x)),
-        "that is x(1 − x): the derivative was taken at the activation instead of the input. " +
-        "xs are pre-activations; compute s = σ(x) first, then s(1 − s)",
+        mistake(
+          "the derivative was taken at the activation instead of the input: xs are the " +
+            "sigmoid's inputs (pre-activations)",
+          "Compute s = σ(x) first, then s(1 − s).",
+        ),
       ],
       [
         s.map((v) => sigmoid.df(v)),
@@ -55,9 +67,18 @@ function sigmoidGradMistakes(xs: number[]) {
 function tanhMistakes(xs: number[]) {
   return (actual: unknown) =>
     matches(actual, [
-      [xs.map((x) => 2 * sigmoid.f(x) - 1), "the 2 inside is missing: tanh(x) = 2σ(2x) − 1"],
-      [xs.map((x) => sigmoid.f(2 * x) - 1), "the factor 2 outside is missing: 2σ(2x) − 1"],
-      [xs.map((x) => 2 * sigmoid.f(2 * x)), "the − 1 is missing: 2σ(2x) − 1"],
+      [
+        xs.map((x) => 2 * sigmoid.f(x) - 1),
+        mistake("the input of σ is not scaled", TANH, "tanhIn"),
+      ],
+      [
+        xs.map((x) => sigmoid.f(2 * x) - 1),
+        mistake("the output of σ is not scaled", TANH, "tanhOut"),
+      ],
+      [
+        xs.map((x) => 2 * sigmoid.f(2 * x)),
+        mistake("every value is exactly 1 too large: the result is not shifted down", TANH),
+      ],
     ]);
 }
 
@@ -66,11 +87,16 @@ function tanhGradMistakes(xs: number[]) {
     matches(actual, [
       [
         xs.map((x) => 1 - x * x),
-        "that is 1 − x²: the derivative was taken at the activation instead of the input. " +
-        "Compute t = tanh(x) first, then 1 − t²",
+        mistake(
+          "the derivative was taken at the activation instead of the input: xs are tanh's inputs",
+          "Compute t = tanh(x) first, then 1 − t².",
+        ),
       ],
-      [xs.map((x) => 1 - tanh.f(x)), "the square is missing: tanh'(x) = 1 − tanh²(x)"],
-      [xs.map((x) => 1 + tanh.f(x) ** 2), "the sign is wrong: tanh'(x) = 1 − tanh²(x)"],
+      [xs.map((x) => 1 - tanh.f(x)), mistake("a square is missing", TANH_GRAD)],
+      [
+        xs.map((x) => 1 + tanh.f(x) ** 2),
+        mistake("a sign is wrong: a + where a − belongs", TANH_GRAD),
+      ],
     ]);
 }
 
@@ -79,13 +105,22 @@ function softsignGradMistakes(xs: number[]) {
     matches(actual, [
       [
         xs.map((x) => Math.sign(x) / (1 + Math.abs(x)) ** 2),
-        "that is sgn(x)/(1 + |x|)², the formula in the source notes, which is wrong: softsign " +
-        "rises everywhere, so its slope is positive on both sides, 1/(1 + |x|)²",
+        mistake(
+          "the slope is negative for x < 0: that is the formula in the source notes, which is " +
+            "wrong, since softsign rises everywhere",
+          "softsign'(x) = 1/(1 + |x|)² on both sides.",
+        ),
       ],
-      [xs.map((x) => 1 / (1 + Math.abs(x))), "the square is missing: 1/(1 + |x|)²"],
+      [
+        xs.map((x) => 1 / (1 + Math.abs(x))),
+        mistake("a square is missing", "softsign'(x) = 1/(1 + |x|)².", "softsignSquare"),
+      ],
       [
         xs.map((x) => 1 / (1 + x) ** 2),
-        "|x| became x: for x < 0 the derivative is 1/(1 − x)² = 1/(1 + |x|)²",
+        mistake(
+          "|x| became x: wrong for x < 0",
+          "For x < 0 the derivative is 1/(1 − x)² = 1/(1 + |x|)².",
+        ),
       ],
     ]);
 }

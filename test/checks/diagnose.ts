@@ -1,12 +1,24 @@
 /** Helpers for naming common mistakes: does a wrong answer equal a known wrong formula? */
 
 import { compare } from "../../grader/compare.ts";
+import type { Diagnosis } from "../../grader/types.ts";
+
+/**
+ * A known mistake in two tiers: what is wrong (shown at once) and the formula-level fix (shown
+ * once the check's hint unlocks). `id` joins the checks one mistake costs.
+ */
+export function mistake(says: string, formula: string, id = says): Diagnosis {
+  return { id, says, formula };
+}
 
 /**
  * The message (a sentence or a {@link Diagnosis}) of the first candidate `actual` matches (to
  * 1e-9), or undefined. When none matches, the grader's analysis (grader/analyse.ts) describes
  * the numbers instead: a constant ratio, a sign flip, a shift by one, the entries that differ.
  */
-export function matches<T>(actual: unknown, candidates: [unknown, T][]): T | undefined {
+export function matches<T = string | Diagnosis>(
+  actual: unknown,
+  candidates: [unknown, NoInfer<T>][],
+): T | undefined {
   return candidates.find(([wrong]) => !compare(actual, wrong, { rtol: 1e-9, atol: 1e-12 }))?.[1];
 }

@@ -202,7 +202,7 @@ function checks(): Check[] {
             return EMA_MISTAKE.exponentFromZero;
           }
           const guarded = exponentFromZero(xs, beta, true);
-          if (matches(got[f], [[guarded, true]])) return EMA_MISTAKE.exponentFromZeroGuarded;
+          if (matches(got[f], [[guarded, "hit"]])) return EMA_MISTAKE.exponentFromZeroGuarded;
         }
         return matches(got.v, [[ema(squares, 0.999), "v is not bias-corrected"]]);
       },

@@ -16,8 +16,8 @@ import {
   windowVector,
 } from "../../lib/nn/neuron.ts";
 import { Random } from "../../lib/core/random.ts";
-import type { Check, Exercise } from "../../grader/types.ts";
-import { matches } from "./diagnose.ts";
+import type { Check, Diagnosis, Exercise } from "../../grader/types.ts";
+import { matches, mistake } from "./diagnose.ts";
 
 const sig = (m: Matrix) => m.map((v) => sigmoid.f(v));
 
@@ -25,26 +25,35 @@ function vec(rng: Random, n: number, std = 1): number[] {
   return Array.from({ length: n }, () => rng.normal(0, std));
 }
 
+const LAYER = "z = x·wᵀ + b (w is out×in), and the layer returns σ(z).";
+const HIDDEN = "h = σ(x·w1ᵀ + b1).";
+
 function neuronMistakes(x: number[], w: number[], b: number) {
   const z = dot(w, x) + b;
   return (actual: unknown) =>
     matches(actual, [
-      [sigmoid.f(dot(w, x)), "the bias is missing: the unit computes σ(w·x + b)"],
-      [z, "that is z = w·x + b; the unit's output is σ(z)"],
-      [sigmoid.f(-z), "the sign in the exponent is flipped: σ(z) = 1 / (1 + e^(−z))"],
-      [sigmoid.f(dot(w, x) - b), "the bias is subtracted; it is added: σ(w·x + b)"],
+      [sigmoid.f(dot(w, x)), mistake("the bias is missing", "The unit computes σ(w·x + b).")],
+      [
+        z,
+        mistake("that is the weighted sum before the sigmoid", "The output is σ(z), z = w·x + b."),
+      ],
+      [sigmoid.f(-z), mistake("the sign in the exponent is flipped", "σ(z) = 1 / (1 + e^(−z)).")],
+      [sigmoid.f(dot(w, x) - b), mistake("the bias is subtracted instead of added", "σ(w·x + b).")],
     ]);
 }
 
 function layerMistakes(x: Matrix, w: Matrix, b: Matrix) {
-  const candidates: [unknown, string][] = [
-    [sig(matmul(x, transpose(w))), "the bias is missing: a = σ(x·wᵀ + b)"],
-    [linearForward(x, w, b).out, "that is z = x·wᵀ + b; the layer returns σ(z)"],
+  const candidates: [unknown, Diagnosis][] = [
+    [sig(matmul(x, transpose(w))), mistake("the bias is missing", LAYER, "layer:bias")],
+    [
+      linearForward(x, w, b).out,
+      mistake("that is the weighted sum before the sigmoid", LAYER, "layer:noSigmoid"),
+    ],
   ];
   if (w.rows === w.cols) {
     candidates.push([
       sig(addRow(matmul(x, w), b)),
-      "it looks like w is used transposed: w is out×in (one unit per row), so z = x·wᵀ + b",
+      mistake("it looks like w is used transposed: w is out×in (one unit per row)", LAYER),
     ]);
   }
   return (actual: unknown) => matches(actual, candidates);
@@ -197,12 +206,16 @@ function checks(): Check[] {
         const h = (actual as { h?: unknown })?.h;
         const hLinear = linearForward(xh, w1, b1).out;
         return matches(s, [
-          [sig(net.s), "σ was applied to the scores; s = W₂h + b₂ has no activation"],
+          [
+            sig(net.s),
+            mistake("σ was applied to the scores; they have no activation", "s = h·w2ᵀ + b2."),
+          ],
           [
             linearForward(hLinear, w2, b2).out,
-            "the hidden layer has no sigmoid: h = σ(W₁x + b₁)",
+            mistake("the hidden layer has no sigmoid", HIDDEN, "hidden:noSigmoid"),
           ],
-        ]) ?? matches(h, [[hLinear, "h is missing its sigmoid: h = σ(x·w1ᵀ + b1)"]]);
+        ]) ??
+          matches(h, [[hLinear, mistake("h is missing its sigmoid", HIDDEN, "hidden:noSigmoid")]]);
       },
       nudge: "The hidden layer is a sigmoid layer; the output scores are not squashed.",
       hint: "h = layerForward(x, w1, b1); then s = h·w2ᵀ + b2, with no sigmoid.",

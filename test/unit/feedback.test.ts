@@ -180,6 +180,33 @@ describe("tiers: the formula only after several failed attempts", () => {
   });
 });
 
+describe("Part A mistakes: named at once, the formula later", () => {
+  const sig = (z: number) => 1 / (1 + Math.exp(-z));
+  it("a neuron without its bias: 'the bias is missing', σ(w·x + b) only with the formula", () => {
+    const noBias = (x: number[], w: number[]) => sig(x.reduce((s, v, i) => s + v * w[i], 0));
+    const first = gradeWith("neuron", { neuronForward: noBias });
+    const c = checkOf(first, "neuronForward");
+    expect(c.message).toMatch(/— the bias is missing$/);
+    expect(exerciseText(first)).not.toContain("σ(w·x + b)");
+    const instructors = gradeWith("neuron", { neuronForward: noBias }, {}, true);
+    expect(checkOf(instructors, "neuronForward").formula).toBe("The unit computes σ(w·x + b).");
+  });
+
+  it("tanh without the 2 inside, a tanhGrad at the activation: named without the formula", () => {
+    const r = gradeWith("activations", {
+      tanh: (xs: number[]) => xs.map((x) => 2 * sig(x) - 1),
+      tanhGrad: (xs: number[]) => xs.map((x) => 1 - x * x),
+    });
+    expect(checkOf(r, "tanh via").message).toMatch(/— the input of σ is not scaled$/);
+    expect(checkOf(r, "tanhGrad: against the reference").message).toMatch(
+      /the derivative was taken at the activation instead of the input/,
+    );
+    for (const c of r.checks.filter((c) => c.name.startsWith("tanh"))) {
+      expect(`${c.message} ${c.hint ?? ""}`).not.toMatch(/2σ\(2x\) − 1|1 − t²/);
+    }
+  });
+});
+
 describe("every check has two tiers", () => {
   it("a first-attempt nudge without a formula, and a different formula-level hint", () => {
     for (const exercise of EXERCISES) {
