@@ -71,7 +71,11 @@ export function tier<R extends Omit<ExerciseResult, "typeErrors">>(
   options: TierOptions = {},
 ): R {
   const counts = (attempts[result.name] ??= {});
-  const short = (name: string) => name.replace(`${result.name}: `, "");
+  // "backprop: dW2 …" → "dW2 …" when every check carries the exercise's name; a prefix that
+  // names one of several functions ("softmax: …" beside "softmaxCrossEntropy: …") stays.
+  const prefix = `${result.name}: `;
+  const common = checks.every((c) => c.name.startsWith(prefix));
+  const short = (name: string) => (common ? name.slice(prefix.length) : name);
   const byName = new Map(checks.map((c) => [c.name, c]));
   const failedVisible = new Set(
     result.checks.filter((r) => !r.hidden && r.status !== "passed").map((r) =>
@@ -112,6 +116,8 @@ export function tier<R extends Omit<ExerciseResult, "typeErrors">>(
     if (formula && (unlocked || !repeat)) given.add(formula);
     return {
       ...r,
+      // The record keeps the formulas only once they are unlocked: a notebook can read it.
+      mistakes: unlocked ? mistakes : mistakes.map(({ formula: _, ...m }) => m),
       message: clean(message),
       hint: fits && check.nudge ? check.nudge : undefined,
       formula: formula && unlocked && !repeat ? formula : undefined,

@@ -10,8 +10,8 @@ import { centralDifference } from "../../lib/core/numeric.ts";
 import { Random } from "../../lib/core/random.ts";
 import { l1Penalty, l2Penalty } from "../../lib/nn/losses.ts";
 import { softThreshold } from "../../lib/optim/proximal.ts";
-import type { Check, Exercise } from "../../grader/types.ts";
-import { matches } from "./diagnose.ts";
+import type { Check, Diagnosis, Exercise } from "../../grader/types.ts";
+import { matches, mistake } from "./diagnose.ts";
 
 type Penalty = { loss: number; grad: number[] };
 type Layer = { w: number[]; b: number[] };
@@ -62,31 +62,66 @@ export const MISTAKES = {
     w.map((v, k) => v * (1 - wd) - lr * d[k]),
 };
 
-const SAID = {
-  l2NoHalf:
-    "it looks like λ·‖w‖² without the 1/2: the gradient came out as 2λw; the course's convention (λ/2)‖w‖² has gradient λw, so λ equals an optimiser's weightDecay",
-  signZero:
-    "a weight that is exactly 0 got a push of ±λ: sign(0) must be 0 in the L1 sub-gradient (Math.sign(0) is 0; a test like v >= 0 ? 1 : -1 is not)",
-  proxFlips:
-    "weights crossed zero and changed sign: that is a sub-gradient step; the proximal step stops at zero (soft-thresholding)",
-  proxWithoutLr: "the threshold should be lr·λ, not λ: the step on the penalty is scaled by lr",
-  biasPenalised:
-    "the bias was penalised: the penalty applies to the weights only, so db is zero and the loss sums over w alone",
-  decayLrTwice: "the decay was multiplied by lr twice: the factor is 1 − lr·weightDecay",
-  decayWithoutLr:
-    "the decay was not multiplied by lr: the factor is 1 − lr·weightDecay, not 1 − weightDecay",
+/**
+ * What each mistake is called, in two tiers: what is wrong (`says`, at the first attempt) and
+ * the formula-level fix (once the check's hint unlocks). One id each, so a mistake that fails
+ * several checks is stated once.
+ */
+export const SAID = {
+  l2NoHalf: mistake(
+    "the L2 penalty and its gradient are twice the course's: the 1/2 in front of the penalty " +
+      "is missing (with the 1/2, λ equals an optimiser's weightDecay)",
+    "(λ/2)·Σ w_k², whose gradient is λ·w.",
+    "l2NoHalf",
+  ),
+  signZero: mistake(
+    "a weight that is exactly 0 got a push of ±λ: its sub-gradient must be 0, as in PyTorch",
+    "grad = λ·sign(w) with sign(0) = 0: Math.sign(0) is 0, a test like v >= 0 ? 1 : -1 is not.",
+    "signZero",
+  ),
+  l1IsL2: mistake(
+    "that is the L2 penalty (a sum of squares), not L1",
+    "L1 is λ·Σ|w| with sub-gradient λ·sign(w).",
+    "l1IsL2",
+  ),
+  proxFlips: mistake(
+    "weights crossed zero and changed sign: that is a sub-gradient step; the proximal step " +
+      "stops at zero",
+    "Soft-threshold with t = lr·λ: w − t if w > t, w + t if w < −t, else 0.",
+    "proxFlips",
+  ),
+  proxWithoutLr: mistake(
+    "the weights moved by λ: the step on the penalty is not scaled by the learning rate",
+    "The threshold is t = lr·λ.",
+    "proxWithoutLr",
+  ),
+  biasPenalised: mistake(
+    "the bias was penalised: the penalty applies to the weights only",
+    "loss = (λ/2)·Σ w_k² over w alone; dw = λ·w and db = 0.",
+    "biasPenalised",
+  ),
+  decayLrTwice: mistake(
+    "the decay was multiplied by lr twice",
+    "w ← (1 − lr·weightDecay)·w − lr·direction.",
+    "decayLrTwice",
+  ),
+  decayWithoutLr: mistake(
+    "the decay was not multiplied by lr",
+    "w ← (1 − lr·weightDecay)·w − lr·direction, not (1 − weightDecay)·w − lr·direction.",
+    "decayWithoutLr",
+  ),
 };
 
 function penaltyMistakes(w: number[], lambda: number, which: "l1" | "l2") {
   return (actual: unknown) =>
-    matches(
+    matches<Diagnosis>(
       actual,
       which === "l2" ? [[MISTAKES.l2NoHalf(w, lambda), SAID.l2NoHalf]] : [
         [MISTAKES.signZeroPlus(w, lambda), SAID.signZero],
         [MISTAKES.signZeroMinus(w, lambda), SAID.signZero],
-        [l2(w, lambda), "that is the L2 penalty; L1 is λ·Σ|w| with sub-gradient λ·sign(w)"],
+        [l2(w, lambda), SAID.l1IsL2],
       ],
-    ) ?? matches((actual as Penalty)?.grad, [[
+    ) ?? matches<Diagnosis>((actual as Penalty)?.grad, [[
       MISTAKES.l2NoHalf(w, lambda).grad,
       SAID.l2NoHalf,
     ]]);
@@ -114,7 +149,8 @@ export function checks(): Check[] {
       rtol: 1e-6,
       atol: 1e-9,
       diagnose: penaltyMistakes(a, 0.1, "l2"),
-      hint: "Half of λ times the sum of squares; differentiate it term by term.",
+      nudge: "Half of λ times the sum of squares; differentiate it term by term.",
+      hint: "loss = (λ/2)·Σ w_k², grad_k = λ·w_k.",
     },
     {
       name: "l2Penalty: λ = 0 is no penalty",
@@ -122,7 +158,9 @@ export function checks(): Check[] {
       fn: "l2Penalty",
       args: [a, 0],
       expected: { loss: 0, grad: a.map(() => 0) },
-      hint: "With λ = 0 both the penalty and its gradient vanish.",
+      nudge: "With λ = 0 both the penalty and its gradient vanish.",
+      hint:
+        "loss = (λ/2)·Σ w_k² and grad = λ·w are both 0 at λ = 0: return zeros, not an empty or missing field.",
     },
     {
       name: "l1Penalty: value and sub-gradient away from zero, λ = 0.3",
@@ -133,7 +171,8 @@ export function checks(): Check[] {
       rtol: 1e-6,
       atol: 1e-9,
       diagnose: penaltyMistakes(a, 0.3, "l1"),
-      hint: "Away from zero |w| is differentiable: its slope is +1 or −1.",
+      nudge: "Away from zero |w| is differentiable: its slope is +1 or −1.",
+      hint: "loss = λ·Σ|w_k|, grad_k = λ·sign(w_k).",
     },
     {
       name: "l1Penalty: weights that are exactly zero",
@@ -142,7 +181,8 @@ export function checks(): Check[] {
       args: [z, 0.5],
       expected: l1(z, 0.5),
       diagnose: penaltyMistakes(z, 0.5, "l1"),
-      hint: "At w = 0 any slope in [−λ, λ] is a sub-gradient; the course (and PyTorch) picks 0.",
+      nudge: "At w = 0 any slope in [−λ, λ] is a sub-gradient; the course (and PyTorch) picks 0.",
+      hint: "grad_k = λ·sign(w_k) with sign(0) = 0: Math.sign does exactly this.",
     },
     {
       name: "l1Penalty: a longer vector with zeros",
@@ -152,7 +192,8 @@ export function checks(): Check[] {
       expected: l1(big, 0.01),
       diagnose: penaltyMistakes(big, 0.01, "l1"),
       hidden: true,
-      hint: "Check the zeros and the signs of every weight.",
+      nudge: "Check the zeros and the signs of every weight.",
+      hint: "loss = λ·Σ|w_k| over every weight; grad_k = λ·sign(w_k), 0 where w_k = 0.",
     },
     {
       name: "proxL1: weights near zero, λ = 1, lr = 0.1",
@@ -161,12 +202,13 @@ export function checks(): Check[] {
       args: [near, 1, 0.1],
       expected: Array.from(softThreshold(row(near), 0.1).data),
       diagnose: (actual) =>
-        matches(actual, [
+        matches<Diagnosis>(actual, [
           [MISTAKES.proxFlips(near, 1, 0.1), SAID.proxFlips],
           [MISTAKES.proxWithoutLr(near, 1, 0.1), SAID.proxWithoutLr],
         ]),
-      hint:
+      nudge:
         "Move each weight towards zero by the threshold; if it would go past zero, leave it at zero.",
+      hint: "Soft-thresholding with t = lr·λ: w − t if w > t, w + t if w < −t, else 0.",
     },
     {
       name: "proxL1: λ = 0 changes nothing",
@@ -174,7 +216,9 @@ export function checks(): Check[] {
       fn: "proxL1",
       args: [a, 0, 0.5],
       expected: a,
-      hint: "A threshold of 0 returns the weights as they are.",
+      nudge: "A threshold of 0 returns the weights as they are.",
+      hint:
+        "With t = lr·λ = 0, w − t, w + t and the weights themselves are all equal: return a copy of w.",
     },
     {
       name: "proxL1: random weights, λ = 0.4, lr = 0.5",
@@ -183,12 +227,14 @@ export function checks(): Check[] {
       args: [big, 0.4, 0.5],
       expected: Array.from(softThreshold(row(big), 0.2).data),
       diagnose: (actual) =>
-        matches(actual, [
+        matches<Diagnosis>(actual, [
           [MISTAKES.proxFlips(big, 0.4, 0.5), SAID.proxFlips],
           [MISTAKES.proxWithoutLr(big, 0.4, 0.5), SAID.proxWithoutLr],
         ]),
       hidden: true,
-      hint: "The threshold is lr·λ; nothing within it survives, nothing changes sign.",
+      nudge: "Nothing within the threshold survives, nothing changes sign, and the threshold " +
+        "depends on the learning rate.",
+      hint: "The threshold is t = lr·λ; w − t if w > t, w + t if w < −t, else 0.",
     },
     {
       name: "layerL2Penalty: weights penalised, bias not",
@@ -203,16 +249,17 @@ export function checks(): Check[] {
       rtol: 1e-6,
       atol: 1e-9,
       diagnose: (actual) =>
-        matches(actual, [[MISTAKES.biasPenalised(layer, 0.2), SAID.biasPenalised]]) ??
-          matches((actual as { db?: unknown })?.db, [[
+        matches<Diagnosis>(actual, [[MISTAKES.biasPenalised(layer, 0.2), SAID.biasPenalised]]) ??
+          matches<Diagnosis>((actual as { db?: unknown })?.db, [[
             l2(layer.b, 0.2).grad,
             SAID.biasPenalised,
           ]]) ??
-          matches((actual as { dw?: unknown })?.dw, [[
+          matches<Diagnosis>((actual as { dw?: unknown })?.dw, [[
             MISTAKES.l2NoHalf(layer.w, 0.2).grad,
             SAID.l2NoHalf,
           ]]),
-      hint: "A bias shifts a threshold; it does not make the function more complex.",
+      nudge: "A bias shifts a threshold; it does not make the function more complex.",
+      hint: "loss = (λ/2)·Σ w_k² over the weights alone; dw = λ·w, db = 0 for every bias.",
     },
     ...([[0.1, 0.01], [0.5, 0.2], [1e-3, 0.05]] as const).map(([lr, wd], i): Check => ({
       name: `decoupledStep: lr = ${lr}, weightDecay = ${wd}`,
@@ -221,12 +268,14 @@ export function checks(): Check[] {
       args: [a, d, lr, wd],
       expected: a.map((v, k) => v - lr * wd * v - lr * d[k]),
       diagnose: (actual) =>
-        matches(actual, [
+        matches<Diagnosis>(actual, [
           [MISTAKES.decayLrTwice(a, d, lr, wd), SAID.decayLrTwice],
           [MISTAKES.decayWithoutLr(a, d, lr, wd), SAID.decayWithoutLr],
         ]),
       hidden: i === 2,
-      hint: "Shrink by a factor that depends on lr and weightDecay, then step along the direction.",
+      nudge:
+        "Shrink by a factor that depends on lr and weightDecay, then step along the direction.",
+      hint: "w ← (1 − lr·weightDecay)·w − lr·direction.",
     })),
   ];
   return out;

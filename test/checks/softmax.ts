@@ -14,41 +14,80 @@ import { Random } from "../../lib/core/random.ts";
 import { softmaxForward } from "../../lib/nn/layers/softmax.ts";
 import { softmaxCrossEntropy } from "../../lib/nn/losses.ts";
 import { numericalGradient } from "../../lib/check/gradcheck.ts";
-import type { Check, Exercise } from "../../grader/types.ts";
+import type { Check, Diagnosis, Exercise } from "../../grader/types.ts";
 import { compare } from "../../grader/compare.ts";
 import { matches } from "./diagnose.ts";
 
-/** The messages naming each mistake; the unit test matches on these. */
+/**
+ * The known mistakes, each in two tiers: what is wrong (`says`, shown at the first attempt, no
+ * formula) and the formula-level fix (shown once the check's hint unlocks). One id per mistake,
+ * so a mistake that fails several checks is stated once. The unit test matches on these.
+ */
 export const MISTAKE = {
-  noShift: () =>
-    "NaN or Infinity on large scores: e^s overflows to Infinity once s > 709 (and is 0 once " +
-    "s < −745, so p = 0/0); subtract each row's maximum before exponentiating — " +
-    "softmax(s − max s) = softmax(s), and every exponent is then ≤ 0",
-  logOfSoftmax: () =>
-    "the loss is Infinity: the true class's probability underflowed to 0 (it scores hundreds " +
-    "below the best class) and log 0 = −∞; take log-softmax directly, " +
-    "log p_y = (s_y − m) − log Σ_j e^{s_j − m}, which never takes the log of 0",
-  lossSum: (N: number) =>
-    `the loss is N = ${N} times too large: it is summed over the batch; return the mean`,
-  lseOnly: () =>
-    "the loss is log Σ_j e^{s_j}, the log of the sum alone: cross-entropy subtracts the true " +
-    "class's score, L = log Σ_j e^{s_j} − s_y = −log softmax(s)_y",
-  shiftNotAddedBack: () =>
-    "the loss is off by each row's maximum score m: the shift was taken out of the exponent but " +
-    "not added back, log Σ_j e^{s_j} = m + log Σ_j e^{s_j − m}",
-  lossSign: () => "the loss has the wrong sign: cross-entropy is −log softmax(s)_y ≥ 0",
-  gradNoMean: (N: number) =>
-    `grad is N = ${N} times too large: the loss is the mean over the N rows, so each row's ` +
-    "gradient, softmax − one-hot, is divided by N",
-  gradSign: () =>
-    "grad has the wrong sign: ∂L/∂s = (softmax − one-hot)/N, not (one-hot − softmax)/N",
-  noOnehot: () =>
-    "grad is softmax/N: the one-hot of the true class is not subtracted (the −s_y term of the " +
-    "loss gives −1 at j = y), so every row of the gradient should sum to 0",
-  columns: () =>
-    "each column sums to 1, not each row: softmax normalises over the C classes of one example " +
-    "(a row), not over the batch",
-  notNormalised: () => "the rows do not sum to 1: divide each row's exponentials by their sum",
+  noShift: (): Diagnosis => ({
+    id: "noShift",
+    says: "NaN or Infinity on large scores, where the reference is finite: the exponentials " +
+      "overflow (e^s is Infinity once s > 709, and 0 once s < −745, which makes 0/0)",
+    formula: "Subtract each row's maximum m before exponentiating: softmax(s − m) = softmax(s), " +
+      "and every exponent is then ≤ 0.",
+  }),
+  logOfSoftmax: (): Diagnosis => ({
+    id: "logOfSoftmax",
+    says: "the loss is Infinity: the true class scores hundreds below the best class, its " +
+      "probability underflowed to 0, and the log of 0 is −∞",
+    formula: "Take log-softmax directly, log p_y = (s_y − m) − log Σ_j e^{s_j − m}, which never " +
+      "takes the log of 0.",
+  }),
+  lossSum: (N: number): Diagnosis => ({
+    id: "lossSum",
+    says: `the loss is N = ${N} times too large: it is summed over the batch, not averaged`,
+    formula: "L = (1/N)·Σ_i (log Σ_j e^{s_ij} − s_{i,y_i}).",
+  }),
+  lseOnly: (): Diagnosis => ({
+    id: "lseOnly",
+    says: "the loss is the log of the sum of the exponentials alone: the true class's score " +
+      "is not subtracted",
+    formula: "L = log Σ_j e^{s_j} − s_y = −log softmax(s)_y.",
+  }),
+  shiftNotAddedBack: (): Diagnosis => ({
+    id: "shiftNotAddedBack",
+    says: "the loss is off by each row's maximum score: the shift was taken out of the " +
+      "exponent but not added back",
+    formula: "log Σ_j e^{s_j} = m + log Σ_j e^{s_j − m}.",
+  }),
+  lossSign: (): Diagnosis => ({
+    id: "lossSign",
+    says: "the loss has the wrong sign: cross-entropy is never below 0",
+    formula: "cross-entropy is −log softmax(s)_y ≥ 0.",
+  }),
+  gradNoMean: (N: number): Diagnosis => ({
+    id: "gradNoMean",
+    says: `grad is N = ${N} times too large: the loss is the mean over the N rows, but its ` +
+      "gradient is not divided by N",
+    formula: "∂L/∂s = (softmax − one-hot)/N.",
+  }),
+  gradSign: (): Diagnosis => ({
+    id: "gradSign",
+    says: "grad has the wrong sign: it points downhill instead of uphill",
+    formula: "∂L/∂s = (softmax − one-hot)/N, not (one-hot − softmax)/N.",
+  }),
+  noOnehot: (): Diagnosis => ({
+    id: "noOnehot",
+    says: "grad is the softmax divided by N: the true class's −1 is missing, so the rows of " +
+      "grad do not sum to 0",
+    formula: "The −s_y term of the loss gives −1 at j = y: ∂L/∂s_j = (p_j − [j = y])/N.",
+  }),
+  columns: (): Diagnosis => ({
+    id: "columns",
+    says: "each column sums to 1, not each row: softmax normalises over the classes of one " +
+      "example (a row), not over the batch",
+    formula: "p[i][j] = e^{s_ij} / Σ_k e^{s_ik}, the sum running over row i.",
+  }),
+  notNormalised: (): Diagnosis => ({
+    id: "notNormalised",
+    says: "the rows do not sum to 1: the exponentials are not divided by their row's sum",
+    formula: "p[i][j] = e^{s_ij − m_i} / Σ_k e^{s_ik − m_i}.",
+  }),
 };
 
 /** The known mistakes {@link softmaxVariant} can make, one flag each. */
@@ -105,7 +144,7 @@ function lossMistakes(scores: Matrix, labels: readonly number[], fields: ("loss"
   const wrong = (bugs: SoftmaxBugs, field: "loss" | "grad") => ({
     [field]: softmaxVariant(scores, labels, bugs)[field],
   });
-  return (actual: unknown): string | undefined => {
+  return (actual: unknown): Diagnosis | undefined => {
     if (!actual || typeof actual !== "object") return undefined;
     const a = actual as { loss?: unknown; grad?: unknown };
     const blown = fields.filter((f) => !finite(a[f]));
@@ -120,13 +159,13 @@ function lossMistakes(scores: Matrix, labels: readonly number[], fields: ("loss"
     for (const field of fields) {
       if (!compare(a[field], right[field], { rtol: 1e-9, atol: 1e-12 })) continue; // not wrong
       const message = field === "loss"
-        ? matches({ loss: a.loss }, [
+        ? matches<Diagnosis>({ loss: a.loss }, [
           [wrong({ lossSum: true }, "loss"), MISTAKE.lossSum(N)],
           [wrong({ lseOnly: true }, "loss"), MISTAKE.lseOnly()],
           [wrong({ shiftNotAddedBack: true }, "loss"), MISTAKE.shiftNotAddedBack()],
           [wrong({ lossSign: true }, "loss"), MISTAKE.lossSign()],
         ])
-        : matches({ grad: a.grad }, [
+        : matches<Diagnosis>({ grad: a.grad }, [
           [wrong({ gradNoMean: true }, "grad"), MISTAKE.gradNoMean(N)],
           [wrong({ gradSign: true }, "grad"), MISTAKE.gradSign()],
           [wrong({ noOnehot: true }, "grad"), MISTAKE.noOnehot()],
@@ -145,11 +184,11 @@ function softmaxMistakes(scores: Matrix) {
     const m = Math.max(...col);
     return Math.exp(v - m) / col.reduce((t, s) => t + Math.exp(s - m), 0);
   });
-  return (actual: unknown): string | undefined => {
+  return (actual: unknown): Diagnosis | undefined => {
     if (actual instanceof Matrix && !finite(actual)) {
       return maxAbs(scores) > 700 ? MISTAKE.noShift() : undefined;
     }
-    return matches(actual, [
+    return matches<Diagnosis>(actual, [
       [byColumn, MISTAKE.columns()],
       [exps, MISTAKE.notNormalised()],
       [scores.map(Math.exp), MISTAKE.notNormalised()],
@@ -191,7 +230,10 @@ export function checks(): Check[] {
       args: [scores],
       expected: softmaxForward(scores).out,
       diagnose: softmaxMistakes(scores),
-      hint: "Exponentiate each score and divide by the sum of its row's exponentials.",
+      nudge: "Each row of the result is one example's probability vector: positive entries " +
+        "that sum to 1 over its classes.",
+      hint: "p[i][j] = e^{s_ij} / Σ_k e^{s_ik}: exponentiate each score and divide by the sum " +
+        "of its row's exponentials.",
     },
     {
       name: "softmax: the same rows shifted by +1000 and by −1000 (unchanged, and finite)",
@@ -200,8 +242,10 @@ export function checks(): Check[] {
       args: [shifted],
       expected: softmaxForward(shifted).out,
       diagnose: softmaxMistakes(shifted),
-      hint: "softmax(s + c) = softmax(s) for any constant c: choose c so that no exponent is " +
-        "positive.",
+      nudge: "Adding the same number to every score of a row does not change its " +
+        "probabilities, but e^1000 is Infinity in float64: no exponent may be large.",
+      hint: "softmax(s + c) = softmax(s) for any constant c: take c = −max s, so that no " +
+        "exponent is positive.",
     },
     {
       name: "softmaxCrossEntropy: the loss on 4 × 5 scores",
@@ -210,6 +254,8 @@ export function checks(): Check[] {
       args: [scores, labels],
       expected: only("loss", scores, labels),
       diagnose: lossMistakes(scores, labels, ["loss"]),
+      nudge: "A row's loss is small when its true class gets a high probability, and never " +
+        "below 0; the batch's loss is the average over its rows.",
       hint: "For each row, −log softmax(s)_y = log Σ_j e^{s_j} − s_y; then average over the rows.",
     },
     {
@@ -219,7 +265,10 @@ export function checks(): Check[] {
       args: [scores, labels],
       expected: only("grad", scores, labels),
       diagnose: lossMistakes(scores, labels, ["grad"]),
-      hint: "Differentiate log Σ_j e^{s_j} − s_y with respect to each s_j, then divide by N.",
+      nudge: "grad has the shape of the scores, each of its rows sums to 0, and it is the " +
+        "gradient of the batch's mean loss.",
+      hint: "Differentiate log Σ_j e^{s_j} − s_y with respect to each s_j, then divide by N: " +
+        "∂L/∂s_ij = (softmax(s)_ij − [j = y_i])/N.",
     },
     {
       name: "softmaxCrossEntropy: grad agrees with a numerical gradient (central difference)",
@@ -230,7 +279,10 @@ export function checks(): Check[] {
       rtol: 1e-6,
       atol: 1e-9,
       diagnose: lossMistakes(scores, labels, ["grad"]),
-      hint: "The gradient of the batch MEAN: every entry carries a factor 1/N.",
+      nudge: "Your grad disagrees with the slope of the loss measured by finite differences: " +
+        "it is not the derivative of the loss you return.",
+      hint: "The reference is (L(s + h) − L(s − h))/2h, one score at a time; the gradient of " +
+        "the batch mean is (softmax − one-hot)/N.",
     },
     {
       name: "softmaxCrossEntropy: all scores 0 gives loss log C",
@@ -239,7 +291,9 @@ export function checks(): Check[] {
       args: [zeros, zeroLabels],
       expected: ref(zeros, zeroLabels),
       diagnose: lossMistakes(zeros, zeroLabels, ["loss", "grad"]),
-      hint: "With equal scores every class has probability 1/C, so each row costs log C.",
+      nudge: "With equal scores every class is equally likely.",
+      hint: "With equal scores every class has probability 1/C, so each row costs log C and " +
+        "grad[i][j] = (1/C − [j = y_i])/N.",
     },
     {
       name: "softmaxCrossEntropy: scores in the thousands stay finite",
@@ -248,7 +302,10 @@ export function checks(): Check[] {
       args: [large, largeLabels],
       expected: ref(large, largeLabels),
       diagnose: lossMistakes(large, largeLabels, ["loss", "grad"]),
-      hint: "Subtract each row's maximum before exponentiating, and add it back in the loss.",
+      nudge: "e^710 is already Infinity in float64: the loss and grad must come out without " +
+        "any large exponent.",
+      hint: "Subtract each row's maximum m before exponentiating, and add it back in the loss: " +
+        "log Σ_j e^{s_j} = m + log Σ_j e^{s_j − m}.",
     },
     {
       name: "softmaxCrossEntropy: a true class 800 below the best costs 800, not Infinity",
@@ -257,6 +314,8 @@ export function checks(): Check[] {
       args: [hopeless, hopelessLabels],
       expected: ref(hopeless, hopelessLabels),
       diagnose: lossMistakes(hopeless, hopelessLabels, ["loss", "grad"]),
+      nudge: "The true class's probability here is about e^−800, which is 0 in float64: the " +
+        "loss must not go through that probability.",
       hint: "e^{−800} is 0 in float64: never take the log of a probability, use " +
         "log Σ_j e^{s_j} − s_y.",
     },
@@ -268,6 +327,7 @@ export function checks(): Check[] {
       expected: softmaxForward(hiddenSoftmax).out,
       diagnose: softmaxMistakes(hiddenSoftmax),
       hidden: true,
+      nudge: "Nothing may depend on the sizes of the visible checks.",
       hint: "Read the sizes from the Matrix (scores.rows, scores.cols).",
     },
     {
@@ -278,6 +338,7 @@ export function checks(): Check[] {
       expected: ref(hiddenScores, hiddenLabels),
       diagnose: lossMistakes(hiddenScores, hiddenLabels, ["loss", "grad"]),
       hidden: true,
+      nudge: "Nothing may depend on the sizes of the visible checks.",
       hint: "Read the sizes from the Matrix: N is scores.rows, C is scores.cols.",
     },
   ];

@@ -16,7 +16,8 @@ function grade(impl: Impl): Map<string, string> {
   for (const c of checks() as Check[]) {
     const actual = impl[c.fn](...(structuredClone(c.args) as never[]));
     if (compare(actual, c.expected, { rtol: c.rtol ?? 1e-7, atol: c.atol ?? 1e-10 })) {
-      failed.set(c.name, c.diagnose?.(actual) ?? "");
+      const d = c.diagnose?.(actual);
+      failed.set(c.name, typeof d === "string" ? d : [d ?? []].flat().map((m) => m.says).join(" "));
     }
   }
   return failed;
@@ -30,11 +31,21 @@ describe("regularisation checks", () => {
   });
 
   const cases: [string, Partial<Impl>, string, RegExp][] = [
-    ["L2 without the 1/2", { l2Penalty: MISTAKES.l2NoHalf }, "l2Penalty", /without the 1\/2/],
-    ["sign(0) = +1", { l1Penalty: MISTAKES.signZeroPlus }, "l1Penalty", /sign\(0\) must be 0/],
-    ["sign(0) = −1", { l1Penalty: MISTAKES.signZeroMinus }, "l1Penalty", /sign\(0\) must be 0/],
+    [
+      "L2 without the 1/2",
+      { l2Penalty: MISTAKES.l2NoHalf },
+      "l2Penalty",
+      /the 1\/2 in front of the penalty is missing/,
+    ],
+    ["sign(0) = +1", { l1Penalty: MISTAKES.signZeroPlus }, "l1Penalty", /exactly 0 got a push/],
+    ["sign(0) = −1", { l1Penalty: MISTAKES.signZeroMinus }, "l1Penalty", /exactly 0 got a push/],
     ["soft-threshold flips signs", { proxL1: MISTAKES.proxFlips }, "proxL1", /changed sign/],
-    ["threshold λ, not lr·λ", { proxL1: MISTAKES.proxWithoutLr }, "proxL1", /lr·λ, not λ/],
+    [
+      "threshold λ, not lr·λ",
+      { proxL1: MISTAKES.proxWithoutLr },
+      "proxL1",
+      /not scaled by the learning rate/,
+    ],
     [
       "bias penalised",
       { layerL2Penalty: MISTAKES.biasPenalised },
