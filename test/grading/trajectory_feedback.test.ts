@@ -85,7 +85,7 @@ describe("trajectory feedback through the sandbox", () => {
     const says = "after step 1 your config has no maxExpAvgSq: keep the AMSGrad maximum there";
     const amsgrad = result.checks.find((c) => c.message.includes(says))!;
     expect(amsgrad.hidden).toBe(false);
-    expect(hidden.message).toMatch(/the same mistake as “AMSGrad/);
+    expect(hidden.message).toMatch(/the same mistake as “adam: AMSGrad/);
   }, 30_000);
 });
 
