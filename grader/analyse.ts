@@ -115,9 +115,16 @@ function shifted(a: number[], e: number[], by: number, tol: Tolerance): boolean 
 
 /**
  * A description of how `actual` differs from `expected` in numbers, or undefined when the
- * difference is not numeric (a wrong type or shape, which compare.ts already names).
+ * difference is not numeric (a wrong type or shape, which compare.ts already names). Its id is
+ * its sentence: checks whose numbers differ in the same words share it, and a report states it
+ * once.
  */
 export function analyse(actual: unknown, expected: unknown, tol: Tolerance): Diagnosis | undefined {
+  const found = describe(actual, expected, tol);
+  return found && { id: `analysis:${found.says}`, says: found.says };
+}
+
+function describe(actual: unknown, expected: unknown, tol: Tolerance): Diagnosis | undefined {
   const leaf = firstWrongLeaf(actual, expected, tol, "result");
   if (!leaf) return undefined;
   const { where, actual: a, expected: e, cols } = leaf;

@@ -39,9 +39,8 @@ export function tiers(c: CheckResult): [string, string][] {
   else if (c.unlockIn) {
     out.push([
       "next",
-      `the formula-level hint shows after ${c.unlockIn} more failed attempt${
-        c.unlockIn === 1 ? "" : "s"
-      } at this check (${c.attempts} so far)`,
+      `${c.unlockIn} more failed attempt${c.unlockIn === 1 ? "" : "s"} at this check ` +
+      `(${c.attempts} so far) unlock${c.unlockIn === 1 ? "s" : ""} the formula-level hint`,
     ]);
   }
   return out;
@@ -50,10 +49,9 @@ export function tiers(c: CheckResult): [string, string][] {
 /** The lines about the file rather than a check: notes, then type errors. */
 function fileLines(r: ExerciseResult): string[] {
   return [
-    ...(r.diagnoses ?? []).map((d) =>
-      `mistake: ${safe(d.says)}. It cost ${d.checks.length} checks: ${
-        d.checks.map(safe).join("; ")
-      }`
+    ...(r.diagnoses ?? []).map((d, i, all) =>
+      `mistake${all.length > 1 ? ` ${i + 1}` : ""}: ${safe(d.says)}. It cost ${d.checks.length} ` +
+      `checks: ${d.checks.map(safe).join("; ")}`
     ),
     ...r.notes.map((n) => `note: ${safe(n)}`),
     ...r.typeErrors.map((e) => `type error (costs no points by itself): ${safe(e)}`),

@@ -39,7 +39,11 @@ export interface Check {
 
 /** A known mistake a wrong answer matches. */
 export interface Diagnosis {
-  /** Same id, same mistake: a report states it once and lists the checks it cost. */
+  /**
+   * Same id, same mistake: a report states it once and lists the checks it cost. Two prefixes
+   * mark what is not a known mistake: "analysis:" numbers about the difference (analyse.ts),
+   * "where:" where this check's answer departs (stated on the check only).
+   */
   id: string;
   /** What is wrong, without the formula (shown at the first attempt). */
   says: string;

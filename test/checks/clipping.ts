@@ -11,8 +11,8 @@
 import { Matrix } from "../../lib/core/matrix.ts";
 import { Random } from "../../lib/core/random.ts";
 import { clipGradNorm, clipGradValue, gradNorm } from "../../lib/optim/clip.ts";
-import type { Check, Exercise } from "../../grader/types.ts";
-import { matches } from "./diagnose.ts";
+import type { Check, Diagnosis, Exercise } from "../../grader/types.ts";
+import { matches, mistake } from "./diagnose.ts";
 
 const copy = (gs: readonly Matrix[]) => gs.map((g) => g.clone());
 const frobenius = (g: Matrix) => gradNorm([g]);
@@ -30,34 +30,79 @@ export function clipReference(grads: readonly Matrix[], maxNorm: number) {
   return { totalNorm, grads: out };
 }
 
-/** The messages naming each known mistake; the unit test matches on these. */
+/**
+ * The known mistakes, in two tiers: what is wrong (`says`, at the first attempt) and the
+ * formula-level fix (once the check's hint unlocks). The unit test matches on these.
+ */
 export const MISTAKE = {
-  sumOfNorms:
-    "that is the sum of the matrices' own norms; the global norm takes all entries together, as one long vector",
-  largestNorm:
-    "that is the largest of the matrices' own norms; the global norm takes every entry of every matrix",
-  firstOnly: "that is the norm of the first matrix only; the global norm takes every matrix",
-  squared: "that is the squared norm: take the square root",
-  postClip:
-    "that is the norm after clipping; PyTorch returns the total norm measured before clipping, so you can log how large the gradients really were",
-  perMatrix:
-    "each matrix was clipped by its own norm; clipping by global norm scales every matrix by one common factor, which keeps the direction of the whole gradient",
-  scaledUp:
-    "gradients below the limit were scaled up; clipping only ever shrinks: the factor is capped at 1",
-  no1e6:
-    "it looks like the factor is maxNorm/totalNorm: PyTorch adds 1e-6 to the norm before dividing",
-  nanAtZero:
-    "all-zero gradients came back as NaN: 0/0 — PyTorch adds 1e-6 to the norm before dividing, so a zero gradient stays zero",
-  byValue:
-    "that is clipping by value (each entry capped at ±maxNorm), which changes the gradient's direction; clip by the global norm",
-  untouchedAtLimit:
-    "a gradient whose norm equals maxNorm exactly was left alone; PyTorch still scales it, by maxNorm/(maxNorm + 1e-6)",
+  sumOfNorms: mistake(
+    "that is the sum of the matrices' own norms; the global norm takes all entries together, " +
+      "as one long vector",
+    "globalNorm = √(Σ over every matrix and every entry of g²), not Σ of each matrix's norm.",
+    "sumOfNorms",
+  ),
+  largestNorm: mistake(
+    "that is the largest of the matrices' own norms; the global norm takes every entry of " +
+      "every matrix",
+    "globalNorm = √(Σ over every matrix and every entry of g²).",
+    "largestNorm",
+  ),
+  firstOnly: mistake(
+    "that is the norm of the first matrix only; the global norm takes every matrix",
+    "globalNorm = √(Σ over every matrix and every entry of g²).",
+    "firstOnly",
+  ),
+  squared: mistake(
+    "that is the squared norm: the square root is missing",
+    "globalNorm = √(Σ g²).",
+    "squared",
+  ),
+  postClip: mistake(
+    "that is the norm after clipping; PyTorch returns the total norm measured before " +
+      "clipping, so you can log how large the gradients really were",
+    "Compute totalNorm first, return it, and scale the gradients with it.",
+    "postClip",
+  ),
+  perMatrix: mistake(
+    "each matrix was clipped by its own norm; clipping by global norm scales every matrix by " +
+      "one common factor, which keeps the direction of the whole gradient",
+    "One factor for all: factor = min(1, maxNorm / (globalNorm(grads) + 1e-6)).",
+    "perMatrix",
+  ),
+  scaledUp: mistake(
+    "gradients below the limit were scaled up; clipping only ever shrinks them",
+    "factor = min(1, maxNorm / (totalNorm + 1e-6)): the factor is capped at 1.",
+    "scaledUp",
+  ),
+  no1e6: mistake(
+    "the factor is a hair too large: PyTorch divides by a slightly larger number than the " +
+      "norm itself",
+    "factor = min(1, maxNorm / (totalNorm + 1e-6)).",
+    "no1e6",
+  ),
+  nanAtZero: mistake(
+    "all-zero gradients came back as NaN: 0/0",
+    "PyTorch divides by totalNorm + 1e-6, so a zero gradient stays zero.",
+    "nanAtZero",
+  ),
+  byValue: mistake(
+    "that is clipping by value (each entry capped at ±maxNorm), which changes the gradient's " +
+      "direction; clip by the global norm",
+    "Scale every entry by one factor, min(1, maxNorm / (totalNorm + 1e-6)).",
+    "byValue",
+  ),
+  untouchedAtLimit: mistake(
+    "a gradient whose norm equals maxNorm exactly was left alone; PyTorch still scales it, " +
+      "very slightly",
+    "factor = min(1, maxNorm / (totalNorm + 1e-6)) is below 1 at totalNorm = maxNorm.",
+    "untouchedAtLimit",
+  ),
 };
 
 /** Wrong global norms, for globalNorm and for clipGradNorm's totalNorm. */
-function wrongNorms(grads: readonly Matrix[]): [unknown, string][] {
+function wrongNorms(grads: readonly Matrix[]): [unknown, Diagnosis][] {
   const norms = grads.map(frobenius);
-  const out: [unknown, string][] = [
+  const out: [unknown, Diagnosis][] = [
     [norms.reduce((s, n) => s + n, 0), MISTAKE.sumOfNorms],
     [gradNorm(grads) ** 2, MISTAKE.squared],
   ];
@@ -75,7 +120,7 @@ function scaled(grads: readonly Matrix[], factor: (norm: number) => number, perM
 
 export function diagnoseNorm(grads: readonly Matrix[]) {
   const wrong = wrongNorms(grads);
-  return (actual: unknown) => matches(actual, wrong);
+  return (actual: unknown) => matches<Diagnosis>(actual, wrong);
 }
 
 /** A diagnosis for clipGradNorm on the fields the check compares. */
@@ -90,10 +135,10 @@ export function diagnoseClip(
   clipGradValue(clippedByValue, maxNorm);
   // At the limit, leaving the gradients alone is what both a strict `>` test and a missing
   // 1e-6 give (and per-matrix clipping too): name the limit first there.
-  const atLimit: [unknown, string][] = Math.abs(total - maxNorm) <= 1e-12 * maxNorm
+  const atLimit: [unknown, Diagnosis][] = Math.abs(total - maxNorm) <= 1e-12 * maxNorm
     ? [[copy(grads), MISTAKE.untouchedAtLimit]]
     : [];
-  const wrongGrads: [unknown, string][] = [
+  const wrongGrads: [unknown, Diagnosis][] = [
     ...atLimit,
     [scaled(grads, (n) => Math.min(1, maxNorm / (n + 1e-6)), true), MISTAKE.perMatrix],
     [scaled(grads, (n) => maxNorm / (n + 1e-6)), MISTAKE.scaledUp],
@@ -101,20 +146,20 @@ export function diagnoseClip(
     [scaled(grads, (n) => maxNorm / n), MISTAKE.scaledUp], // both: above the limit it is no1e6
     [clippedByValue, MISTAKE.byValue],
   ];
-  const wrongTotals: [unknown, string][] = [
+  const wrongTotals: [unknown, Diagnosis][] = [
     [gradNorm(ref.grads), MISTAKE.postClip],
     ...wrongNorms(grads),
   ];
-  return (actual: unknown): string | undefined => {
+  return (actual: unknown): Diagnosis | undefined => {
     const got = (actual ?? {}) as Record<string, unknown>;
     for (const f of fields) {
-      if (matches(got[f], [[ref[f], "same"]]) === "same") continue;
-      if (f === "totalNorm") return matches(got.totalNorm, wrongTotals);
+      if (matches<string>(got[f], [[ref[f], "same"]]) === "same") continue;
+      if (f === "totalNorm") return matches<Diagnosis>(got.totalNorm, wrongTotals);
       const list = Array.isArray(got.grads) ? got.grads : [];
       if (list.some((g) => g instanceof Matrix && g.data.some(Number.isNaN)) && total === 0) {
         return MISTAKE.nanAtZero;
       }
-      return matches(got.grads, wrongGrads);
+      return matches<Diagnosis>(got.grads, wrongGrads);
     }
     return undefined;
   };

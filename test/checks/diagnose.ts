@@ -22,3 +22,12 @@ export function matches<T = string | Diagnosis>(
 ): T | undefined {
   return candidates.find(([wrong]) => !compare(actual, wrong, { rtol: 1e-9, atol: 1e-12 }))?.[1];
 }
+
+/**
+ * What a `diagnose` says, as one line: its records' sentences joined as a report joins them on
+ * a check stating every one (for tests).
+ */
+export function said(found: string | Diagnosis | Diagnosis[] | undefined): string {
+  if (found === undefined || typeof found === "string") return found ?? "";
+  return [found].flat().map((d) => d.says).join(" — ");
+}

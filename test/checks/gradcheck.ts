@@ -9,8 +9,8 @@ import { numericalGradient, relError } from "../../lib/check/gradcheck.ts";
 import { gradcheckProblem } from "../../lib/check/problems.ts";
 import { Matrix, maxAbsDiff } from "../../lib/core/matrix.ts";
 import { Random } from "../../lib/core/random.ts";
-import type { Check, Exercise } from "../../grader/types.ts";
-import { matches } from "./diagnose.ts";
+import type { Check, Diagnosis, Exercise } from "../../grader/types.ts";
+import { matches, mistake } from "./diagnose.ts";
 
 /** lib's numerical gradient of a named test function, on a copy of x. */
 function reference(problem: string, x: Matrix, h: number, d: "central" | "forward" = "central") {
@@ -36,27 +36,72 @@ function minusAtX(problem: string, x: Matrix, h: number): Matrix {
   return reference(problem, x, h, "forward").map((v) => v / 2);
 }
 
+/** The known mistakes: what is wrong (at once), and the formula-level fix (later). */
+export const GRADCHECK_MISTAKE = {
+  forward: mistake(
+    "it looks like a forward difference: only the plus side is measured",
+    "Use the central difference (f(x + h) − f(x − h)) / 2h.",
+    "forward",
+  ),
+  unrestored: mistake(
+    "it looks like each entry was left at x − h, so the later entries are measured at a " +
+      "moved point",
+    "Keep old = x.data[k] and set x.data[k] = old after the two evaluations, before the next " +
+      "entry.",
+    "unrestored",
+  ),
+  minusAtX: mistake(
+    "the minus side seems to be evaluated at x itself, not below it (after adding h, " +
+      "subtracting h only goes back to x)",
+    "Set x.data[k] = old − h for the second evaluation (or subtract 2h).",
+    "minusAtX",
+  ),
+  fixedH: (h: number) =>
+    mistake(
+      `it looks like a fixed step of 1e-5 was used instead of the h argument (${h})`,
+      "Use the h you are given in (f(x + h) − f(x − h)) / 2h.",
+      "fixedH",
+    ),
+  zeroOverZero: mistake(
+    "NaN where both entries are 0: 0 / 0",
+    "The denominator is max(1e-8, |a| + |b|).",
+    "zeroOverZero",
+  ),
+  absolute: mistake(
+    "that is the absolute error, not divided by the size of the entries",
+    "Divide each |a − b| by max(1e-8, |a| + |b|).",
+    "absolute",
+  ),
+  noFloor: mistake(
+    "the floor under the denominator is missing",
+    "The denominator is max(1e-8, |a| + |b|).",
+    "noFloor",
+  ),
+  overB: mistake(
+    "it looks like the difference is divided by the second gradient alone; CS231n's relative " +
+      "error treats both sides alike",
+    "Per entry |a − b| / max(1e-8, |a| + |b|), not |a − b| / |b|.",
+    "overB",
+  ),
+  overMax: mistake(
+    "it looks like the difference is divided by the larger of the two entries",
+    "CS231n divides by |a| + |b|: |a − b| / max(1e-8, |a| + |b|).",
+    "overMax",
+  ),
+  pooled: mistake(
+    "that is one ratio of sums over all entries, not the worst entry's ratio",
+    "Take the largest per-entry ratio, not Σ|a − b| / Σ(|a| + |b|).",
+    "pooled",
+  ),
+};
+
 function gradMistakes(problem: string, x: Matrix, h: number) {
   return (actual: unknown) =>
-    matches(actual, [
-      [
-        reference(problem, x, h, "forward"),
-        "it looks like a forward difference (f(x + h) − f(x)) / h: use (f(x + h) − f(x − h)) / 2h",
-      ],
-      [
-        unrestored(problem, x, h).grad,
-        "it looks like each entry was left at x − h: put x.data[k] back to its old value " +
-        "before the next entry",
-      ],
-      [
-        minusAtX(problem, x, h),
-        "the minus side seems to be evaluated at x, not at x − h (after x += h, x -= h only " +
-        "goes back to x)",
-      ],
-      [
-        reference(problem, x, 1e-5),
-        `it looks like h = 1e-5 was used instead of the h argument (${h})`,
-      ],
+    matches<Diagnosis>(actual, [
+      [reference(problem, x, h, "forward"), GRADCHECK_MISTAKE.forward],
+      [unrestored(problem, x, h).grad, GRADCHECK_MISTAKE.unrestored],
+      [minusAtX(problem, x, h), GRADCHECK_MISTAKE.minusAtX],
+      [reference(problem, x, 1e-5), GRADCHECK_MISTAKE.fixedH(h)],
     ]);
 }
 
@@ -70,28 +115,16 @@ function relMistakes(a: Matrix, b: Matrix) {
   });
   return (actual: unknown) =>
     (typeof actual === "number" && Number.isNaN(actual))
-      ? "NaN: 0 / 0 where both entries are 0; the denominator is max(1e-8, |a| + |b|)"
-      : matches(actual, [
-        [
-          maxAbsDiff(a, b),
-          "that is the absolute error max |a − b|: divide each difference by |a| + |b|",
-        ],
-        [
-          per((x, y) => Math.abs(x - y) / (Math.abs(x) + Math.abs(y))),
-          "the 1e-8 floor is missing from the denominator: max(1e-8, |a| + |b|)",
-        ],
-        [
-          per((x, y) => Math.abs(x - y) / Math.max(1e-8, Math.abs(y))),
-          "it looks like |a − b| / |b|: CS231n divides by |a| + |b|, which treats both sides alike",
-        ],
+      ? GRADCHECK_MISTAKE.zeroOverZero
+      : matches<Diagnosis>(actual, [
+        [maxAbsDiff(a, b), GRADCHECK_MISTAKE.absolute],
+        [per((x, y) => Math.abs(x - y) / (Math.abs(x) + Math.abs(y))), GRADCHECK_MISTAKE.noFloor],
+        [per((x, y) => Math.abs(x - y) / Math.max(1e-8, Math.abs(y))), GRADCHECK_MISTAKE.overB],
         [
           per((x, y) => Math.abs(x - y) / Math.max(1e-8, Math.max(Math.abs(x), Math.abs(y)))),
-          "it looks like |a − b| / max(|a|, |b|): CS231n divides by |a| + |b|",
+          GRADCHECK_MISTAKE.overMax,
         ],
-        [
-          num / Math.max(1e-8, den),
-          "take the largest ratio over the entries, not Σ|a − b| / Σ(|a| + |b|)",
-        ],
+        [num / Math.max(1e-8, den), GRADCHECK_MISTAKE.pooled],
       ]);
 }
 
@@ -164,9 +197,9 @@ function checks(): Check[] {
       rtol: 0,
       atol: 0,
       diagnose: (actual) =>
-        matches(actual, [[
+        matches<Diagnosis>(actual, [[
           unrestored("rosenbrock", xRosen, 1e-4).after,
-          "each entry was left at x − h: set x.data[k] = old after the two evaluations",
+          GRADCHECK_MISTAKE.unrestored,
         ]]),
       nudge: "After estimating, x must hold exactly the values it had before.",
       hint: "Keep the old value in a variable and assign it back (do not add and subtract h, " +

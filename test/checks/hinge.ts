@@ -8,8 +8,8 @@ import { multiMarginLoss, pairwiseHinge } from "../../lib/nn/losses.ts";
 import { numericalGradient } from "../../lib/check/gradcheck.ts";
 import { Matrix } from "../../lib/core/matrix.ts";
 import { Random } from "../../lib/core/random.ts";
-import type { Check, Exercise } from "../../grader/types.ts";
-import { matches } from "./diagnose.ts";
+import type { Check, Diagnosis, Exercise } from "../../grader/types.ts";
+import { matches, mistake } from "./diagnose.ts";
 
 type Result = { loss: number; grad: Matrix };
 
@@ -36,27 +36,59 @@ function pairVariant(
   return out;
 }
 
+/** The known mistakes: what is wrong (at once), and the formula-level fix (later). */
+export const HINGE_MISTAKE = {
+  pairSwapped: mistake(
+    "the signs are flipped: the pair costs when the corrupted window wins, not the true one " +
+      "(the notes' misreading: column 0 is the TRUE window's score, column 1 the corrupted one's)",
+    "z = Δ − s_true + s_corrupt, and the pair costs max(0, z).",
+    "pairSwapped",
+  ),
+  pairSum: mistake(
+    "the loss and gradients are N times too large: it looks like a sum over the batch",
+    "Divide the loss and every gradient entry by N.",
+    "pairSum",
+  ),
+  pairGradSign: mistake(
+    "the loss is right but the gradients have the wrong sign",
+    "An active pair gets ∂J/∂s_true = −1/N and ∂J/∂s_corrupt = +1/N.",
+    "pairGradSign",
+  ),
+  atMargin: mistake(
+    "a term exactly at the margin (z = 0) counts; relu and MultiMarginLoss treat it as inactive",
+    "Count a term only when z > 0, not z >= 0.",
+    "atMargin",
+  ),
+  includeTrue: mistake(
+    "the loss is Δ/C too large per example: the true class's own term is counted",
+    "Sum over j ≠ y only (the j = y term is always max(0, Δ) = Δ).",
+    "includeTrue",
+  ),
+  noClassMean: mistake(
+    "it looks like CS231n's SVM loss without the division by the number of classes, which " +
+      "PyTorch's MultiMarginLoss makes",
+    "Divide each example's sum by C, then average over the N rows.",
+    "noClassMean",
+  ),
+  multiSum: mistake(
+    "the loss and gradients are N times too large: it looks like a sum over the batch",
+    "Divide by N as well as by C.",
+    "multiSum",
+  ),
+  multiSwapped: mistake(
+    "the signs are flipped: the true class's score enters the term with the wrong sign",
+    "The term is max(0, Δ − s_y + s_j).",
+    "multiSwapped",
+  ),
+};
+
 function pairMistakes(scores: Matrix, margin: number) {
   return (actual: unknown) =>
-    matches(actual, [
-      [
-        pairVariant(scores, margin, { swapped: true }),
-        "the signs are flipped: it looks like max(0, Δ + s_true − s_corrupt), the notes' " +
-        "misreading (column 0 is the TRUE window's score, column 1 the corrupted one's)",
-      ],
-      [
-        pairVariant(scores, margin, { sum: true }),
-        "it looks like a sum over the batch: divide the loss and the gradients by N",
-      ],
-      [
-        pairVariant(scores, margin, { gradSign: -1 }),
-        "the loss is right but the gradients have the wrong sign: ∂J/∂s_true is −1/N",
-      ],
-      [
-        pairVariant(scores, margin, { inclusive: true }),
-        "a pair exactly at the margin (z = 0) should be inactive, as relu and " +
-        "MultiMarginLoss treat it: use z > 0, not z >= 0",
-      ],
+    matches<Diagnosis>(actual, [
+      [pairVariant(scores, margin, { swapped: true }), HINGE_MISTAKE.pairSwapped],
+      [pairVariant(scores, margin, { sum: true }), HINGE_MISTAKE.pairSum],
+      [pairVariant(scores, margin, { gradSign: -1 }), HINGE_MISTAKE.pairGradSign],
+      [pairVariant(scores, margin, { inclusive: true }), HINGE_MISTAKE.atMargin],
     ]);
 }
 
@@ -92,30 +124,12 @@ function multiVariant(
 
 function multiMistakes(scores: Matrix, labels: number[], margin: number) {
   return (actual: unknown) =>
-    matches(actual, [
-      [
-        multiVariant(scores, labels, margin, { includeTrue: true }),
-        "the loss is Δ/C too large per example: the sum must skip j = y (that term is always " +
-        "max(0, Δ) = Δ)",
-      ],
-      [
-        multiVariant(scores, labels, margin, { noClassMean: true }),
-        "it looks like CS231n's SVM loss without the 1/C: PyTorch's MultiMarginLoss divides " +
-        "each example's sum by the number of classes C",
-      ],
-      [
-        multiVariant(scores, labels, margin, { sum: true }),
-        "it looks like a sum over the batch: divide by N as well",
-      ],
-      [
-        multiVariant(scores, labels, margin, { swapped: true }),
-        "the signs are flipped: the term is max(0, Δ − s_y + s_j), the true class's score " +
-        "enters with a minus",
-      ],
-      [
-        multiVariant(scores, labels, margin, { inclusive: true }),
-        "a term exactly at the margin (z = 0) is inactive in MultiMarginLoss: use z > 0, not z >= 0",
-      ],
+    matches<Diagnosis>(actual, [
+      [multiVariant(scores, labels, margin, { includeTrue: true }), HINGE_MISTAKE.includeTrue],
+      [multiVariant(scores, labels, margin, { noClassMean: true }), HINGE_MISTAKE.noClassMean],
+      [multiVariant(scores, labels, margin, { sum: true }), HINGE_MISTAKE.multiSum],
+      [multiVariant(scores, labels, margin, { swapped: true }), HINGE_MISTAKE.multiSwapped],
+      [multiVariant(scores, labels, margin, { inclusive: true }), HINGE_MISTAKE.atMargin],
     ]);
 }
 

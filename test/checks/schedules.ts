@@ -16,7 +16,7 @@ import {
   type Schedule,
   sequentialLR,
 } from "../../lib/optim/schedules.ts";
-import type { Check, Exercise } from "../../grader/types.ts";
+import type { Check, Diagnosis, Exercise } from "../../grader/types.ts";
 import { matches } from "./diagnose.ts";
 
 /** The options of the learner's warmupCosine (all given). */
@@ -113,6 +113,15 @@ function departure(t: number, where: string): string {
   return `${before}your curve departs from the reference at step ${t} (${where})`;
 }
 
+/**
+ * The records of a wrong curve: where it departs (numbers about this check), then the known
+ * mistake it equals, if any (one id per mistake, so a report states it once).
+ */
+function records(t: number, where: string, known: string | undefined): Diagnosis[] {
+  const at: Diagnosis = { id: `where:${t}`, says: departure(t, where) };
+  return known ? [at, { id: known, says: known }] : [at];
+}
+
 function warmupPhase(o: WarmupCosineOptions, t: number): string {
   if (t < o.warmupSteps) return "during the warm-up";
   if (t === o.warmupSteps) {
@@ -169,15 +178,18 @@ export function diagnoseWarmupCosine(o: WarmupCosineOptions) {
       MISTAKE.warmupEarly,
     ]);
   }
-  return (actual: unknown): string | undefined => {
+  return (actual: unknown): Diagnosis[] | undefined => {
     if (!Array.isArray(actual)) return undefined;
-    if (actual.length === T) return MISTAKE.lengthShort(T);
-    if (actual.length === T + 2) return MISTAKE.lengthLong(T + 2);
+    const length = actual.length === T
+      ? MISTAKE.lengthShort(T)
+      : actual.length === T + 2
+      ? MISTAKE.lengthLong(T + 2)
+      : undefined;
+    if (length) return [{ id: "stepCount", says: length }];
     if (actual.length !== T + 1) return undefined;
     const t = firstDeparture(actual, expected);
     if (t < 0) return undefined;
-    const known = matches(actual, candidates);
-    return `${departure(t, warmupPhase(o, t))}${known ? ` — ${known}` : ""}`;
+    return records(t, warmupPhase(o, t), matches<string>(actual, candidates));
   };
 }
 
@@ -214,12 +226,11 @@ export function diagnoseTriangular(o: TriangularOptions, steps: number) {
       [tri((up + down) / 2, (up + down) / 2), MISTAKE.peakMiddle],
     );
   }
-  return (actual: unknown): string | undefined => {
+  return (actual: unknown): Diagnosis[] | undefined => {
     if (!Array.isArray(actual) || actual.length !== steps) return undefined;
     const t = firstDeparture(actual, expected);
     if (t < 0) return undefined;
-    const known = matches(actual, candidates);
-    return `${departure(t, trianglePhase(o, t))}${known ? ` — ${known}` : ""}`;
+    return records(t, trianglePhase(o, t), matches<string>(actual, candidates));
   };
 }
 

@@ -21,7 +21,7 @@ import {
   type UpdateResult,
   type UpdateRule,
 } from "../../lib/core/update_rule.ts";
-import type { Check } from "../../grader/types.ts";
+import type { Check, Diagnosis } from "../../grader/types.ts";
 import { Random } from "../../lib/core/random.ts";
 
 /** One graded quantity: `w`, or a key of the returned config, and how feedback names it. */
@@ -49,8 +49,10 @@ export interface TrajectoryCase<C> {
 /** A known mistake: the flag that makes the variant commit it, and what the feedback says. */
 export interface Mistake<F extends string> {
   flag: F;
-  /** A phrase completing "it looks like …". */
+  /** A phrase completing "it looks like …" (what is wrong, without the formula). */
   says: string;
+  /** The formula-level fix; without one the check's formula-level hint is shown. */
+  formula?: string;
 }
 
 export interface Tolerance {
@@ -174,6 +176,24 @@ function follows(
 }
 
 /**
+ * Where a trajectory departs, as a record: a missing quantity is a known mistake of its own
+ * (the same in every check it costs); a different or NaN value is numbers about this check.
+ */
+export function departureRecord(d: Departure): Diagnosis {
+  const says = describeDeparture(d);
+  return d.kind === "missing"
+    ? { id: `missing:${d.quantity.key}:${d.step}`, says }
+    : { id: `where:${d.quantity.key}:${d.kind}:${d.step}`, says };
+}
+
+/** A known mistake as the record a report states once: "it looks like …". */
+const record = <F extends string>(m: Mistake<F>): Diagnosis => ({
+  id: m.flag,
+  says: `it looks like ${m.says}`,
+  formula: m.formula,
+});
+
+/**
  * The diagnosis of a trajectory check: where the learner departs, and the known mistake (or
  * pair of mistakes) whose whole trajectory the learner's follows. Variants are computed only
  * when a learner's answer is wrong, and only those that differ from the reference count.
@@ -185,11 +205,11 @@ export function diagnoseTrajectory<C extends object, F extends string>(
   mistakes: readonly Mistake<F>[],
   variant: (flags: readonly F[]) => UpdateRule<C>,
   tol: Tolerance,
-): (actual: unknown) => string | undefined {
+): (actual: unknown) => Diagnosis[] | undefined {
   return (actual) => {
     const d = departure(actual, expected, quantities, tol);
     if (d === undefined) return undefined;
-    const where = describeDeparture(d);
+    const where = departureRecord(d);
     const run = (flags: F[]): Trajectory | undefined => {
       try {
         const t = trajectoryOf(variant(flags), c);
@@ -200,18 +220,16 @@ export function diagnoseTrajectory<C extends object, F extends string>(
     };
     for (const m of mistakes) {
       const t = run([m.flag]);
-      if (t && follows(actual, t, quantities, tol)) return `${where}. It looks like ${m.says}`;
+      if (t && follows(actual, t, quantities, tol)) return [where, record(m)];
     }
     for (let i = 0; i < mistakes.length; i++) {
       for (let j = i + 1; j < mistakes.length; j++) {
         const [a, b] = [mistakes[i], mistakes[j]];
         const t = run([a.flag, b.flag]);
-        if (t && follows(actual, t, quantities, tol)) {
-          return `${where}. It looks like two known mistakes at once: ${a.says}; and ${b.says}`;
-        }
+        if (t && follows(actual, t, quantities, tol)) return [where, record(a), record(b)];
       }
     }
-    return where;
+    return [where];
   };
 }
 

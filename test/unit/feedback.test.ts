@@ -9,13 +9,36 @@ import { analyse } from "../../grader/analyse.ts";
 import { judge } from "../../grader/judge.ts";
 import { type Attempts, HINT_UNLOCK_ATTEMPTS, tier } from "../../grader/hints.ts";
 import { exerciseText, gradescope } from "../../grader/report.ts";
-import type { Check, ExerciseResult } from "../../grader/types.ts";
+import type { Check, Diagnosis, ExerciseResult } from "../../grader/types.ts";
 import { findExercise } from "../../grader/grade.ts";
 import { Matrix } from "../../lib/core/matrix.ts";
+import {
+  type QuadraticBowl,
+  quadraticBowl,
+  type RunOptions,
+  runRule,
+  type UpdateRule,
+} from "../../lib/core/update_rule.ts";
 import { EMA_MISTAKE } from "../checks/ema.ts";
+import { MISTAKE as BACKPROP } from "../checks/backprop.ts";
+import { MISTAKE as SOFTMAX } from "../checks/softmax.ts";
+import { HINGE_MISTAKE as HINGE } from "../checks/hinge.ts";
+import { GRADCHECK_MISTAKE as GRADCHECK } from "../checks/gradcheck.ts";
+import { gradcheckProblem } from "../../lib/check/problems.ts";
+import { type Bug, learner } from "./_backprop_learner.ts";
 import { EXERCISES } from "../checks/mod.ts";
 
 const TOL = { rtol: 1e-9, atol: 1e-12 };
+
+/** A deep copy of a check's arguments that keeps matrices matrices (as the wire does). */
+const copy = (v: unknown): unknown =>
+  v instanceof Matrix
+    ? v.clone()
+    : Array.isArray(v)
+    ? v.map(copy)
+    : v && typeof v === "object"
+    ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, copy(x)]))
+    : v;
 
 /** Grades `impl` (the learner's functions by name) on every check of `exercise`, as the grader does. */
 function gradeWith(
@@ -31,7 +54,7 @@ function gradeWith(
       const error = `Error: ${c.fn} is not implemented yet`;
       return judge(c, { kind: "threw", error, notImplemented: true } as never, 0, "f.ts", []);
     }
-    const value = fn(...(structuredClone(c.args) as never[]));
+    const value = fn(...(copy(c.args) as never[]));
     return judge(c, { kind: "value", value } as never, 0, "f.ts", []);
   });
   return tier(
@@ -76,6 +99,9 @@ const debiasedRight = (xs: number[], beta: number) =>
 
 const checkOf = (r: ExerciseResult, part: string) => r.checks.find((c) => c.name.includes(part))!;
 
+/** A learner's twoLayerLoss with one bug (written apart from lib/, _backprop_learner.ts). */
+const backprop = (bug: Bug) => learner(bug) as (...a: never[]) => unknown;
+
 describe("the numbers when no known mistake matches (analyse.ts)", () => {
   it("names a constant ratio, a sign flip, a shift by one and the entries that differ", () => {
     const e = [1, -2, 3, 0.5];
@@ -97,47 +123,209 @@ describe("the numbers when no known mistake matches (analyse.ts)", () => {
   });
 });
 
-describe("ema: mistakes through the real checks", () => {
-  it("an EMA that records the value before updating: the shift by one is named", () => {
-    const r = gradeWith("ema", { ema: emaBeforeUpdate });
-    const c = checkOf(r, "β = 0.9 on a noisy series");
-    expect(c.status).toBe("failed");
-    expect(c.message).toMatch(/lags one position behind/);
-    // its formula-level hint is not shown at the first attempt
-    expect(c.formula).toBeUndefined();
-    expect(c.unlockIn).toBe(HINT_UNLOCK_ATTEMPTS - 1);
-    expect(exerciseText(r)).not.toMatch(/v = β·v/);
+/** The failing check whose name contains `part`, as the report's record. */
+const at = (r: ExerciseResult, part: string) => checkOf(r, part);
+
+/** Grades the same answer `times` times in a row, as a learner retrying; every report. */
+function retry(
+  exercise: string,
+  impl: Record<string, (...a: never[]) => unknown>,
+  times = HINT_UNLOCK_ATTEMPTS,
+): ExerciseResult[] {
+  const attempts: Attempts = {};
+  return Array.from({ length: times }, () => gradeWith(exercise, impl, attempts));
+}
+
+// ---- a learner's softmax cross-entropy, without and with the max shift ----
+const softmaxRows = (s: Matrix, shift: boolean) =>
+  s.map((_, i, j) => {
+    const row = s.row(i), m = shift ? Math.max(...row) : 0;
+    return Math.exp(s.get(i, j) - m) / row.reduce((t, v) => t + Math.exp(v - m), 0);
+  });
+const crossEntropy = (shift: boolean) => (s: Matrix, y: number[]) => {
+  const p = softmaxRows(s, shift), N = s.rows;
+  const loss = y.reduce((t, c, i) => t - Math.log(p.get(i, c)), 0) / N;
+  return { loss, grad: p.map((v, i, j) => (v - (j === y[i] ? 1 : 0)) / N) };
+};
+
+/**
+ * Each mistake issue 11 lists, fed through the real checks: at the first attempt the report
+ * names it (once) without its formula; after several failed attempts the formula shows.
+ */
+const ISSUE_MISTAKES: {
+  what: string;
+  exercise: string;
+  impl: Record<string, (...a: never[]) => unknown>;
+  check: string;
+  mistakes: Diagnosis[];
+}[] = [
+  {
+    what: "β^i with i counted from 0",
+    exercise: "ema",
+    impl: { ema: emaRight, emaDebiased: debiasedFromZero },
+    check: "emaDebiased: a constant series",
+    mistakes: [EMA_MISTAKE.exponentFromZero],
+  },
+  {
+    what: "β^(t−1), the first step left uncorrected",
+    exercise: "ema",
+    impl: { ema: emaRight, emaDebiased: debiasedTMinusOne },
+    check: "emaDebiased: a constant series",
+    mistakes: [EMA_MISTAKE.exponentFromZeroGuarded],
+  },
+  {
+    what: "averaging twice",
+    exercise: "backprop",
+    impl: { twoLayerLoss: backprop("twiceMean") },
+    check: "dW2 matches",
+    mistakes: [BACKPROP.twiceMean("dW2", 6)],
+  },
+  {
+    what: "the bias gradient of the second layer forgotten",
+    exercise: "backprop",
+    impl: { twoLayerLoss: backprop("zeroBias") },
+    check: "db2 matches",
+    mistakes: [BACKPROP.zeroBias("db2")],
+  },
+  {
+    what: "the bias gradient of the first layer forgotten",
+    exercise: "backprop",
+    impl: { twoLayerLoss: backprop("zeroDb1") },
+    check: "db1 matches",
+    mistakes: [BACKPROP.zeroBias("db1")],
+  },
+  {
+    what: "backprop's softmax without the max shift",
+    exercise: "backprop",
+    impl: { twoLayerLoss: backprop("noMaxShift") },
+    check: "must not overflow",
+    mistakes: [BACKPROP.overflow()],
+  },
+  {
+    what: "softmax without the max shift",
+    exercise: "softmax",
+    impl: {
+      softmax: (s: Matrix) => softmaxRows(s, false),
+      softmaxCrossEntropy: crossEntropy(false),
+    },
+    check: "softmax: the same rows shifted",
+    mistakes: [SOFTMAX.noShift()],
+  },
+  {
+    what: "dW2 transposed and not averaged",
+    exercise: "backprop",
+    impl: { twoLayerLoss: backprop("transposedNoMeanDW2") },
+    check: "dW2 matches",
+    mistakes: [BACKPROP.transposed("dW2"), BACKPROP.missingMean("dW2", 6)],
+  },
+];
+
+describe("the mistakes of issue 11, at the first attempt and after several", () => {
+  for (const { what, exercise, impl, check, mistakes } of ISSUE_MISTAKES) {
+    it(what, () => {
+      const [first, second, third] = retry(exercise, impl);
+      const c1 = at(first, check), text1 = exerciseText(first);
+      expect(c1.status).toBe("failed");
+      for (const m of mistakes) {
+        // named at once, stated once in the whole report, without its formula
+        expect(text1.split(m.says).length - 1, m.says).toBe(1);
+        expect(text1).not.toContain(m.formula!);
+        expect(c1.mistakes!.map((d) => d.id)).toContain(m.id);
+      }
+      expect(c1.formula).toBeUndefined();
+      expect(c1.mistakes!.every((d) => d.formula === undefined)).toBe(true);
+      expect(c1.hint).toBeUndefined(); // a known mistake explains it: no nudge beside it
+      expect(exerciseText(second)).not.toContain(mistakes[0].formula!);
+      // after several failed attempts: every formula of the mistakes, once
+      const text3 = exerciseText(third);
+      expect(at(third, check).attempts).toBe(HINT_UNLOCK_ATTEMPTS);
+      for (const m of mistakes) {
+        expect(text3).toContain(m.formula!);
+        expect(text3.split(m.formula!).length - 1, m.formula).toBe(1);
+      }
+    });
+  }
+
+  it("the transposed, unaveraged dW2 names both mistakes on the same check", () => {
+    const [first] = retry("backprop", { twoLayerLoss: backprop("transposedNoMeanDW2") }, 1);
+    // both cost several checks (dW2's own, the numerical and the hidden ones): stated above,
+    // both referred to from dW2's check
+    const line = at(first, "dW2 matches").message;
+    expect(line).toMatch(/has shape 5×3, expected 3×5 — see mistakes 1 and 2 above$/);
+    const [one, two] = first.diagnoses!;
+    expect(one.says).toBe(BACKPROP.transposed("dW2").says);
+    expect(two.says).toBe(BACKPROP.missingMean("dW2", 6).says);
+    for (const d of [one, two]) expect(d.checks).toContain("dW2 matches the reference (sigmoid)");
+    expect(exerciseText(first)).toMatch(
+      /! mistake 1: dW2 is transposed.*\n {2}! mistake 2: dW2 is N = 6/,
+    );
+  });
+});
+
+describe("one diagnosis once", () => {
+  it("a mistake that costs several checks is stated above them, once; each refers to it", () => {
+    const [r] = retry("softmax", {
+      softmax: (s: Matrix) => softmaxRows(s, false),
+      softmaxCrossEntropy: crossEntropy(false),
+    }, 1);
+    const says = SOFTMAX.noShift().says;
+    const text = exerciseText(r);
+    expect(text.split(says).length - 1).toBe(1);
+    expect(text).toMatch(new RegExp(`! mistake: ${says.slice(0, 30).replace(/[()]/g, "\\$&")}`));
+    const cost = r.checks.filter((c) => c.status === "failed");
+    expect(r.diagnoses).toEqual([{ says, checks: cost.map((c) => c.name) }]);
+    expect(cost.length).toBe(3);
+    for (const c of cost) expect(c.message).toMatch(/— see the mistake above$/);
   });
 
-  it("β^i with i counted from 0: named as such, not only 'is Infinity'", () => {
-    const r = gradeWith("ema", { ema: emaRight, emaDebiased: debiasedFromZero });
-    const c = checkOf(r, "emaDebiased: a constant series");
-    expect(c.message).toMatch(/is Infinity|is NaN/);
-    expect(c.message).toContain(EMA_MISTAKE.exponentFromZero.says);
-    expect(c.hint).toBeUndefined(); // the check's own nudge does not fit a named mistake
-    expect(checkOf(r, "emaDebiased: β = 0.9 on a noisy series").message).toMatch(
-      /the same mistake as “emaDebiased: a constant series/,
-    );
-    // the same mistake on the constant series and the hidden check is stated once
+  it("β^i from 0 costs the constant series, the noisy series and the hidden check: once", () => {
+    const [r] = retry("ema", { ema: emaRight, emaDebiased: debiasedFromZero }, 1);
+    expect(at(r, "emaDebiased: a constant series").message).toMatch(/is Infinity|is NaN/);
     const d = r.diagnoses!.find((d) => d.says === EMA_MISTAKE.exponentFromZero.says)!;
     expect(d.checks.length).toBeGreaterThanOrEqual(3);
-    expect(exerciseText(r).split(EMA_MISTAKE.exponentFromZero.says).length - 1).toBe(2); // summary + first check
+    expect(exerciseText(r).split(EMA_MISTAKE.exponentFromZero.says).length - 1).toBe(1);
   });
 
-  it("β^(t−1) with the first step left uncorrected is named", () => {
-    const r = gradeWith("ema", { ema: emaRight, emaDebiased: debiasedTMinusOne });
-    expect(checkOf(r, "emaDebiased: a constant series").message).toContain(
-      EMA_MISTAKE.exponentFromZeroGuarded.says,
-    );
-    const moments = gradeWith("ema", {
-      ema: emaRight,
-      adamMoments: (g: number[], b1: number, b2: number) => ({
-        m: debiasedTMinusOne(g, b1),
-        v: debiasedRight(g.map((x) => x * x), b2),
-      }),
+  it("hints that do not fit the failure are not shown", () => {
+    // the missing 1/N explains every gradient: no ReLU hint, no 'sizes' hint on hidden checks
+    const [r] = retry("backprop", { twoLayerLoss: backprop("noMean") }, 1);
+    const text = exerciseText(r);
+    expect(text).not.toMatch(/ReLU's derivative|Nothing may depend on the sizes/);
+    for (const c of r.checks.filter((c) => c.status === "failed")) {
+      expect(c.hint, c.name).toBeUndefined();
+    }
+  });
+});
+
+describe("numbers a learner can use when no known mistake matches", () => {
+  const scaled = (k: number) => (xs: number[], b: number) => emaRight(xs, b).map((v) => v * k);
+  const cases: [string, (xs: number[], b: number) => number[], RegExp][] = [
+    ["a constant ratio", scaled(1 / 6), /result is 6 times too small in every entry/],
+    ["a sign flip", scaled(-1), /result has the wrong sign in every entry/],
+    [
+      "a shift by one (the value recorded before the update)",
+      emaBeforeUpdate,
+      /lags one position behind/,
+    ],
+  ];
+  for (const [what, ema, says] of cases) {
+    it(`${what}: named at once with the nudge; the check's formula after several attempts`, () => {
+      const [first, , third] = retry("ema", { ema });
+      const c = at(first, "ema: β = 0.9 on a noisy series");
+      const text = exerciseText(first);
+      expect(text).toMatch(says);
+      expect(text.split(says).length - 1).toBe(1); // several checks: stated once, above
+      expect(c.hint).toMatch(/running value/); // the nudge, no formula
+      expect(text).not.toMatch(/v = β·v/);
+      expect(exerciseText(third)).toMatch(/formula: Keep one running value v = 0/);
     });
-    expect(checkOf(moments, "adamMoments").message).toContain(
-      EMA_MISTAKE.exponentFromZeroGuarded.says,
+  }
+
+  it("which entries differ, when nothing simpler fits", () => {
+    const off = (xs: number[], b: number) => emaRight(xs, b).map((v, i) => (i === 3 ? v + 1 : v));
+    const [r] = retry("ema", { ema: off }, 1);
+    expect(at(r, "ema: β = 0.9 on a noisy series").message).toMatch(
+      /1 of \d+ entries of result differ: \[3\]/,
     );
   });
 });
@@ -145,9 +333,8 @@ describe("ema: mistakes through the real checks", () => {
 describe("tiers: the formula only after several failed attempts", () => {
   it("counts failed attempts per check and unlocks the formula at the third", () => {
     const attempts: Attempts = {};
-    const seen: ExerciseResult[] = [];
     for (let i = 0; i < HINT_UNLOCK_ATTEMPTS; i++) {
-      seen.push(gradeWith("ema", { ema: emaRight, emaDebiased: debiasedRight }, attempts));
+      gradeWith("ema", { ema: emaRight, emaDebiased: debiasedRight }, attempts);
     }
     // alphaCorrection and adamMoments are unanswered: "not implemented" is not counted
     expect(attempts.ema).toEqual({});
@@ -158,18 +345,28 @@ describe("tiers: the formula only after several failed attempts", () => {
     expect(attempts.ema[name]).toBe(3);
     const c1 = first.checks.find((c) => c.name === name)!;
     const c3 = third.checks.find((c) => c.name === name)!;
-    expect(c1.message).toMatch(/2 times too large in every entry/);
-    expect(c1.hint).toMatch(/running value/); // the nudge, no formula
-    expect(c1.hint).not.toMatch(/β·v/);
     expect(c1.formula).toBeUndefined();
     expect(second.checks.find((c) => c.name === name)!.unlockIn).toBe(1);
     expect(c3.formula).toMatch(/v = β·v \+ \(1 − β\)·x/);
-    expect(exerciseText(first)).toMatch(/formula-level hint shows after 2 more failed attempts/);
+    expect(exerciseText(first)).toMatch(
+      /next: 2 more failed attempts at this check \(1 so far\) unlock the formula-level hint/,
+    );
     expect(exerciseText(third)).toMatch(/formula: Keep one running value v = 0/);
     const json = gradescope({ exercises: [third], score: 0, maxScore: 1 }) as {
       tests: { name: string; output: string }[];
     };
     expect(json.tests.find((t) => t.name.endsWith(name))!.output).toMatch(/formula: Keep one/);
+  });
+
+  it("a formula announced on an earlier check still shows once this check has unlocked it", () => {
+    // the missing 1/N fails dW2 first (now its first failure), then db2 (its third)
+    const attempts: Attempts = { backprop: { "backprop: db2 matches the reference (sigmoid)": 2 } };
+    const r = gradeWith("backprop", { twoLayerLoss: backprop("noMean") }, attempts);
+    const formula = BACKPROP.missingMean("dW2", 6).formula!;
+    expect(checkOf(r, "dW2 matches").formula).toBeUndefined();
+    expect(checkOf(r, "dW2 matches").unlockIn).toBe(HINT_UNLOCK_ATTEMPTS - 1);
+    expect(checkOf(r, "db2 matches").formula).toBe(formula);
+    expect(exerciseText(r).split(formula).length - 1).toBe(1);
   });
 
   it("allHints shows every formula at once", () => {
@@ -178,6 +375,28 @@ describe("tiers: the formula only after several failed attempts", () => {
     expect(c.attempts).toBe(1);
     expect(c.formula).toMatch(/v = β·v/);
   });
+
+  it("a known mistake without a formula of its own falls back on the check's formula", () => {
+    // SGD with the learning rate inside the buffer (the notes' velocity form)
+    const velocity: UpdateRule<{ lr: number; momentum?: number; momentumBuffer?: number[] }> = (
+      w,
+      dw,
+      c,
+    ) => {
+      const old = c.momentumBuffer ?? dw.map(() => 0);
+      const v = dw.map((g, k) => (c.momentum ?? 0) * old[k] + c.lr * g);
+      return { w: w.map((x, k) => x - v[k]), config: { ...c, momentumBuffer: v } };
+    };
+    const runSgd = (p: QuadraticBowl, w0: number[], config: never, o: RunOptions) =>
+      runRule(velocity, quadraticBowl(p).grad, w0, config, o);
+    const [first, , third] = retry("sgd_momentum", { runSgd: runSgd as never });
+    const says = "the learning rate is inside the momentum buffer";
+    const c1 = at(first, "momentum 0.9 on a ravine");
+    expect(exerciseText(first)).toContain(says);
+    expect(c1.hint).toBeUndefined();
+    expect(exerciseText(first)).not.toContain("PyTorch's step: g = ∇w");
+    expect(exerciseText(third)).toContain("formula: PyTorch's step: g = ∇w");
+  });
 });
 
 describe("Part A mistakes: named at once, the formula later", () => {
@@ -185,11 +404,10 @@ describe("Part A mistakes: named at once, the formula later", () => {
   it("a neuron without its bias: 'the bias is missing', σ(w·x + b) only with the formula", () => {
     const noBias = (x: number[], w: number[]) => sig(x.reduce((s, v, i) => s + v * w[i], 0));
     const first = gradeWith("neuron", { neuronForward: noBias });
-    const c = checkOf(first, "neuronForward");
-    expect(c.message).toMatch(/— the bias is missing$/);
+    expect(exerciseText(first)).toMatch(/the bias is missing/);
     expect(exerciseText(first)).not.toContain("σ(w·x + b)");
     const instructors = gradeWith("neuron", { neuronForward: noBias }, {}, true);
-    expect(checkOf(instructors, "neuronForward").formula).toBe("The unit computes σ(w·x + b).");
+    expect(exerciseText(instructors)).toContain("formula: The unit computes σ(w·x + b).");
   });
 
   it("tanh without the 2 inside, a tanhGrad at the activation: named without the formula", () => {
@@ -197,14 +415,63 @@ describe("Part A mistakes: named at once, the formula later", () => {
       tanh: (xs: number[]) => xs.map((x) => 2 * sig(x) - 1),
       tanhGrad: (xs: number[]) => xs.map((x) => 1 - x * x),
     });
-    expect(checkOf(r, "tanh via").message).toMatch(/— the input of σ is not scaled$/);
-    expect(checkOf(r, "tanhGrad: against the reference").message).toMatch(
-      /the derivative was taken at the activation instead of the input/,
-    );
+    const text = exerciseText(r);
+    expect(text).toMatch(/the input of σ is not scaled/);
+    expect(text).toMatch(/the derivative was taken at the activation instead of the input/);
+    // (the check's name says what is built, "tanh via 2σ(2x) − 1"; no help line gives a formula)
     for (const c of r.checks.filter((c) => c.name.startsWith("tanh"))) {
-      expect(`${c.message} ${c.hint ?? ""}`).not.toMatch(/2σ\(2x\) − 1|1 − t²/);
+      expect(`${c.message} ${c.hint ?? ""} ${c.formula ?? ""}`).not.toMatch(/2σ\(2x\) − 1|1 − t²/);
     }
   });
+});
+
+describe("hinge and gradient-checking mistakes: what is wrong first, the formula later", () => {
+  /** CS231n's multi-class SVM loss: MultiMarginLoss without the division by C. */
+  const svm = (scores: Matrix, labels: number[], o: { margin: number }) => {
+    const N = scores.rows, grad = new Matrix(N, scores.cols);
+    let loss = 0;
+    labels.forEach((y, i) => {
+      for (let j = 0; j < scores.cols; j++) {
+        const z = o.margin - scores.get(i, y) + scores.get(i, j);
+        if (j === y || !(z > 0)) continue;
+        loss += z / N;
+        grad.set(i, j, grad.get(i, j) + 1 / N);
+        grad.set(i, y, grad.get(i, y) - 1 / N);
+      }
+    });
+    return { loss, grad };
+  };
+  /** A forward difference, (f(x + h) − f(x)) / h. */
+  const forward = (problem: string, x: Matrix, h: number) => {
+    const f = gradcheckProblem(problem).f;
+    return x.map((_, i, j) => {
+      const old = x.get(i, j), base = f(x);
+      x.set(i, j, old + h);
+      const up = f(x);
+      x.set(i, j, old);
+      return (up - base) / h;
+    });
+  };
+  /** |a − b| / |b|, the largest over the entries. */
+  const overB = (a: Matrix, b: Matrix) =>
+    Math.max(
+      ...a.data.map((v, k) => Math.abs(v - b.data[k]) / Math.max(1e-8, Math.abs(b.data[k]))),
+    );
+  const cases: [string, string, Record<string, (...a: never[]) => unknown>, Diagnosis][] = [
+    ["hinge", "multiMarginLoss: 4 × 5", { multiMarginLoss: svm as never }, HINGE.noClassMean],
+    ["gradcheck", "Σ x³", { gradientOfProblem: forward as never }, GRADCHECK.forward],
+    ["gradcheck", "relError: [1, 2, 3]", { relError: overB as never }, GRADCHECK.overB],
+  ];
+  for (const [exercise, check, impl, mistake] of cases) {
+    it(`${exercise}: ${mistake.id}`, () => {
+      const [first, , third] = retry(exercise, impl);
+      expect(at(first, check).status).toBe("failed");
+      const text1 = exerciseText(first);
+      expect(text1.split(mistake.says).length - 1).toBe(1);
+      expect(text1).not.toContain(mistake.formula!);
+      expect(exerciseText(third)).toContain(mistake.formula!);
+    });
+  }
 });
 
 describe("every check has two tiers", () => {
