@@ -102,3 +102,4 @@ export * from "./train/sequential.ts";
 export * from "./train/fit.ts";
 export * from "./train/metrics.ts";
 export * from "./train/penalty.ts";
+export * from "./train/uncertainty.ts";
