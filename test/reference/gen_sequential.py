@@ -1,4 +1,5 @@
-"""Reference values for lib/train/sequential.ts and lib/data/downsample.ts.
+"""Reference values for lib/train/sequential.ts, lib/data/downsample.ts and the entropy of
+lib/train/uncertainty.ts.
 
 Run with /usr/bin/python3 (PyTorch 1.13):  /usr/bin/python3 test/reference/gen_sequential.py
 Writes test/reference/sequential.json.
@@ -73,7 +74,14 @@ for side, k in [(4, 2), (6, 3)]:
     pool[f"side{side}_k{k}"] = {"factor": k, "x": L(img.reshape(3, -1)),
                                 "out": L(F.avg_pool2d(img, k).reshape(3, -1))}
 
-ref = {"torch_version": torch.__version__, "sequential": seq, "avg_pool2d": pool}
+# the entropy of categorical distributions (torch.distributions.Categorical), rows of probabilities
+torch.manual_seed(5)
+probs = torch.softmax(3 * torch.randn(4, 6), dim=1)
+probs = torch.cat([probs, torch.eye(6)[:1], torch.full((1, 6), 1 / 6)])
+entropy = {"probs": L(probs), "entropy": L(torch.distributions.Categorical(probs=probs).entropy())}
+
+ref = {"torch_version": torch.__version__, "sequential": seq, "avg_pool2d": pool,
+       "entropy": entropy}
 path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "sequential.json")
 with open(path, "w") as f:
     json.dump(ref, f)
