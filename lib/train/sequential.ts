@@ -47,8 +47,15 @@ export interface Layer<C = unknown> {
   /** State that is not trained but belongs to the model (batch norm's running mean and variance). */
   readonly buffers: readonly Matrix[];
   forward(x: Matrix, mode: Mode): { out: Matrix; cache: C };
-  /** `dx` and the gradient of each of `params`, in order. */
-  backward(dout: Matrix, cache: C): { dx: Matrix; grads: Matrix[] };
+  /**
+   * `dx` and the gradient of each of `params`, in order. With `needsInputGrad: false` a layer
+   * may skip `dx` (null): the model's first layer, whose input is the data, does.
+   */
+  backward(
+    dout: Matrix,
+    cache: C,
+    o?: { needsInputGrad?: boolean },
+  ): { dx: Matrix | null; grads: Matrix[] };
 }
 
 /** A layer to be built: called once with the model's generator (for weights and masks). */
@@ -67,11 +74,11 @@ export function linearLayer(
       params: [w, b],
       buffers: [],
       forward: (x) => linearForward(x, w, b),
-      backward: (dout, cache) => {
-        const { dx, dw, db } = linearBackward(
-          dout,
-          cache as ReturnType<typeof linearForward>["cache"],
-        );
+      backward: (dout, cache, o = {}) => {
+        const c = cache as ReturnType<typeof linearForward>["cache"];
+        const { dx, dw, db } = linearBackward(dout, c, {
+          needsInputGrad: o.needsInputGrad ?? true,
+        });
         return { dx, grads: [dw, db] };
       },
     };
@@ -187,11 +194,16 @@ function chain(layers: readonly Layer[]) {
       }
       return { out: a, cache: caches };
     },
-    backward(dout: Matrix, caches: unknown[]): { dx: Matrix; grads: Matrix[] } {
+    /** With `needsInputGrad` false the first layer may skip its `dx` (then `dx` is null). */
+    backward(
+      dout: Matrix,
+      caches: unknown[],
+      needsInputGrad = true,
+    ): { dx: Matrix | null; grads: Matrix[] } {
       const grads: Matrix[][] = new Array(layers.length);
-      let d = dout;
+      let d: Matrix | null = dout;
       for (let l = layers.length - 1; l >= 0; l--) {
-        const r = layers[l].backward(d, caches[l]);
+        const r = layers[l].backward(d!, caches[l], { needsInputGrad: l > 0 || needsInputGrad });
         grads[l] = r.grads;
         d = r.dx;
       }
@@ -226,7 +238,7 @@ export function residualBlock(specs: readonly LayerSpec[]): LayerSpec {
       },
       backward: (dout, cache) => {
         const { dx, grads } = inner.backward(dout, cache as unknown[]);
-        return { dx: add(dout, dx), grads };
+        return { dx: add(dout, dx!), grads };
       },
     };
   };
@@ -255,6 +267,7 @@ export function sequential(
     params: layers.flatMap((l) => l.params),
     buffers: layers.flatMap((l) => l.buffers),
     forward: (x, mode) => net.forward(x, mode),
-    backward: (dout, cache) => net.backward(dout, cache).grads,
+    // the input is the data: the first layer need not compute its gradient
+    backward: (dout, cache) => net.backward(dout, cache, false).grads,
   };
 }

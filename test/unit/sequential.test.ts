@@ -93,6 +93,17 @@ describe("sequential", () => {
     expect(model.buffers.map((b) => Array.from(b.data))).toEqual([[0, 0, 0], [1, 1, 1]]);
   });
 
+  it("a linear layer skips dx when asked (the model does so for its first layer), grads unchanged", () => {
+    const layer = linearLayer(3, 2)(new Random(1));
+    const x = new Random(2).randn(4, 3), dout = new Random(3).randn(4, 2);
+    const { cache } = layer.forward(x, "train");
+    const full = layer.backward(dout, cache),
+      skipped = layer.backward(dout, cache, { needsInputGrad: false });
+    expect(full.dx).toBeInstanceOf(Matrix);
+    expect(skipped.dx).toBeNull();
+    skipped.grads.forEach((g, i) => expectClose(g, full.grads[i], 0, 0));
+  });
+
   it("batch norm in eval mode uses, and does not change, the running statistics", () => {
     const model = sequential([batchNormLayer(2)]);
     const x = M([[1, 2], [3, 6], [5, 1]]);
