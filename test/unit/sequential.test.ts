@@ -16,6 +16,7 @@ import { spirals } from "../../lib/data/synthetic.ts";
 import { trainValSplit } from "../../lib/data/split.ts";
 import { downsample } from "../../lib/data/downsample.ts";
 import { fit } from "../../lib/train/fit.ts";
+import { penalized } from "../../lib/train/penalty.ts";
 import {
   activationLayer,
   batchNormLayer,
@@ -178,6 +179,15 @@ describe("fit with batch norm", () => {
     expect(history.at(-1)!.valAcc!).toBeLessThan(best!.valAcc);
     expect(snapshots[5]).not.toEqual(snapshots[best!.epoch - 1]);
     model.buffers.forEach((b, i) => expect(b.data).toEqual(snapshots[best!.epoch - 1][i]));
+  });
+});
+
+describe("penalized keeps the buffers", () => {
+  it("a penalised batch-norm model exposes the same running statistics to fit", () => {
+    const model = sequential([linearLayer(2, 3), batchNormLayer(3), linearLayer(3, 2)]);
+    const wrapped = penalized(model, { weights: [model.params[0]], l2: 0.1 });
+    expect(wrapped.buffers).toBe(model.buffers);
+    expect(wrapped.buffers).toHaveLength(2);
   });
 });
 
