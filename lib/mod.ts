@@ -48,6 +48,7 @@ export { Random } from "./core/random.ts";
 export * from "./core/numeric.ts";
 export * from "./core/assert.ts";
 export * from "./core/update_rule.ts";
+export * from "./core/eigen.ts";
 
 // nn
 export * from "./nn/activations.ts";
@@ -96,7 +97,12 @@ export * from "./data/fashion_mnist.ts";
 export * from "./data/split.ts";
 export * from "./data/standardize.ts";
 export * from "./data/image_grid.ts";
+export * from "./data/downsample.ts";
+export * from "./data/whiten.ts";
+export * from "./data/select.ts";
 export * from "./train/model.ts";
+export * from "./train/sequential.ts";
 export * from "./train/fit.ts";
 export * from "./train/metrics.ts";
 export * from "./train/penalty.ts";
+export * from "./train/uncertainty.ts";

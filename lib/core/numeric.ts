@@ -1,7 +1,7 @@
 /**
  * Small numerical helpers used across the library, each defined once: evenly spaced grids
  * (linear and logarithmic), the slope of a log–log plot, the central difference of a scalar
- * function, and picking rows of a matrix.
+ * function, and picking rows or columns of a matrix.
  *
  * @module
  */
@@ -69,5 +69,19 @@ export function takeRows(x: Matrix, idx: readonly number[]): Matrix {
     }
     out.data.set(x.data.subarray(r * x.cols, (r + 1) * x.cols), n * x.cols);
   });
+  return out;
+}
+
+/** Columns `idx` of `x`, in that order (the features kept by a selection), as a new matrix. */
+export function takeColumns(x: Matrix, idx: readonly number[]): Matrix {
+  for (const c of idx) {
+    if (!Number.isInteger(c) || c < 0 || c >= x.cols) {
+      throw new ShapeError(`takeColumns: column ${c} is not a column of ${shapeOf(x)}`);
+    }
+  }
+  const out = new Matrix(x.rows, idx.length);
+  for (let i = 0, k = 0; i < x.rows; i++) {
+    for (const c of idx) out.data[k++] = x.data[i * x.cols + c];
+  }
   return out;
 }

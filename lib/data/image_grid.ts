@@ -24,6 +24,11 @@ export interface ImageGridOptions {
   predicted?: readonly number[];
   /** Figure title. */
   title?: string;
+  /**
+   * The pixel values drawn white and black, the same for every image (default: each image's
+   * own smallest and largest value, so an all-zero image would be drawn mid-grey).
+   */
+  range?: readonly [number, number];
 }
 
 /**
@@ -32,7 +37,12 @@ export interface ImageGridOptions {
  */
 export function imageGrid(ds: Dataset, o: ImageGridOptions = {}): Figure {
   checkDataset("imageGrid", ds);
-  const { count = 10, cols = 5, labels = FASHION_LABELS, predicted, title } = o;
+  const { count = 10, cols = 5, labels = FASHION_LABELS, predicted, title, range } = o;
+  if (range !== undefined && !(range.length === 2 && range[0] < range[1])) {
+    throw new RangeError(
+      `imageGrid: range must be [white, black] with white < black, got [${range}]`,
+    );
+  }
   const indices = o.indices ?? Array.from({ length: Math.min(count, ds.x.rows) }, (_, i) => i);
   const side = Math.round(Math.sqrt(ds.x.cols));
   if (side * side !== ds.x.cols) {
@@ -62,6 +72,7 @@ export function imageGrid(ds: Dataset, o: ImageGridOptions = {}): Figure {
       name: name(ds.y[n]),
       z: Array.from({ length: side }, (_, r) => pixels.slice(r * side, (r + 1) * side)),
       colorscale: [[0, "white"], [1, "black"]],
+      ...(range ? { zmin: range[0], zmax: range[1] } : {}),
       showscale: false,
       xaxis: `x${ax}`,
       yaxis: `y${ax}`,

@@ -81,7 +81,7 @@ export interface FitOptions {
   scheduleEvery?: "epoch" | "step";
   /** Seed of the order in which examples are visited (default 0). */
   seed?: number;
-  /** Put back the parameters of the best validation accuracy at the end (default true). */
+  /** Put back the parameters (and buffers) of the best validation accuracy at the end (default true). */
   restoreBest?: boolean;
   /** Called after each epoch (awaited), e.g. to draw progress. */
   onEpoch?: (record: EpochRecord, history: readonly EpochRecord[]) => void | Promise<void>;
@@ -105,7 +105,8 @@ export async function fit(
   const { schedule, scheduleEvery = "epoch", seed = 0, restoreBest = true, onEpoch } = o;
   const { train, val } = data, n = train.y.length, generator = new Random(seed);
   const history: EpochRecord[] = [], steps: StepRecord[] = [];
-  let best: FitResult["best"], bestParams: Float64Array[] = [];
+  const state = [...model.params, ...(model.buffers ?? [])]; // what "the best model" is
+  let best: FitResult["best"], bestState: Float64Array[] = [];
   const momentum = schedule && "momentum" in schedule ? schedule.momentum : undefined;
   const follow = (t: number) => {
     if (!schedule) return;
@@ -146,14 +147,14 @@ export async function fit(
       [record.valLoss, record.valAcc] = [v.loss, v.accuracy];
       if (!best || v.accuracy > best.valAcc) {
         best = { epoch, valAcc: v.accuracy, valLoss: v.loss };
-        bestParams = model.params.map((p) => p.data.slice());
+        bestState = state.map((p) => p.data.slice());
       }
     }
     record.seconds = (performance.now() - start) / 1000;
     history.push(record);
     await onEpoch?.(record, history);
   }
-  if (restoreBest && best) model.params.forEach((p, i) => p.data.set(bestParams[i]));
+  if (restoreBest && best) state.forEach((p, i) => p.data.set(bestState[i]));
   return { history, steps, best };
 }
 

@@ -32,6 +32,12 @@ export interface Model<C = unknown> {
   /** The matrices an optimiser updates, in place and in this order. */
   readonly params: readonly Matrix[];
   /**
+   * State that is not trained but is part of the model, updated in place while training
+   * (batch norm's running statistics; PyTorch's buffers). `fit` saves and restores it with
+   * the parameters.
+   */
+  readonly buffers?: readonly Matrix[];
+  /**
    * The scores (N×classes) for a batch `x` (N×D). `mode` is "train" while fitting and "eval"
    * when measuring: layers such as dropout and batch norm behave differently in the two.
    */

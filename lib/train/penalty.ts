@@ -55,6 +55,7 @@ export function penalized<C>(model: Model<C>, o: PenaltyTerms): Model<C> {
   }
   return {
     params: model.params,
+    buffers: model.buffers, // batch norm's running statistics, saved and restored by fit too
     forward: (x, mode) => model.forward(x, mode),
     backward(dout, cache) {
       const grads = model.backward(dout, cache);

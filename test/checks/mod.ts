@@ -7,7 +7,9 @@ import type { Exercise } from "../../grader/types.ts";
 import { activationsExercise } from "./activations.ts";
 import { adamExercise } from "./adam.ts";
 import { backpropExercise } from "./backprop.ts";
+import { batchnormExercise } from "./batchnorm.ts";
 import { clippingExercise } from "./clipping.ts";
+import { dropoutExercise } from "./dropout.ts";
 import { emaExercise } from "./ema.ts";
 import { gradcheckExercise } from "./gradcheck.ts";
 import { hingeExercise } from "./hinge.ts";
@@ -30,4 +32,6 @@ export const EXERCISES: Exercise[] = [
   schedulesExercise,
   clippingExercise,
   regularisationExercise,
+  dropoutExercise,
+  batchnormExercise,
 ];

@@ -17,6 +17,12 @@ let fresh: string;
  * the course get all the wall time they need.
  */
 const patient: GradeOptions = { typeCheckMs: 120_000, courseBudgetMs: 300_000 };
+/**
+ * Grading the untouched course with every type check awaited took 125 s (load 17) and 145 s (load 22)
+ * with 14 exercises, against the fixed 150 s this limit used to be; the cause of the difference from
+ * the solutions' 7 s is not diagnosed. The limit scales with the number of exercises instead.
+ */
+const courseTestMs = 30_000 + 20_000 * EXERCISES.length;
 
 beforeAll(async () => {
   // Grade what a learner receives, whatever the working copy of exercises/ holds.
@@ -43,7 +49,7 @@ describe("every exercise", () => {
     }
     expect(course.score).toBe(course.maxScore);
     expect(course.maxScore).toBeGreaterThan(0);
-  }, 150_000);
+  }, courseTestMs);
 
   it("gets 0 when untouched, with a message and a hint on every check", async () => {
     const course = await gradeCourse(fresh, undefined, patient);
@@ -60,7 +66,7 @@ describe("every exercise", () => {
         expect(c.maxScore).toBeGreaterThan(0);
       }
     }
-  }, 150_000);
+  }, courseTestMs);
 
   it("is in step with its solution outside the answer regions", async () => {
     expect(await checkReleased()).toEqual([]);

@@ -216,6 +216,13 @@ describe("imageGrid", () => {
     expect(notes.map((a) => a.font.color)).toEqual(["#333", "#d62728"]);
   });
 
+  it("draws every image on one grey scale when given a range", () => {
+    const fig = json(imageGrid(ds, { count: 2, range: [0, 2] }));
+    expect(fig.data.map((t) => [t.zmin, t.zmax])).toEqual([[0, 2], [0, 2]]);
+    expect(json(imageGrid(ds, { count: 1 })).data[0].zmin).toBeUndefined();
+    expect(() => imageGrid(ds, { range: [1, 1] })).toThrow(/^imageGrid: range must be/);
+  });
+
   it("refuses rows that are not square images and indices outside the data", () => {
     const odd = { x: new Matrix(2, 8), y: [0, 1] };
     expect(() => imageGrid(odd)).toThrow(/^imageGrid: rows of 8 pixels are not square images/);

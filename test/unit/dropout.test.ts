@@ -15,6 +15,8 @@ import {
   SELU_LAMBDA_ALPHA,
   spatialDropoutBackward,
   spatialDropoutForward,
+  variationalDropoutBackward,
+  variationalDropoutForward,
 } from "../../lib/nn/layers/dropout.ts";
 import { expectClose } from "./_compare.ts";
 import ref from "../reference/layers_dense.json" with { type: "json" };
@@ -344,6 +346,69 @@ describe("DropConnect", () => {
     const { cache } = dropConnectForward(x, w, b, { p: 0.5, training: true, rng: new Random(1) });
     expect(() => dropConnectBackward(new Matrix(2, 2), cache)).toThrow(
       /^dropConnectBackward: dout/,
+    );
+  });
+});
+
+describe("variational dropout (one mask for every time step)", () => {
+  const rng = new Random(4);
+  const xs = [rng.randn(3, 5), rng.randn(3, 5), rng.randn(3, 5), rng.randn(3, 5)];
+  const p = 0.4;
+
+  it("applies one mask, drawn as dropout draws it, at every step, scaled by 1/(1 − p)", () => {
+    const { out, cache } = variationalDropoutForward(xs, { p, rng: new Random(9) });
+    const mask = bernoulliMask(3, 5, 1 - p, new Random(9));
+    expectClose(cache.step.mask!, mask, 0, 0);
+    out.forEach((o, t) => expectClose(o, dropoutForward(xs[t], { p, mask }).out, 0, 0));
+    // a dropped unit is dropped at every step; a kept one kept at every step
+    for (let k = 0; k < mask.data.length; k++) {
+      expect(new Set(out.map((o) => o.data[k] === 0))).toEqual(new Set([mask.data[k] === 0]));
+    }
+  });
+
+  it("differs from per-step dropout, which draws a new mask for each step", () => {
+    const r = new Random(9);
+    const perStep = xs.map((x) => dropoutForward(x, { p, rng: r }).cache.mask!);
+    expect(perStep.some((m) => m.data.some((v, k) => v !== perStep[0].data[k]))).toBe(true);
+  });
+
+  it("keeps a fraction 1 − p of the units, and E[out_t] = x_t", () => {
+    const ones = [Matrix.filled(200, 100, 1), Matrix.filled(200, 100, 1)];
+    const { out, cache } = variationalDropoutForward(ones, { p, rng: new Random(3) });
+    const kept = cache.step.mask!.data.reduce((s, v) => s + v, 0) / 20000;
+    expect(Math.abs(kept - (1 - p))).toBeLessThan(0.01);
+    const mean = out[1].data.reduce((s, v) => s + v, 0) / 20000;
+    expect(Math.abs(mean - 1)).toBeLessThan(0.02);
+  });
+
+  it("passes a numerical gradient check at every step; eval is the identity", () => {
+    const mask = bernoulliMask(3, 5, 1 - p, new Random(2));
+    const douts = xs.map((x) => x.map((v) => Math.cos(3 * v)));
+    const { cache } = variationalDropoutForward(xs, { p, mask });
+    const { dx } = variationalDropoutBackward(douts, cache);
+    xs.forEach((x, t) => {
+      const f = () => variationalDropoutForward(xs, { p, mask }).out[t];
+      expect(relError(dx[t], numericalGradientArray(f, x, douts[t]))).toBeLessThan(1e-8);
+    });
+    const evalRun = variationalDropoutForward(xs, { p, training: false });
+    evalRun.out.forEach((o, t) => expectClose(o, xs[t], 0, 0));
+    variationalDropoutBackward(douts, evalRun.cache).dx.forEach((d, t) =>
+      expectClose(d, douts[t], 0, 0)
+    );
+  });
+
+  it("rejects bad input, naming the operation", () => {
+    expect(() => variationalDropoutForward([], { p })).toThrow(/^variationalDropoutForward: xs/);
+    expect(() => variationalDropoutForward([xs[0], new Matrix(3, 4)], { p, rng })).toThrow(
+      /^variationalDropoutForward: every step must be 3×5 like step 0; step 1 is 3×4/,
+    );
+    expect(() => variationalDropoutForward(xs, { p })).toThrow(/needs a mask or an rng/);
+    const { cache } = variationalDropoutForward(xs, { p, rng });
+    expect(() => variationalDropoutBackward(xs.slice(1), cache)).toThrow(
+      /^variationalDropoutBackward: douts must hold 4 steps/,
+    );
+    expect(() => variationalDropoutBackward([...xs.slice(1), new Matrix(2, 5)], cache)).toThrow(
+      /^variationalDropoutBackward: dout must be 3×5/,
     );
   });
 });

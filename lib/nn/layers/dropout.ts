@@ -293,3 +293,65 @@ export function dropConnectBackward(
   const { dx, dw, db } = linearBackward(dout, cache.linear);
   return { dx, dw: maskedBackward("dropConnectBackward", dw, cache), db };
 }
+
+/** What {@link variationalDropoutBackward} needs: the one mask shared by every time step. */
+export interface VariationalDropoutCache {
+  steps: number;
+  step: DropoutCache;
+}
+
+/**
+ * Variational dropout (Gal & Ghahramani, 2016) on a sequence `xs` of T steps, each B×D: ONE
+ * keep mask (B×D, Bernoulli(1 − p) entries) is drawn for the sequence and applied at every
+ * time step, with the inverted scaling 1/(1 − p): `out_t = x_t ⊙ mask / (1 − p)`. A unit that
+ * is dropped is dropped for the whole sequence (for this example), where per-step dropout
+ * would draw T independent masks. Used on an RNN's inputs and, with its own mask, on the
+ * hidden state that feeds the recurrent weights. Evaluation is the identity.
+ *
+ * `opts.mask`, if given, is that B×D mask; otherwise it is drawn from `opts.rng`.
+ */
+export function variationalDropoutForward(
+  xs: readonly Matrix[],
+  opts: DropoutOptions,
+): { out: Matrix[]; cache: VariationalDropoutCache } {
+  const op = "variationalDropoutForward";
+  const { p, training } = resolve(op, opts);
+  if (!Array.isArray(xs) || xs.length === 0) {
+    throw new Error(`${op}: xs must be a non-empty array of time steps`);
+  }
+  const [first] = xs;
+  xs.forEach((x, t) => {
+    if (!(x instanceof Matrix) || x.rows !== first.rows || x.cols !== first.cols) {
+      throw new ShapeError(
+        `${op}: every step must be ${shapeOf(first)} like step 0; step ${t} is ${
+          x instanceof Matrix ? shapeOf(x) : typeof x
+        }`,
+      );
+    }
+    checkInput(op, x);
+  });
+  if (!training) {
+    return {
+      out: xs.map((x) => x.clone()),
+      cache: { steps: xs.length, step: { mask: null, scale: 1 } },
+    };
+  }
+  const mask = resolveMask(op, first.rows, first.cols, p, opts);
+  const scale = invertedScale(p);
+  return {
+    out: xs.map((x) => mul(x, mask).map((v) => v * scale)),
+    cache: { steps: xs.length, step: { mask, scale } },
+  };
+}
+
+/** Backward of {@link variationalDropoutForward}: `dx_t = dout_t ⊙ mask / (1 − p)` at every step. */
+export function variationalDropoutBackward(
+  douts: readonly Matrix[],
+  cache: VariationalDropoutCache,
+): { dx: Matrix[] } {
+  const op = "variationalDropoutBackward";
+  if (!Array.isArray(douts) || douts.length !== cache.steps) {
+    throw new ShapeError(`${op}: douts must hold ${cache.steps} steps, like xs`);
+  }
+  return { dx: douts.map((d) => maskedBackward(op, d, cache.step)) };
+}

@@ -1,0 +1,341 @@
+/**
+ * Graded checks for exercises/batchnorm.ts (batch normalisation, forward in training and in
+ * evaluation with running statistics, and backward). Reference values come from
+ * lib/nn/layers/batchnorm.ts (matched to PyTorch's `BatchNorm1d`: outputs, gradients and running
+ * statistics) and from numerical gradients of the reference forward pass.
+ *
+ * When a value differs, `diagnose` rebuilds it from the known mistakes and names the one it
+ * equals: the unbiased variance used to normalise, batch statistics in evaluation (or running
+ * ones in training), ε outside the square root, the momentum convention swapped (Keras's
+ * `running = m·running + (1 − m)·batch`), running statistics not updated or updated in
+ * evaluation, the biased variance in the running estimate, and a backward pass that treats the
+ * batch statistics as constants or drops one of the two terms they add.
+ */
+
+import { Matrix } from "../../lib/core/matrix.ts";
+import { Random } from "../../lib/core/random.ts";
+import { numericalGradientArray } from "../../lib/check/gradcheck.ts";
+import {
+  batchnormBackward,
+  batchnormForward,
+  type BatchNormRunning,
+} from "../../lib/nn/layers/batchnorm.ts";
+import type { Check, Exercise } from "../../grader/types.ts";
+import { matches } from "./diagnose.ts";
+
+/** One graded case. */
+export interface Case {
+  x: Matrix;
+  gamma: Matrix;
+  beta: Matrix;
+  running: BatchNormRunning;
+  param: { training: boolean; momentum?: number; eps?: number };
+  dout: Matrix;
+}
+
+/** A case with N examples of D features, shifted and scaled so that μ ≠ 0 and σ ≠ 1. */
+export function makeCase(
+  seed: number,
+  [n, d]: [number, number],
+  param: Case["param"],
+): Case {
+  const rng = new Random(seed);
+  const shift = rng.randn(1, d, 2), spread = rng.rand(1, d, 0.5, 3);
+  return {
+    x: rng.randn(n, d).map((v, _i, j) => shift.data[j] + spread.data[j] * v),
+    gamma: rng.randn(1, d, 0.3).map((v) => 1 + v),
+    beta: rng.randn(1, d, 0.3),
+    running: { mean: rng.randn(1, d, 0.5), var: rng.rand(1, d, 0.5, 2) },
+    param,
+    dout: rng.randn(n, d),
+  };
+}
+
+const opts = (c: Case) => ({ momentum: 0.1, eps: 1e-5, ...c.param });
+
+/** The reference forward and backward pass of a case. */
+export function reference(c: Case) {
+  const f = batchnormForward(c.x, c.gamma, c.beta, c.running, opts(c));
+  return { out: f.out, running: f.running, cache: f.cache, ...batchnormBackward(c.dout, f.cache) };
+}
+
+/** The messages naming each mistake; the unit test matches on these. */
+export const MISTAKE = {
+  unbiasedNormaliser: "you normalise with the unbiased variance (divide by N − 1): the " +
+    "normaliser uses the biased batch variance (divide by N), as PyTorch does; the unbiased one " +
+    "is only for the running estimate",
+  runningInTraining: "in training you normalise with the running statistics: training uses the " +
+    "statistics of the batch itself",
+  batchInEval:
+    "in evaluation you normalise with the statistics of the batch: evaluation uses the " +
+    "running statistics, so an example's output does not depend on the rest of its batch",
+  epsOutside: "ε is added outside the square root: divide by √(σ² + ε), not √σ² + ε",
+  noAffine: "the output is x̂ alone: scale by γ and shift by β",
+  momentumSwapped: "the running statistics weigh the new batch by 1 − momentum: PyTorch's " +
+    "momentum is the weight of the NEW statistic, running = (1 − m)·running + m·batch " +
+    "(Keras and the notes' EMA use the opposite convention)",
+  notUpdated: "the running statistics are returned unchanged: training must update them with " +
+    "this batch's statistics",
+  biasedRunning:
+    "the running variance is updated with the biased batch variance: PyTorch updates " +
+    "it with the unbiased one (divide by N − 1)",
+  updatedInEval: "evaluation changed the running statistics: in evaluation they are only read",
+  asConstants: "dx treats the batch mean and variance as constants (that is the evaluation-mode " +
+    "gradient): in training every example moves μ and σ², which adds two terms to dx",
+  noMeanTerm: "dx is missing the term that comes through the batch mean μ (every x shifts μ, " +
+    "which shifts every x̂)",
+  noVarTerm: "dx is missing the term that comes through the batch variance σ² (every x changes " +
+    "σ², which rescales every x̂)",
+  dgammaNoXhat: "dgamma sums dout alone: γ multiplies x̂, so dgamma = Σ over the batch of dout ⊙ x̂",
+  meanNotSum: (g: string) =>
+    `${g} is the mean over the batch: the parameter is shared by every example, so its gradient ` +
+    "is the sum",
+};
+
+/** Forward output candidates for the known mistakes. */
+function forwardCandidates(c: Case): [unknown, string][] {
+  const { eps } = opts(c);
+  const n = c.x.rows;
+  const affine = (xhat: Matrix) => xhat.map((v, _i, j) => c.gamma.data[j] * v + c.beta.data[j]);
+  const withStats = (mean: Matrix, variance: Matrix, e = eps, inside = true) =>
+    affine(c.x.map((v, _i, j) =>
+      (v - mean.data[j]) /
+      (inside ? Math.sqrt(variance.data[j] + e) : Math.sqrt(variance.data[j]) + e)
+    ));
+  const train = batchnormForward(c.x, c.gamma, c.beta, c.running, { ...opts(c), training: true });
+  const batchMean = train.cache.mean, batchVar = train.cache.var;
+  if (!c.param.training) {
+    return [[train.out, MISTAKE.batchInEval]];
+  }
+  return [
+    [withStats(batchMean, batchVar.map((v) => v * n / (n - 1))), MISTAKE.unbiasedNormaliser],
+    [withStats(c.running.mean, c.running.var), MISTAKE.runningInTraining],
+    [withStats(batchMean, batchVar, eps, false), MISTAKE.epsOutside],
+    [train.cache.xhat, MISTAKE.noAffine],
+  ];
+}
+
+/** Names the mistake a wrong output shows. */
+export function diagnoseOut(c: Case) {
+  return (actual: unknown) => matches((actual as { out?: unknown })?.out, forwardCandidates(c));
+}
+
+/** Running statistics after one step, for each known mistake. */
+function runningCandidates(c: Case): [unknown, string][] {
+  const { momentum } = opts(c);
+  const n = c.x.rows;
+  if (!c.param.training) {
+    const t = batchnormForward(c.x, c.gamma, c.beta, c.running, { ...opts(c), training: true });
+    return [[t.running, MISTAKE.updatedInEval]];
+  }
+  const t = batchnormForward(c.x, c.gamma, c.beta, c.running, { ...opts(c), training: true });
+  const mu = t.cache.mean, biased = t.cache.var, unbiased = biased.map((v) => v * n / (n - 1));
+  const ema = (r: Matrix, b: Matrix, m: number) => r.map((v, _i, j) => (1 - m) * v + m * b.data[j]);
+  return [
+    [{
+      mean: ema(c.running.mean, mu, 1 - momentum),
+      var: ema(c.running.var, unbiased, 1 - momentum),
+    }, MISTAKE.momentumSwapped],
+    [
+      {
+        mean: ema(c.running.mean, mu, 1 - momentum),
+        var: ema(c.running.var, biased, 1 - momentum),
+      },
+      MISTAKE.momentumSwapped,
+    ],
+    [c.running, MISTAKE.notUpdated],
+    [
+      { mean: ema(c.running.mean, mu, momentum), var: ema(c.running.var, biased, momentum) },
+      MISTAKE.biasedRunning,
+    ],
+  ];
+}
+
+/** Names the mistake wrong running statistics show. */
+export function diagnoseRunning(c: Case) {
+  return (actual: unknown) =>
+    matches((actual as { running?: unknown })?.running, runningCandidates(c));
+}
+
+/** Names the mistake a wrong backward pass shows (a forward mistake first, if any). */
+export function diagnoseBackward(c: Case) {
+  const ref = reference(c);
+  const { xhat, invStd } = ref.cache;
+  const n = c.x.rows, d = c.x.cols;
+  const g = c.dout.map((v, _i, j) => v * c.gamma.data[j]);
+  const meanG = new Float64Array(d), meanGX = new Float64Array(d);
+  g.data.forEach((v, k) => {
+    meanG[k % d] += v / n;
+    meanGX[k % d] += v * xhat.data[k] / n;
+  });
+  const dxWith = (mean: boolean, variance: boolean) =>
+    g.map((v, i, j) =>
+      invStd[j] * (v - (mean ? meanG[j] : 0) - (variance ? xhat.get(i, j) * meanGX[j] : 0))
+    );
+  const sumDout = new Matrix(1, d);
+  c.dout.data.forEach((v, k) => (sumDout.data[k % d] += v));
+  return (actual: unknown): string | undefined => {
+    const got = (actual ?? {}) as Record<string, unknown>;
+    const forward = matches(got.out, [[ref.out, "same"]]) === "same"
+      ? undefined
+      : diagnoseOut(c)(got) ??
+        "your forward output differs from the reference (see the forward checks)";
+    if (forward) return `(forward pass) ${forward}`;
+    if (matches(got.dx, [[ref.dx, "same"]]) !== "same") {
+      if (!c.param.training) return undefined;
+      return matches(got.dx, [
+        [dxWith(false, false), MISTAKE.asConstants],
+        [dxWith(false, true), MISTAKE.noMeanTerm],
+        [dxWith(true, false), MISTAKE.noVarTerm],
+      ]);
+    }
+    if (matches(got.dgamma, [[ref.dgamma, "same"]]) !== "same") {
+      return matches(got.dgamma, [
+        [sumDout, MISTAKE.dgammaNoXhat],
+        [ref.dgamma.map((v) => v / n), MISTAKE.meanNotSum("dgamma")],
+      ]);
+    }
+    return matches(got.dbeta, [[ref.dbeta.map((v) => v / n), MISTAKE.meanNotSum("dbeta")]]);
+  };
+}
+
+const HINTS = {
+  out: "Each column is one feature, normalised with the mean and variance of that column over " +
+    "the N rows of the batch; which variance normalises (divide by N or by N − 1), and where " +
+    "does ε go?",
+  running:
+    "Which weight does PyTorch's momentum give the new batch statistic, and which variance " +
+    "goes into the running estimate?",
+  eval: "In evaluation, which statistics replace the batch ones, and what happens to them?",
+  dx: "Write x̂ as a function of every x in the column (through μ and σ²) and apply the chain " +
+    "rule; or follow the computational graph x → μ → σ² → x̂ → out backwards.",
+  params: "γ and β are shared by all N examples: their gradients add up over the batch.",
+  numeric: "The reference is (f(x + h) − f(x − h)) / 2h entry by entry, f = sum(out ⊙ dout) in " +
+    "training mode.",
+};
+
+const FORWARD_ARGS = (c: Case) => [c.x, c.gamma, c.beta, c.running, c.param];
+const BACKWARD_ARGS = (c: Case) => [c.x, c.gamma, c.beta, c.running, c.param, c.dout];
+
+/** Every check of the exercise; exported for the unit test of the diagnoses. */
+export function checks(): Check[] {
+  const main = makeCase(1, [8, 5], { training: true });
+  const small = makeCase(2, [4, 3], { training: true, momentum: 0.3 });
+  const evalCase = makeCase(3, [6, 4], { training: false });
+  const hidden = makeCase(4, [13, 7], { training: true, momentum: 0.2, eps: 1e-3 });
+  const steps = [0, 1, 2].map((k) => makeCase(10 + k, [5, 4], { training: true }).x);
+  const start = (): BatchNormRunning => ({ mean: new Matrix(1, 4), var: Matrix.filled(1, 4, 1) });
+  const stepsRef: BatchNormRunning[] = [];
+  steps.reduce((r, x) => {
+    const next = batchnormForward(x, Matrix.filled(1, 4, 1), new Matrix(1, 4), r, {
+      training: true,
+      momentum: 0.3,
+    }).running;
+    stepsRef.push(next);
+    return next;
+  }, start());
+  const numeric = (() => {
+    const x = main.x.clone();
+    const f = () => batchnormForward(x, main.gamma, main.beta, main.running, opts(main)).out;
+    return numericalGradientArray(f, x, main.dout);
+  })();
+  const refMain = reference(main), refSmall = reference(small), refEval = reference(evalCase);
+  const refHidden = reference(hidden);
+  const forward = (
+    name: string,
+    c: Case,
+    points: number,
+    expected: object,
+    more: Partial<Check>,
+  ) => ({
+    name,
+    points,
+    fn: "batchnormForward",
+    args: FORWARD_ARGS(c),
+    expected,
+    hint: HINTS.out,
+    ...more,
+  });
+  const backward = (
+    name: string,
+    c: Case,
+    points: number,
+    expected: object,
+    more: Partial<Check>,
+  ) => ({
+    name,
+    points,
+    fn: "forwardBackward",
+    args: BACKWARD_ARGS(c),
+    expected,
+    diagnose: diagnoseBackward(c),
+    hint: HINTS.dx,
+    ...more,
+  });
+  return [
+    forward("batchnorm: forward in training (N=8, D=5)", main, 3, { out: refMain.out }, {
+      diagnose: diagnoseOut(main),
+    }),
+    forward("batchnorm: running statistics after one training step (momentum 0.1)", main, 3, {
+      running: refMain.running,
+    }, { diagnose: diagnoseRunning(main), hint: HINTS.running }),
+    forward("batchnorm: a batch of 4, momentum 0.3: output and running statistics", small, 2, {
+      out: refSmall.out,
+      running: refSmall.running,
+    }, {
+      diagnose: (a) => diagnoseOut(small)(a) ?? diagnoseRunning(small)(a),
+      hint: HINTS.running,
+    }),
+    forward("batchnorm: evaluation uses the running statistics", evalCase, 2, {
+      out: refEval.out,
+    }, { diagnose: diagnoseOut(evalCase), hint: HINTS.eval }),
+    forward("batchnorm: evaluation leaves the running statistics unchanged", evalCase, 1, {
+      running: evalCase.running,
+    }, { diagnose: diagnoseRunning(evalCase), hint: HINTS.eval }),
+    {
+      name: "batchnorm: running statistics over three batches (momentum 0.3, from mean 0, var 1)",
+      points: 2,
+      fn: "trainSteps",
+      args: [steps, Matrix.filled(1, 4, 1), new Matrix(1, 4), start(), {
+        training: true,
+        momentum: 0.3,
+      }],
+      expected: stepsRef,
+      hint: HINTS.running,
+    },
+    backward("batchnorm: backward in training, dx", main, 3, { dx: refMain.dx }, {}),
+    backward("batchnorm: backward in training, dgamma and dbeta", main, 2, {
+      dgamma: refMain.dgamma,
+      dbeta: refMain.dbeta,
+    }, { hint: HINTS.params }),
+    backward("batchnorm: dx agrees with a numerical gradient", main, 2, { dx: numeric }, {
+      rtol: 1e-6,
+      atol: 1e-8,
+      hint: HINTS.numeric,
+    }),
+    backward("batchnorm: backward in evaluation", evalCase, 1, {
+      dx: refEval.dx,
+      dgamma: refEval.dgamma,
+      dbeta: refEval.dbeta,
+    }, { hint: "In evaluation μ and σ² are constants: out is an affine function of x." }),
+    forward("batchnorm: another shape, momentum 0.2, ε = 1e-3 (hidden)", hidden, 2, {
+      out: refHidden.out,
+      running: refHidden.running,
+    }, {
+      diagnose: (a) => diagnoseOut(hidden)(a) ?? diagnoseRunning(hidden)(a),
+      hidden: true,
+    }),
+    backward("batchnorm: backward, another shape (hidden)", hidden, 2, {
+      dx: refHidden.dx,
+      dgamma: refHidden.dgamma,
+      dbeta: refHidden.dbeta,
+    }, { hidden: true }),
+  ];
+}
+
+export const batchnormExercise: Exercise = {
+  name: "batchnorm",
+  title: "Batch normalisation, forward and backward",
+  notebook: "21_normalisation_residual.ipynb",
+  checks,
+};
