@@ -89,6 +89,7 @@ export * from "./check/report.ts";
 export * from "./display/plot.ts";
 export * from "./display/graph.ts";
 export * from "./display/table.ts";
+export * from "./display/confusion.ts";
 
 // data, training
 export * from "./data/synthetic.ts";
