@@ -46,7 +46,7 @@ export function confusionFigure(
     z,
     x: [...labels],
     y: [...labels],
-    colorscale: "Blues",
+    colorscale: [[0, "#f7fbff"], [0.5, "#6baed6"], [1, "#08306b"]],
     // the colour scale stops at the largest mistake, so the diagonal does not wash the rest out
     zmin: 0,
     zmax: Math.max(...offDiagonal, 1e-9),
