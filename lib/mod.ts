@@ -90,6 +90,7 @@ export * from "./check/report.ts";
 export * from "./display/plot.ts";
 export * from "./display/graph.ts";
 export * from "./display/table.ts";
+export * from "./display/confusion.ts";
 
 // data, training
 export * from "./data/synthetic.ts";
@@ -100,9 +101,14 @@ export * from "./data/image_grid.ts";
 export * from "./data/downsample.ts";
 export * from "./data/whiten.ts";
 export * from "./data/select.ts";
+export * from "./data/folds.ts";
+export * from "./data/augment.ts";
 export * from "./train/model.ts";
 export * from "./train/sequential.ts";
 export * from "./train/fit.ts";
 export * from "./train/metrics.ts";
 export * from "./train/penalty.ts";
 export * from "./train/uncertainty.ts";
+export * from "./train/classification.ts";
+export * from "./train/roc.ts";
+export * from "./train/significance.ts";

@@ -3,7 +3,9 @@
  * `Solver`. One epoch is one pass over the training data in a new random order, cut into
  * mini-batches; each batch is a forward pass, a loss, a backward pass and one optimiser step.
  * After each epoch the model is measured on the validation data, and at the end the
- * parameters of the best validation epoch are put back.
+ * parameters of the best validation epoch are put back. With `patience`, training stops early
+ * once the validation accuracy has not improved for that many epochs in a row; with
+ * `transform`, each training batch is transformed first (data augmentation).
  *
  * ```ts
  * const model = mlp([784, 256, 10], { seed: 0 });
@@ -20,7 +22,7 @@
  * @module
  */
 
-import { NonFiniteError } from "../core/matrix.ts";
+import { Matrix, NonFiniteError } from "../core/matrix.ts";
 import { Random } from "../core/random.ts";
 import { positiveInteger } from "../core/validate.ts";
 import { Optimizer } from "../optim/optimizers.ts";
@@ -83,6 +85,16 @@ export interface FitOptions {
   seed?: number;
   /** Put back the parameters (and buffers) of the best validation accuracy at the end (default true). */
   restoreBest?: boolean;
+  /**
+   * Early stopping: stop after `patience` epochs in a row without a better validation accuracy
+   * than the best so far (default: never stop early). Needs validation data.
+   */
+  patience?: number;
+  /**
+   * Applied to the inputs of each training batch before the forward pass (data augmentation,
+   * e.g. `imageAugmenter()`), with fit's seeded generator; never to the validation data.
+   */
+  transform?: (x: Matrix, generator: Random) => Matrix;
   /** Called after each epoch (awaited), e.g. to draw progress. */
   onEpoch?: (record: EpochRecord, history: readonly EpochRecord[]) => void | Promise<void>;
 }
@@ -92,6 +104,8 @@ export interface FitResult {
   history: EpochRecord[];
   steps: StepRecord[];
   best?: { epoch: number; valAcc: number; valLoss: number };
+  /** The epoch after which `patience` stopped the run (undefined when it ran every epoch). */
+  stoppedAt?: number;
 }
 
 /** Trains `model` in place on `data.train`, measuring it on `data.val` after each epoch. */
@@ -103,10 +117,11 @@ export async function fit(
   checkFit(model, data, o);
   const { optimizer, epochs, batchSize = 64, loss = softmaxCrossEntropy } = o;
   const { schedule, scheduleEvery = "epoch", seed = 0, restoreBest = true, onEpoch } = o;
+  const { patience, transform } = o;
   const { train, val } = data, n = train.y.length, generator = new Random(seed);
   const history: EpochRecord[] = [], steps: StepRecord[] = [];
   const state = [...model.params, ...(model.buffers ?? [])]; // what "the best model" is
-  let best: FitResult["best"], bestState: Float64Array[] = [];
+  let best: FitResult["best"], bestState: Float64Array[] = [], stoppedAt: number | undefined;
   const momentum = schedule && "momentum" in schedule ? schedule.momentum : undefined;
   const follow = (t: number) => {
     if (!schedule) return;
@@ -120,7 +135,8 @@ export async function fit(
     try {
       for (const batch of batches(train, { batchSize, shuffle: true, generator })) {
         if (scheduleEvery === "step") follow(steps.length);
-        const { out, cache } = model.forward(batch.x, "train");
+        const x = transform ? transformed(transform, batch.x, generator) : batch.x;
+        const { out, cache } = model.forward(x, "train");
         const { loss: value, grad } = loss(out, batch.y);
         optimizer.step(model.params, model.backward(grad, cache));
         lossSum += value * batch.y.length;
@@ -153,9 +169,30 @@ export async function fit(
     record.seconds = (performance.now() - start) / 1000;
     history.push(record);
     await onEpoch?.(record, history);
+    if (patience !== undefined && best && epoch - best.epoch >= patience) {
+      stoppedAt = epoch;
+      break;
+    }
   }
   if (restoreBest && best) state.forEach((p, i) => p.data.set(bestState[i]));
-  return { history, steps, best };
+  return { history, steps, best, stoppedAt };
+}
+
+/** `transform(x, generator)`, refused unless it is a matrix of the same shape as `x`. */
+function transformed(
+  transform: NonNullable<FitOptions["transform"]>,
+  x: Matrix,
+  generator: Random,
+): Matrix {
+  const out = transform(x, generator);
+  if (!(out instanceof Matrix) || out.rows !== x.rows || out.cols !== x.cols) {
+    throw new TypeError(
+      `fit: transform must return a ${x.rows}×${x.cols} Matrix (the batch's shape), got ${
+        out instanceof Matrix ? `${out.rows}×${out.cols}` : typeof out
+      }`,
+    );
+  }
+  return out;
 }
 
 /** A NaN or an infinity met while training is reported as a diverged run, with the remedy. */
@@ -175,6 +212,8 @@ const OPTIONS = [
   "scheduleEvery",
   "seed",
   "restoreBest",
+  "patience",
+  "transform",
   "onEpoch",
 ];
 
@@ -201,7 +240,13 @@ function checkFit(model: Model, data: { train: Dataset; val?: Dataset }, o: FitO
       `${op}: scheduleEvery must be "epoch" or "step", got ${JSON.stringify(o.scheduleEvery)}`,
     );
   }
-  for (const name of ["loss", "schedule", "onEpoch"] as const) {
+  if (o.patience !== undefined) {
+    positiveInteger(op, "patience", o.patience);
+    if (!data?.val) {
+      throw new RangeError(`${op}: patience needs validation data to watch (data.val)`);
+    }
+  }
+  for (const name of ["loss", "schedule", "onEpoch", "transform"] as const) {
     if (o[name] !== undefined && typeof o[name] !== "function") {
       throw new TypeError(`${op}: ${name} must be a function, got ${typeof o[name]}`);
     }

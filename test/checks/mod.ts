@@ -13,6 +13,7 @@ import { dropoutExercise } from "./dropout.ts";
 import { emaExercise } from "./ema.ts";
 import { gradcheckExercise } from "./gradcheck.ts";
 import { hingeExercise } from "./hinge.ts";
+import { metricsExercise } from "./metrics.ts";
 import { neuronExercise } from "./neuron.ts";
 import { regularisationExercise } from "./regularisation.ts";
 import { schedulesExercise } from "./schedules.ts";
@@ -34,4 +35,5 @@ export const EXERCISES: Exercise[] = [
   regularisationExercise,
   dropoutExercise,
   batchnormExercise,
+  metricsExercise,
 ];

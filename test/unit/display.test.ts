@@ -5,6 +5,7 @@
 
 import { describe, expect, it } from "vitest";
 import { Figure, linePlot, PLOTLY_MIME, PLOTLY_PATH } from "../../lib/display/plot.ts";
+import { confusionFigure } from "../../lib/display/confusion.ts";
 import { table } from "../../lib/display/table.ts";
 
 const display = (x: object) =>
@@ -62,5 +63,20 @@ describe("table", () => {
     const html = display(t)["text/html"] as string;
     expect(html).toContain("<td>&lt;b&gt;</td>");
     expect(html).toContain("<caption>cap</caption>");
+  });
+});
+
+describe("confusionFigure", () => {
+  it("draws counts or row shares, true classes down the rows, the scale capped at the largest mistake", () => {
+    const m = [[8, 2], [1, 9]];
+    const counts = confusionFigure(m, ["a", "b"], { title: "t" }).toJSON();
+    const trace = counts.data[0] as Record<string, unknown>;
+    expect(trace.type).toBe("heatmap");
+    expect(trace.z).toEqual(m);
+    expect(trace.zmax).toBe(2);
+    expect((counts.layout.yaxis as Record<string, unknown>).autorange).toBe("reversed");
+    const shares = confusionFigure(m, ["a", "b"], { normalize: "true" }).toJSON();
+    expect((shares.data[0] as Record<string, unknown>).z).toEqual([[0.8, 0.2], [0.1, 0.9]]);
+    expect(() => confusionFigure([[1]], ["a", "b"])).toThrow(/2×2 matrix/);
   });
 });
