@@ -64,6 +64,7 @@ export * from "./nn/layers/batchnorm.ts";
 export * from "./nn/layers/layernorm.ts";
 export * from "./nn/layers/dropout.ts";
 export * from "./nn/layers/conv2d.ts";
+export * from "./nn/layers/conv2d_naive.ts";
 export * from "./nn/layers/maxpool.ts";
 export * from "./nn/layers/avgpool.ts";
 export * from "./nn/layers/softmax.ts";

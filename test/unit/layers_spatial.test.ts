@@ -3,13 +3,8 @@ import { Matrix, NonFiniteError, ShapeError } from "../../lib/core/matrix.ts";
 import { Random } from "../../lib/core/random.ts";
 import { numericalGradient, numericalGradientArray, relError } from "../../lib/check/gradcheck.ts";
 import { flatView, Tensor } from "../../lib/core/tensor.ts";
-import {
-  conv2dBackward,
-  conv2dForward,
-  conv2dNaiveBackward,
-  conv2dNaiveForward,
-  im2col,
-} from "../../lib/nn/layers/conv2d.ts";
+import { conv2dBackward, conv2dForward, im2col } from "../../lib/nn/layers/conv2d.ts";
+import { conv2dNaiveBackward, conv2dNaiveForward } from "../../lib/nn/layers/conv2d_naive.ts";
 import { avgpoolBackward, avgpoolForward } from "../../lib/nn/layers/avgpool.ts";
 import { maxpoolBackward, maxpoolForward } from "../../lib/nn/layers/maxpool.ts";
 import { attentionBackward, attentionForward } from "../../lib/nn/layers/attention.ts";

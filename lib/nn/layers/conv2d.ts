@@ -13,19 +13,15 @@
  *     dcols_n = Wmᵀ · dout_n,  dx_n = col2im(dcols_n)   (each column added back where it came from)
  *
  * For speed the batch's columns sit side by side in one K×(N·P) matrix, so each line above is a
- * single product over the whole batch on the fast kernels of `lib/kernels/`.
+ * single product over the whole batch (on the fast kernels of `lib/kernels/`, through `matmul`).
  *
  * @module
  */
 
-import { Matrix, ShapeError } from "../../core/matrix.ts";
+import { matmul, matmulNT, matmulTN, Matrix, ShapeError } from "../../core/matrix.ts";
 import { Tensor, tensorShapeOf } from "../../core/tensor.ts";
 import { toPair } from "../../core/validate.ts";
-import { gemm } from "../../kernels/gemm.ts";
 import { type Conv2dOptions, type ConvGeometry, convGeometry } from "./conv2d_naive.ts";
-
-export type { Conv2dOptions, ConvGeometry } from "./conv2d_naive.ts";
-export { conv2dNaiveBackward, conv2dNaiveForward, convGeometry } from "./conv2d_naive.ts";
 
 /** What {@link conv2dBackward} needs from the forward pass: the inputs, sizes and columns. */
 export interface Conv2dCache {
@@ -133,14 +129,15 @@ export function conv2dForward(
   const g = convGeometry("conv2dForward", x, w, b, o);
   const { N, C, F, KH, KW, Hout, Wout } = g;
   const K = C * KH * KW, P = Hout * Wout, NP = N * P;
-  const cols = new Float64Array(K * NP), outAll = new Float64Array(F * NP);
+  const cols = new Float64Array(K * NP), outAll = new Matrix(F, NP);
   for (let n = 0; n < N; n++) im2colInto(x, n, g, cols, NP);
-  gemm({ m: F, n: NP, k: K, a: w.data, b: cols, c: outAll }); // F×(N·P), image by image
+  // F×(N·P), image by image; matmul with `out` runs on the fast kernels of lib/kernels/.
+  matmul(new Matrix(F, K, w.data), new Matrix(K, NP, cols), { out: outAll });
   const out = new Tensor([N, F, Hout, Wout]);
   for (let n = 0; n < N; n++) {
     for (let f = 0; f < F; f++) {
       const from = f * NP + n * P, to = (n * F + f) * P, bf = b.data[f];
-      for (let p = 0; p < P; p++) out.data[to + p] = outAll[from + p] + bf;
+      for (let p = 0; p < P; p++) out.data[to + p] = outAll.data[from + p] + bf;
     }
   }
   return {
@@ -196,11 +193,10 @@ export function conv2dBackward(
       db.data[f] += s;
     }
   }
-  const dw = new Tensor(w.shape);
-  gemm({ m: F, n: K, k: NP, a: doutAll, b: cols, c: dw.data, transB: true });
+  const doutM = new Matrix(F, NP, doutAll), dw = new Tensor(w.shape);
+  matmulNT(doutM, new Matrix(K, NP, cols), { out: new Matrix(F, K, dw.data) }); // dout · colsᵀ
   if (!needsInputGrad) return { dx: null, dw, db };
-  const dcols = new Float64Array(K * NP), dx = new Tensor(x.shape);
-  gemm({ m: K, n: NP, k: F, a: w.data, b: doutAll, c: dcols, transA: true });
-  for (let n = 0; n < N; n++) col2imAdd(dcols, n, g, dx.data, NP);
+  const dcols = matmulTN(new Matrix(F, K, w.data), doutM), dx = new Tensor(x.shape); // Wmᵀ · dout
+  for (let n = 0; n < N; n++) col2imAdd(dcols.data, n, g, dx.data, NP);
   return { dx, dw, db };
 }
