@@ -8,9 +8,11 @@ import { activationsExercise } from "./activations.ts";
 import { adamExercise } from "./adam.ts";
 import { backpropExercise } from "./backprop.ts";
 import { clippingExercise } from "./clipping.ts";
+import { convExercise } from "./conv.ts";
 import { emaExercise } from "./ema.ts";
 import { gradcheckExercise } from "./gradcheck.ts";
 import { hingeExercise } from "./hinge.ts";
+import { maxpoolExercise } from "./maxpool.ts";
 import { neuronExercise } from "./neuron.ts";
 import { regularisationExercise } from "./regularisation.ts";
 import { schedulesExercise } from "./schedules.ts";
@@ -30,4 +32,6 @@ export const EXERCISES: Exercise[] = [
   schedulesExercise,
   clippingExercise,
   regularisationExercise,
+  convExercise,
+  maxpoolExercise,
 ];
