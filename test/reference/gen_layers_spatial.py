@@ -125,6 +125,15 @@ ref["unfold"] = [unfold_case((2, 2, 5, 6), 3, 1, 1), unfold_case((1, 3, 7, 7), [
 ref["avgpool"] = [avgpool_case((2, 3, 6, 6), 2, None), avgpool_case((1, 2, 7, 6), 3, 2),
                   avgpool_case((1, 1, 5, 7), [2, 3], [1, 2])]
 
+# A true convolution (the kernel flipped), as scipy.signal.convolve2d computes it, "valid" part.
+import numpy as np
+from scipy.signal import convolve2d
+img = np.random.RandomState(7).randn(6, 7)
+ker = np.random.RandomState(8).randn(3, 2)
+ref["convolve2d"] = {"x": img.reshape(-1).tolist(), "xShape": list(img.shape),
+                     "k": ker.reshape(-1).tolist(), "kShape": list(ker.shape),
+                     "valid": convolve2d(img, ker, mode="valid").reshape(-1).tolist()}
+
 path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "layers_spatial.json")
 with open(path, "w") as f:
     json.dump(ref, f)

@@ -4,7 +4,11 @@ import { Random } from "../../lib/core/random.ts";
 import { numericalGradient, numericalGradientArray, relError } from "../../lib/check/gradcheck.ts";
 import { flatView, Tensor } from "../../lib/core/tensor.ts";
 import { conv2dBackward, conv2dForward, im2col } from "../../lib/nn/layers/conv2d.ts";
-import { conv2dNaiveBackward, conv2dNaiveForward } from "../../lib/nn/layers/conv2d_naive.ts";
+import {
+  conv2dNaiveBackward,
+  conv2dNaiveForward,
+  flipKernel,
+} from "../../lib/nn/layers/conv2d_naive.ts";
 import { avgpoolBackward, avgpoolForward } from "../../lib/nn/layers/avgpool.ts";
 import { maxpoolBackward, maxpoolForward } from "../../lib/nn/layers/maxpool.ts";
 import { attentionBackward, attentionForward } from "../../lib/nn/layers/attention.ts";
@@ -90,6 +94,28 @@ describe("conv2d", () => {
       );
     });
   }
+
+  it("with the flipped kernel is a true convolution, as scipy.signal.convolve2d", () => {
+    const c = ref.convolve2d;
+    const x = new Tensor([1, 1, ...c.xShape], c.x), k = new Tensor([1, 1, ...c.kShape], c.k);
+    const { out } = conv2dForward(x, flipKernel(k), Matrix.zeros(1, 1));
+    expectClose(out.data, c.valid);
+    expect(flipKernel(flipKernel(k)).data).toEqual(k.data);
+  });
+
+  it("dx is the full convolution of dout with the kernel: conv2d(dout, flipped and swapped w)", () => {
+    const rng = new Random(9);
+    const x = randomTensor(rng, [2, 3, 6, 5]), w = randomTensor(rng, [4, 3, 3, 2]);
+    const { out, cache } = conv2dForward(x, w, rng.randn(1, 4), { padding: 1 });
+    const dout = randomTensor(rng, out.shape);
+    const { dx } = conv2dBackward(dout, cache);
+    const flipped = flipKernel(w, { swapInOut: true });
+    expect(flipped.shape).toEqual([3, 4, 3, 2]);
+    const full = conv2dForward(dout, flipped, Matrix.zeros(1, 3), {
+      padding: [3 - 1 - 1, 2 - 1 - 1],
+    });
+    expectClose(full.out.data, Array.from(dx.data));
+  });
 
   it("im2col lays out the receptive fields as torch's F.unfold", () => {
     for (const c of ref.unfold) {

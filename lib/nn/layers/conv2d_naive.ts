@@ -176,3 +176,32 @@ export function conv2dNaiveBackward(
   }
   return { dx, dw, db };
 }
+
+/** Options of {@link flipKernel}. */
+export interface FlipKernelOptions {
+  /** Also swap the filter and channel axes (F×C×KH×KW becomes C×F×KH×KW), as dx needs. */
+  swapInOut?: boolean;
+}
+
+/**
+ * The kernel rotated by 180° in each plane, `w'[f, c, u, v] = w[f, c, KH−1−u, KW−1−v]`: a layer
+ * (a cross-correlation) with `w'` computes the true convolution with `w`, and with
+ * `swapInOut` the result is the kernel of the backward pass, `dx = conv2d(dout, w', padding
+ * KH−1−p)` for stride 1.
+ */
+export function flipKernel(w: Tensor, o: FlipKernelOptions = {}): Tensor {
+  const [F, C, KH, KW] = w.shape;
+  const out = new Tensor(o.swapInOut ? [C, F, KH, KW] : [F, C, KH, KW]);
+  for (let f = 0; f < F; f++) {
+    for (let c = 0; c < C; c++) {
+      for (let u = 0; u < KH; u++) {
+        for (let v = 0; v < KW; v++) {
+          const value = w.get(f, c, KH - 1 - u, KW - 1 - v);
+          if (o.swapInOut) out.set(c, f, u, v, value);
+          else out.set(f, c, u, v, value);
+        }
+      }
+    }
+  }
+  return out;
+}
