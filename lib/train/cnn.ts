@@ -21,6 +21,9 @@ import { maxpoolBackward, type MaxPoolCache, maxpoolForward } from "../nn/layers
 import { type MlpInit, mlpInit } from "../nn/layers/mlp.ts";
 import type { Model } from "./model.ts";
 
+/** Images scored at a time in "eval" mode. */
+const EVAL_CHUNK = 128;
+
 /** Options of {@link convNet}. */
 export interface ConvNetOptions {
   /** Channels, height and width of one image, e.g. `[1, 28, 28]` for Fashion-MNIST. */
@@ -52,8 +55,11 @@ export interface ConvNetCache {
 /**
  * conv → ReLU → maxpool → linear. `params` are `[convW (F×C·KH·KW), convB (1×F), W, b]`;
  * `convWeight` is the convolution's weight as an F×C×KH×KW tensor sharing `params[0]`'s numbers.
+ * In "eval" mode more than 128 images are scored 128 at a time, with no cache (null).
  */
-export function convNet(o: ConvNetOptions): Model<ConvNetCache> & { convWeight: Tensor } {
+export function convNet(
+  o: ConvNetOptions,
+): Model<ConvNetCache | null> & { convWeight: Tensor } {
   const op = "convNet";
   const [C, H, W] = o.input;
   if (![C, H, W, o.filters].every((k) => Number.isInteger(k) && k > 0)) {
@@ -76,26 +82,45 @@ export function convNet(o: ConvNetOptions): Model<ConvNetCache> & { convWeight: 
   const [dense] = mlpInit([F * Hp * Wp, classes], rng, { init });
   const convWeight = new Tensor([F, C, KH, KW], conv.w.data);
   const convOpts = { padding: [ph, pw] as [number, number] };
+  const pass = (x: Matrix): { out: Matrix; cache: ConvNetCache } => {
+    const c = conv2dForward(new Tensor([x.rows, C, H, W], x.data), convWeight, conv.b, convOpts);
+    const a = c.out.data, relu = new Float64Array(a.length);
+    for (let k = 0; k < a.length; k++) {
+      if (a[k] > 0) relu[k] = 1;
+      else a[k] = 0;
+    }
+    const p = maxpoolForward(c.out, { kernelSize: pool });
+    const l = linearForward(new Matrix(x.rows, F * Hp * Wp, p.out.data), dense.w, dense.b);
+    return { out: l.out, cache: { conv: c.cache, relu, pool: p.cache, linear: l.cache } };
+  };
   return {
     convWeight,
     params: [conv.w, conv.b, dense.w, dense.b],
-    forward(x: Matrix) {
+    forward(x: Matrix, mode: "train" | "eval") {
       if (x.cols !== C * H * W) {
         throw new ShapeError(
           `${op}: x is ${shapeOf(x)} but images are ${C}×${H}×${W} (${C * H * W} columns)`,
         );
       }
-      const c = conv2dForward(new Tensor([x.rows, C, H, W], x.data), convWeight, conv.b, convOpts);
-      const a = c.out.data, relu = new Float64Array(a.length);
-      for (let k = 0; k < a.length; k++) {
-        if (a[k] > 0) relu[k] = 1;
-        else a[k] = 0;
+      if (mode === "eval" && x.rows > EVAL_CHUNK) {
+        // No backward pass follows: score the images a chunk at a time, so the im2col columns
+        // (C·KH·KW copies of every pixel) of a large evaluation set never sit in memory at once.
+        const out = new Matrix(x.rows, classes), D = C * H * W;
+        for (let start = 0; start < x.rows; start += EVAL_CHUNK) {
+          const rows = Math.min(EVAL_CHUNK, x.rows - start);
+          const part = new Matrix(rows, D, x.data.subarray(start * D, (start + rows) * D));
+          out.data.set(pass(part).out.data, start * classes);
+        }
+        return { out, cache: null };
       }
-      const p = maxpoolForward(c.out, { kernelSize: pool });
-      const l = linearForward(new Matrix(x.rows, F * Hp * Wp, p.out.data), dense.w, dense.b);
-      return { out: l.out, cache: { conv: c.cache, relu, pool: p.cache, linear: l.cache } };
+      return pass(x);
     },
-    backward(dout: Matrix, cache: ConvNetCache) {
+    backward(dout: Matrix, cache: ConvNetCache | null) {
+      if (cache === null) {
+        throw new Error(
+          `${op}: no backward pass after scoring more than ${EVAL_CHUNK} images in "eval" mode`,
+        );
+      }
       const l = linearBackward(dout, cache.linear);
       const dp = maxpoolBackward(new Tensor(cache.pool.outShape, l.dx.data), cache.pool).dx;
       for (let k = 0; k < dp.data.length; k++) dp.data[k] *= cache.relu[k];

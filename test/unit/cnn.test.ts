@@ -42,6 +42,17 @@ describe("convNet", () => {
     });
   });
 
+  it("scores a large set in eval mode a chunk at a time, with the same scores", () => {
+    const model = convNet({ input: [1, 6, 6], filters: 2, seed: 3 });
+    const x = new Random(5).randn(300, 36);
+    const whole = model.forward(x, "train").out, chunked = model.forward(x, "eval");
+    expect(chunked.cache).toBeNull();
+    expectClose(chunked.out.data, Array.from(whole.data));
+    expect(() => model.backward(whole, null)).toThrow(
+      'convNet: no backward pass after scoring more than 128 images in "eval" mode',
+    );
+  });
+
   it("shares the convolution's weight between the matrix and the tensor view", () => {
     const model = convNet({ input: [1, 5, 5], filters: 2 });
     model.params[0].data[3] = 7;
