@@ -75,10 +75,9 @@ export function convVariant(
   const out = new Tensor([N, F, Hv + 2 * off, Wv + 2 * off]);
   const kw = (f: number, c: number, u: number, v: number, flip: boolean) =>
     flip ? w.get(f, c, KH - 1 - u, KW - 1 - v) : w.get(f, c, u, v);
+  /** Visits every (channel, kernel entry, input pixel) of output (i, j) at stride s. */
   const each = (
     s: number,
-    n: number,
-    f: number,
     i: number,
     j: number,
     visit: (c: number, u: number, v: number, y: number, xx: number) => void,
@@ -97,7 +96,7 @@ export function convVariant(
       for (let i = 0; i < Hv; i++) {
         for (let j = 0; j < Wv; j++) {
           let s = b.get(0, f);
-          each(stride, n, f, i, j, (c, u, v, y, xx) => {
+          each(stride, i, j, (c, u, v, y, xx) => {
             s += kw(f, c, u, v, !!bugs.flipped) * x.get(n, c, y, xx);
           });
           out.set(n, f, i + off, j + off, s);
@@ -114,7 +113,7 @@ export function convVariant(
         for (let j = 0; j < dout.w; j++) {
           const g = dout.get(n, f, i, j);
           if (!bugs.dbPositions || (i === 0 && j === 0)) db.data[f] += g;
-          each(back, n, f, i, j, (c, u, v, y, xx) => {
+          each(back, i, j, (c, u, v, y, xx) => {
             const fu = bugs.flipped ? KH - 1 - u : u, fv = bugs.flipped ? KW - 1 - v : v;
             dw.data[dw.index(f, c, fu, fv)] += g * x.get(n, c, y, xx);
             dx.data[dx.index(n, c, y, xx)] += g *
