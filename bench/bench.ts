@@ -6,6 +6,7 @@
  *   deno task bench              (about 1 s per measurement, one run: ~2 min)
  *   deno task bench --runs 3     (three runs; each cell: median (min–max) over the runs)
  *   deno task bench --quick      (about 0.3 s per measurement, a tenth of the epoch)
+ *   deno task bench --only conv  (only the conv layer against PyTorch)
  *
  * numpy runs in `python3 bench/bench_numpy.py` (the first of `python3`, `/usr/bin/python3` that
  * imports numpy) and PyTorch in `/usr/bin/python3 bench/bench_torch.py` (Debian's
@@ -21,6 +22,7 @@ import { setWasmKernelEnabled, wasmKernelAvailable } from "../lib/kernels/matmul
 import { matmul, matmulReference } from "../lib/core/matrix.ts";
 import { Random } from "../lib/core/random.ts";
 import { benchTfjs } from "./bench_tfjs.ts";
+import { CONV_SHAPES, convShapeName, convSteps } from "./conv.ts";
 import { epoch, fakeFashionMnist } from "./epoch.ts";
 import {
   MAIN,
@@ -42,6 +44,10 @@ const argValue = (name: string) => {
 const QUICK = Deno.args.includes("--quick");
 const SECONDS = QUICK ? 0.3 : 1;
 const RUNS = Number(argValue("--runs") ?? 1);
+const ONLY = argValue("--only");
+if (ONLY !== undefined && ONLY !== "conv") {
+  throw new Error(`bench: --only takes "conv", got ${ONLY}`);
+}
 const EPOCH_ROWS = QUICK ? 6_000 : 60_000;
 const SIZES = [64, 128, 256, 512];
 const rate = (f: () => void, seconds = SECONDS) => rateFor(f, seconds);
@@ -137,10 +143,39 @@ interface Pythons {
 const remote = (py: PythonBench, request: Record<string, unknown>) => (seconds: number) =>
   py.ask<Timed>({ ...request, seconds });
 
+const CONV_IM2COL = "conv2dForward/Backward (im2col + lib kernels)";
+const CONV_NAIVE = "conv2dNaive (the loops)";
+
+/** The conv layer, forward and backward, side by side with PyTorch: images per second. */
+async function convRun(f: Figures, pt: PythonBench | undefined) {
+  for (const shape of CONV_SHAPES) {
+    const steps = convSteps(shape);
+    for (let i = 0; i < 2; i++) steps.im2col(), shape === CONV_SHAPES[0] && steps.naive();
+    const dims = [shape.N, shape.C, shape.H, shape.F, shape.K, shape.pad];
+    // The loops take seconds a call on the deeper layer: they are timed on the first shape only.
+    const naive = shape === CONV_SHAPES[0];
+    const r = await turns({
+      [CONV_IM2COL]: (s) => timed(steps.im2col, s),
+      ...(naive ? { [CONV_NAIVE]: (s: number) => timed(steps.naive, s) } : {}),
+      ...(pt
+        ? {
+          [TORCH("float64")]: remote(pt, { op: "conv", shape: dims, dtype: "float64" }),
+          [TORCH("float32")]: remote(pt, { op: "conv", shape: dims, dtype: "float32" }),
+        }
+        : {}),
+    }, 2 * SECONDS);
+    for (const [row, v] of Object.entries(r)) {
+      put(f, "conv", row, convShapeName(shape), v * shape.N);
+    }
+  }
+}
+
 async function oneRun(data: ReturnType<typeof fakeFashionMnist>, py: Pythons, notes: Set<string>) {
   const f: Figures = {};
   const np = typeof py.numpy === "string" ? undefined : py.numpy;
   const pt = typeof py.torch === "string" ? undefined : py.torch;
+  await convRun(f, pt);
+  if (ONLY === "conv") return f;
   // --- matrix multiply: this library and numpy in turns
   const rng = new Random(1);
   for (const n of SIZES) {
@@ -269,10 +304,12 @@ async function main() {
       `float64 unless marked.\n`,
   );
   for (const s of SHAPES) checkIdentical(s);
-  const data = fakeFashionMnist(EPOCH_ROWS);
+  const data = fakeFashionMnist(ONLY ? 1 : EPOCH_ROWS);
   const notes = new Set<string>();
   const py: Pythons = {
-    numpy: await PythonBench.start(["python3", "/usr/bin/python3"], "numpy", "bench_numpy.py"),
+    numpy: ONLY
+      ? "not needed for --only conv"
+      : await PythonBench.start(["python3", "/usr/bin/python3"], "numpy", "bench_numpy.py"),
     torch: await PythonBench.start(["/usr/bin/python3"], "torch", "bench_torch.py"),
   };
   const runs: Figures[] = [];
@@ -302,7 +339,33 @@ async function main() {
     await p.close();
   }
 
-  console.log("## Matrix multiply n×n · n×n, GFLOP/s (higher is better)\n");
+  const convCols = CONV_SHAPES.map(convShapeName);
+  console.log(
+    "## Conv layer, forward and backward (dx, dw, db), stride 1, padding 1: images/s\n",
+  );
+  console.log(table(
+    ["implementation", ...convCols],
+    rowsOf(runs, "conv").map((row) => [
+      row,
+      ...convCols.map((c) => cell(over(runs, "conv", row, c))),
+    ]),
+  ));
+  console.log("\n## Ratios of images/s within each run (> 1: the first is faster)\n");
+  console.log(table(
+    ["ratio", ...convCols],
+    [[CONV_IM2COL, TORCH("float64")], [CONV_IM2COL, TORCH("float32")], [CONV_IM2COL, CONV_NAIVE]]
+      .map(([a, b]) => [
+        `${a} ÷ ${b}`,
+        ...convCols.map((c) => cell(ratioOver(runs, "conv", a, b, c), "×")),
+      ]),
+  ));
+  if (ONLY === "conv") {
+    console.log("");
+    for (const n of notes) console.log(`- ${n}`);
+    return;
+  }
+
+  console.log("\n## Matrix multiply n×n · n×n, GFLOP/s (higher is better)\n");
   const mmRows = rowsOf(runs, "mm");
   console.log(table(
     ["implementation", ...SIZES.map(String)],

@@ -13,6 +13,10 @@ Eager mode, written as a learner would: nn.Sequential(Linear, ReLU, Linear), F.c
                                                       784-pixel images in [0, 1): {"batches"}
     {"op": "epoch_run", "dtype": "float32", "from": 0, "to": 94}
                                                       its steps on batches from…to − 1: {"seconds"}
+    {"op": "conv", "shape": [64, 1, 28, 8, 3, 1], "dtype": "float64", "seconds": 0.05}
+                                                      F.conv2d forward and autograd backward
+                                                      (dx, dw, db) on N×C×H×H, F filters K×K,
+                                                      padding p: {"calls", "seconds"}
     {"op": "cpu"}                                     CPU time / wall time of the step measurements
 """
 import json
@@ -59,6 +63,22 @@ def fixed_batch_step(i, h, o, n, dtype):
     return lambda: step(model, opt, x, y)
 
 
+def conv_step(n, c, h, f, k, pad, dtype):
+    """Forward and backward of one conv layer on fixed random data, as bench/conv.ts."""
+    x = torch.randn(n, c, h, h, dtype=dtype, requires_grad=True)
+    w = torch.randn(f, c, k, k, dtype=dtype, requires_grad=True)
+    b = torch.randn(f, dtype=dtype, requires_grad=True)
+    dout = torch.randn(n, f, h + 2 * pad - k + 1, h + 2 * pad - k + 1, dtype=dtype)
+
+    def run():
+        x.grad = w.grad = b.grad = None
+        torch.nn.functional.conv2d(x, w, b, padding=pad).backward(dout)
+
+    for _ in range(3):
+        run()
+    return run
+
+
 data = {}
 epochs = {}
 
@@ -99,6 +119,11 @@ def main():
             key = (*req["shape"], DTYPES[req["dtype"]])
             if key not in steps:
                 steps[key] = fixed_batch_step(*key)
+            out = timed(steps[key], req["seconds"])
+        elif op == "conv":
+            key = ("conv", *req["shape"], DTYPES[req["dtype"]])
+            if key not in steps:
+                steps[key] = conv_step(*key[1:])
             out = timed(steps[key], req["seconds"])
         elif op == "epoch_start":
             out = {"batches": epoch_start(req["rows"], req["batch"], DTYPES[req["dtype"]])}

@@ -5,6 +5,7 @@
  */
 
 import { Matrix } from "../lib/core/matrix.ts";
+import { Tensor } from "../lib/core/tensor.ts";
 
 export interface Mismatch {
   /** What is wrong, without reference values (safe to show for hidden checks). */
@@ -22,6 +23,7 @@ function kind(v: unknown): string {
   if (v === undefined) return "undefined";
   if (v === null) return "null";
   if (v instanceof Matrix) return `a ${v.rows}×${v.cols} Matrix`;
+  if (v instanceof Tensor) return `a ${v.shape.join("×")} Tensor`;
   if (v instanceof Float64Array) return `a Float64Array of length ${v.length}`;
   if (Array.isArray(v)) return `an array of length ${v.length}`;
   if (typeof v === "object" && "$function" in v) return "a function";
@@ -92,6 +94,24 @@ export function compare(
     const k = Number(/\[(\d+)\]/.exec(miss.problem.slice(where.length))?.[1] ?? 0);
     const rc = `[${Math.floor(k / m.cols)}][${k % m.cols}]`;
     return { ...miss, problem: miss.problem.replace(`${where}[${k}]`, `${where}${rc}`) };
+  }
+  if (expected instanceof Tensor) {
+    const shape = expected.shape.join("×");
+    if (!(actual instanceof Tensor)) {
+      return { problem: `${where} is ${kind(actual)}, expected a ${shape} Tensor` };
+    }
+    if (actual.shape.join("×") !== shape) {
+      return { problem: `${where} has shape ${actual.shape.join("×")}, expected ${shape}` };
+    }
+    const miss = compareNumbers(where, Array.from(actual.data), Array.from(expected.data), tol);
+    if (!miss) return undefined;
+    // Say [n][c][y][x] rather than a flat index.
+    const k = Number(/\[(\d+)\]/.exec(miss.problem.slice(where.length))?.[1] ?? 0);
+    const [, C, H, W] = expected.shape;
+    const at = `[${Math.floor(k / (C * H * W))}][${Math.floor(k / (H * W)) % C}][${
+      Math.floor(k / W) % H
+    }][${k % W}]`;
+    return { ...miss, problem: miss.problem.replace(`${where}[${k}]`, `${where}${at}`) };
   }
   const e = numbers(expected);
   if (e) {

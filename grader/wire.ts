@@ -1,12 +1,12 @@
 /**
  * How values cross between the grader and the sandbox that runs learner code: JSON, with
  * the things JSON cannot carry spelled out as one-key objects (`$undefined`, `$number` for
- * non-finite numbers, `$f64`, `$matrix`, `$function`, `$unsupported`). A plain object's own
+ * non-finite numbers, `$f64`, `$matrix`, `$tensor`, `$function`, `$unsupported`). A plain object's own
  * keys that start with `$` are escaped with one more `$`, so no returned object is mistaken
  * for a tagged one.
  *
  * Whatever arrives from the sandbox is untrusted: {@link decode} checks every part of it (the
- * nesting depth, the tags, a Matrix's shape against its number of values) and throws a
+ * nesting depth, the tags, a Matrix's or Tensor's shape against its number of values) and throws a
  * {@link WireError} saying what is wrong, without ever recursing deeper than {@link WIRE_DEPTH}.
  * {@link encode} stops at the same depth and at {@link WIRE_MAX_CHARS}, so a huge value is
  * refused where it is made, with what it was. Decoding builds fresh objects, so nothing the
@@ -14,6 +14,7 @@
  */
 
 import { Matrix } from "../lib/core/matrix.ts";
+import { Tensor } from "../lib/core/tensor.ts";
 import { WIRE_DEPTH, WIRE_MAX_CHARS } from "./limits.ts";
 
 type Encoded =
@@ -41,6 +42,7 @@ const count = (n: number) => n.toLocaleString("en-US");
 export function describeValue(value: unknown): string {
   if (typeof value === "string") return `a string of ${count(value.length)} characters`;
   if (value instanceof Matrix) return `a ${value.rows}×${value.cols} Matrix`;
+  if (value instanceof Tensor) return `a ${value.shape.join("×")} Tensor`;
   if (ArrayBuffer.isView(value)) {
     const name = value instanceof Float64Array ? "Float64Array" : "typed array";
     return `a ${name} of ${count((value as Float64Array).length ?? 0)} numbers`;
@@ -124,6 +126,13 @@ export function encode(
       : inside(".data", () => encode(data, budget, depth + 1));
     return { $matrix: [...shape, values] };
   }
+  if (value instanceof Tensor) {
+    const shape = value.shape.map((k) => encode(k, budget, depth + 1));
+    const values = ArrayBuffer.isView(value.data)
+      ? encodeView(value.data, budget)
+      : inside(".data", () => encode(value.data, budget, depth + 1));
+    return { $tensor: [...shape, values] };
+  }
   if (ArrayBuffer.isView(value)) {
     const out = encodeView(value, budget);
     return value instanceof Float64Array ? { $f64: out } : out;
@@ -150,7 +159,15 @@ export function encode(
   return out;
 }
 
-const TAGS = ["$undefined", "$number", "$f64", "$matrix", "$function", "$unsupported"];
+const TAGS = [
+  "$undefined",
+  "$number",
+  "$f64",
+  "$matrix",
+  "$tensor",
+  "$function",
+  "$unsupported",
+];
 
 function kindOf(value: unknown): string {
   if (Array.isArray(value)) return "an array";
@@ -204,6 +221,27 @@ function decodeTagged(tag: string, body: unknown, depth: number): unknown {
         );
       }
       return new Matrix(rows, cols, Float64Array.from(data));
+    }
+    case "$tensor": {
+      if (!Array.isArray(body) || body.length !== 5) throw new WireError("a malformed Tensor");
+      const dims = body.slice(0, 4).map((v) => decode(v, depth + 1)) as number[];
+      if (!dims.every((k) => Number.isInteger(k) && k >= 0)) {
+        throw new WireError(
+          `a Tensor whose shape is ${dims.map(String).join("×")}, not four non-negative integers`,
+        );
+      }
+      const shape = dims.join("×"), size = dims.reduce((a, b) => a * b, 1);
+      const data = inside(
+        ".data",
+        () => numbersIn(body[4], `the data of a ${shape} Tensor`, depth),
+      );
+      if (data.length !== size) {
+        throw new WireError(
+          `a ${shape} Tensor whose data holds ${count(data.length)} values ` +
+            `(a ${shape} Tensor needs ${count(size)})`,
+        );
+      }
+      return new Tensor(dims, Float64Array.from(data));
     }
   }
   throw new WireError(`an unknown tag ${tag}`);

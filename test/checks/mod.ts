@@ -14,6 +14,8 @@ import { emaExercise } from "./ema.ts";
 import { gradcheckExercise } from "./gradcheck.ts";
 import { hingeExercise } from "./hinge.ts";
 import { metricsExercise } from "./metrics.ts";
+import { convExercise } from "./conv.ts";
+import { maxpoolExercise } from "./maxpool.ts";
 import { neuronExercise } from "./neuron.ts";
 import { regularisationExercise } from "./regularisation.ts";
 import { schedulesExercise } from "./schedules.ts";
@@ -36,4 +38,6 @@ export const EXERCISES: Exercise[] = [
   dropoutExercise,
   batchnormExercise,
   metricsExercise,
+  convExercise,
+  maxpoolExercise,
 ];

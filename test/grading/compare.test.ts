@@ -2,6 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { compare } from "../../grader/compare.ts";
 import { Matrix } from "../../lib/core/matrix.ts";
+import { Tensor } from "../../lib/core/tensor.ts";
 
 const tol = { rtol: 1e-9, atol: 1e-12 };
 const grads = () => [Matrix.from([[1, 2]]), Matrix.from([[3], [4]])];
@@ -33,6 +34,22 @@ describe("compare", () => {
     expect(compare({ totalNorm: 5, grads: [] }, { totalNorm: 5 }, tol)).toBeUndefined();
     expect(compare({ grads: grads() }, { totalNorm: 5, grads: grads() }, tol)?.problem).toBe(
       'result has no field "totalNorm"',
+    );
+  });
+
+  it("compares tensors by shape, then names the first entry that differs as [n][c][y][x]", () => {
+    const t = () => new Tensor([2, 2, 2, 3], Array.from({ length: 24 }, (_, k) => k));
+    expect(compare(t(), t(), tol)).toBeUndefined();
+    const off = t();
+    off.data[19] = 0; // n 1, c 1, y 0, x 1
+    expect(compare({ dx: off }, { dx: t() }, tol)?.problem).toBe(
+      "result.dx[1][1][0][1] differs from the reference",
+    );
+    expect(compare(new Tensor([2, 2, 3, 2]), t(), tol)?.problem).toBe(
+      "result has shape 2×2×3×2, expected 2×2×2×3",
+    );
+    expect(compare(Matrix.from([[1]]), t(), tol)?.problem).toBe(
+      "result is a 1×1 Matrix, expected a 2×2×2×3 Tensor",
     );
   });
 });

@@ -16,13 +16,14 @@ let fresh: string;
  * The whole suite loads the machine: these tests are about the verdicts, so the type checks and
  * the course get all the wall time they need.
  */
-const patient: GradeOptions = { typeCheckMs: 120_000, courseBudgetMs: 300_000 };
+const COURSE_BUDGET_MS = 300_000;
+const patient: GradeOptions = { typeCheckMs: 120_000, courseBudgetMs: COURSE_BUDGET_MS };
 /**
- * Grading the untouched course with every type check awaited took 125 s (load 17) and 145 s (load 22)
- * with 14 exercises, against the fixed 150 s this limit used to be; the cause of the difference from
- * the solutions' 7 s is not diagnosed. The limit scales with the number of exercises instead.
+ * A whole-course test waits as long as the grader may take: a course run, its type checks
+ * included, ends by its budget whatever the number of exercises, plus 30 s to start and report.
+ * (A fixed 150 s, set for 10 exercises, ran out on a loaded machine once there were 14.)
  */
-const courseTestMs = 30_000 + 20_000 * EXERCISES.length;
+const COURSE_TEST_MS = COURSE_BUDGET_MS + 30_000;
 
 beforeAll(async () => {
   // Grade what a learner receives, whatever the working copy of exercises/ holds.
@@ -49,7 +50,7 @@ describe("every exercise", () => {
     }
     expect(course.score).toBe(course.maxScore);
     expect(course.maxScore).toBeGreaterThan(0);
-  }, courseTestMs);
+  }, COURSE_TEST_MS);
 
   it("gets 0 when untouched, with a message and a hint on every check", async () => {
     const course = await gradeCourse(fresh, undefined, patient);
@@ -60,13 +61,11 @@ describe("every exercise", () => {
       for (const c of e.checks) {
         expect(c.status).toBe("not implemented");
         expect(c.message).toMatch(/is not implemented yet/);
-        // a hidden check's hint waits until the visible checks of its function pass
-        if (!c.hidden) expect(c.hint?.length).toBeGreaterThan(10);
-        else expect(c.hint).toBeUndefined();
+        expect(c.hint?.length).toBeGreaterThan(10);
         expect(c.maxScore).toBeGreaterThan(0);
       }
     }
-  }, courseTestMs);
+  }, COURSE_TEST_MS);
 
   it("is in step with its solution outside the answer regions", async () => {
     expect(await checkReleased()).toEqual([]);
@@ -98,7 +97,7 @@ describe("deno task grade", () => {
       );
       expect(t.status).toBe("passed");
     }
-  }, 150_000);
+  }, COURSE_TEST_MS);
 
   it("names the problem for an unknown exercise and exits 2", async () => {
     const out = await new Deno.Command(Deno.execPath(), {

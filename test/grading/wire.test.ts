@@ -6,6 +6,7 @@
 
 import { describe, expect, it } from "vitest";
 import { Matrix } from "../../lib/core/matrix.ts";
+import { Tensor } from "../../lib/core/tensor.ts";
 import { decode, encode, WireError } from "../../grader/wire.ts";
 import { parseReply, replies, type Reply } from "../../grader/replies.ts";
 import { WIRE_DEPTH, WIRE_MAX_CHARS } from "../../grader/limits.ts";
@@ -42,6 +43,20 @@ describe("decode: careless values", () => {
     );
     expect(wireError(() => decode({ $matrix: "nope" })).message).toBe("a malformed Matrix");
     expect(wireError(() => decode({ $f64: { 0: 1 } })).message).toMatch(/not numbers/);
+  });
+
+  it("carries a Tensor and names one whose data or shape is wrong", () => {
+    const t = new Tensor([1, 2, 1, 2], [1, NaN, -Infinity, 4]);
+    expect(roundTrip({ dx: t })).toEqual({ dx: t });
+    const bad = new Tensor([1, 1, 2, 3]);
+    (bad as { data: unknown }).data = new Float64Array(5);
+    expect(wireError(() => roundTrip(bad)).message).toBe(
+      "a 1×1×2×3 Tensor whose data holds 5 values (a 1×1×2×3 Tensor needs 6)",
+    );
+    expect(wireError(() => decode({ $tensor: [1, 1, 2, 2] })).message).toBe("a malformed Tensor");
+    expect(wireError(() => decode({ $tensor: [1, -1, 2, 2, []] })).message).toMatch(
+      /shape is 1×-1×2×2, not four non-negative integers/,
+    );
   });
 
   it("says where in a nested value the problem is", () => {

@@ -1,4 +1,4 @@
-"""Reference values for lib/nn/layers/{conv2d,maxpool,attention}.ts from PyTorch 1.13.
+"""Reference values for lib/nn/layers/{conv2d,maxpool,avgpool,attention}.ts from PyTorch 1.13.
 
 Run: /usr/bin/python3 test/reference/gen_layers_spatial.py  (writes layers_spatial.json)
 
@@ -96,6 +96,43 @@ ref = {
                        | torch.nn.functional.one_hot(torch.tensor([0, 2, 4]), 5).bool()),
     ],
 }
+
+
+
+def unfold_case(xs, kernel, stride, padding):
+    x = torch.randn(*xs)
+    cols = F.unfold(x, kernel, padding=padding, stride=stride)  # N × (C·KH·KW) × L
+    return {"kernel": kernel, "stride": stride, "padding": padding, "x": t(x),
+            "cols": [c.reshape(-1).tolist() for c in cols], "rows": cols.shape[1],
+            "colsCount": cols.shape[2]}
+
+
+def avgpool_case(xs, kernel, stride):
+    x = torch.randn(*xs, requires_grad=True)
+    out = F.avg_pool2d(x, kernel, stride)
+    dout = torch.randn_like(out)
+    (out * dout).sum().backward()
+    return {"kernel": kernel, "stride": stride, "x": t(x), "out": t(out), "dout": t(dout),
+            "dx": t(x.grad)}
+
+
+# Added after the cases above (same seed, drawn later), so their numbers did not move.
+ref["conv"] += [
+    conv_case((3, 1, 12, 12), (4, 1, 5, 5), 2, 2),
+    conv_case((2, 3, 9, 8), (5, 3, 3, 3), [1, 2], 1),
+]
+ref["unfold"] = [unfold_case((2, 2, 5, 6), 3, 1, 1), unfold_case((1, 3, 7, 7), [2, 3], [2, 1], [0, 1])]
+ref["avgpool"] = [avgpool_case((2, 3, 6, 6), 2, None), avgpool_case((1, 2, 7, 6), 3, 2),
+                  avgpool_case((1, 1, 5, 7), [2, 3], [1, 2])]
+
+# A true convolution (the kernel flipped), as scipy.signal.convolve2d computes it, "valid" part.
+import numpy as np
+from scipy.signal import convolve2d
+img = np.random.RandomState(7).randn(6, 7)
+ker = np.random.RandomState(8).randn(3, 2)
+ref["convolve2d"] = {"x": img.reshape(-1).tolist(), "xShape": list(img.shape),
+                     "k": ker.reshape(-1).tolist(), "kShape": list(ker.shape),
+                     "valid": convolve2d(img, ker, mode="valid").reshape(-1).tolist()}
 
 path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "layers_spatial.json")
 with open(path, "w") as f:

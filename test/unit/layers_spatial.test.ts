@@ -3,7 +3,13 @@ import { Matrix, NonFiniteError, ShapeError } from "../../lib/core/matrix.ts";
 import { Random } from "../../lib/core/random.ts";
 import { numericalGradient, numericalGradientArray, relError } from "../../lib/check/gradcheck.ts";
 import { flatView, Tensor } from "../../lib/core/tensor.ts";
-import { conv2dBackward, conv2dForward } from "../../lib/nn/layers/conv2d.ts";
+import { conv2dBackward, conv2dForward, im2col } from "../../lib/nn/layers/conv2d.ts";
+import {
+  conv2dNaiveBackward,
+  conv2dNaiveForward,
+  flipKernel,
+} from "../../lib/nn/layers/conv2d_naive.ts";
+import { avgpoolBackward, avgpoolForward } from "../../lib/nn/layers/avgpool.ts";
 import { maxpoolBackward, maxpoolForward } from "../../lib/nn/layers/maxpool.ts";
 import { attentionBackward, attentionForward } from "../../lib/nn/layers/attention.ts";
 import { expectClose } from "./_compare.ts";
@@ -62,18 +68,96 @@ describe("Tensor", () => {
   });
 });
 
+const conv2dForms = [
+  { name: "im2col", forward: conv2dForward, backward: conv2dBackward },
+  { name: "naive", forward: conv2dNaiveForward, backward: conv2dNaiveBackward },
+] as const;
+
 describe("conv2d", () => {
-  ref.conv.forEach((c, k) => {
-    const params = { stride: c.stride as Pair, padding: c.padding as Pair };
-    it(`matches torch conv2d forward and autograd, case ${k} (${JSON.stringify(params)})`, () => {
-      const { out, cache } = conv2dForward(tensor(c.x), tensor(c.w), matrix(c.b), params);
-      expectTensor(out, c.out);
-      const { dx, dw, db } = conv2dBackward(tensor(c.dout), cache);
-      expectTensor(dx, c.dx);
-      expectTensor(dw, c.dw);
-      expect(db.shape).toEqual(c.db.shape);
-      expectClose(db, c.db.data);
+  for (const form of conv2dForms) {
+    ref.conv.forEach((c, k) => {
+      const params = { stride: c.stride as Pair, padding: c.padding as Pair };
+      it(
+        `${form.name}: matches torch conv2d forward and autograd, case ${k} (${
+          JSON.stringify(params)
+        })`,
+        () => {
+          const { out, cache } = form.forward(tensor(c.x), tensor(c.w), matrix(c.b), params);
+          expectTensor(out, c.out);
+          // deno-lint-ignore no-explicit-any
+          const { dx, dw, db } = form.backward(tensor(c.dout), cache as any);
+          expectTensor(dx, c.dx);
+          expectTensor(dw, c.dw);
+          expect(db.shape).toEqual(c.db.shape);
+          expectClose(db, c.db.data);
+        },
+      );
     });
+  }
+
+  it("with the flipped kernel is a true convolution, as scipy.signal.convolve2d", () => {
+    const c = ref.convolve2d;
+    const x = new Tensor([1, 1, ...c.xShape], c.x), k = new Tensor([1, 1, ...c.kShape], c.k);
+    const { out } = conv2dForward(x, flipKernel(k), Matrix.zeros(1, 1));
+    expectClose(out.data, c.valid);
+    expect(flipKernel(flipKernel(k)).data).toEqual(k.data);
+  });
+
+  it("dx is the full convolution of dout with the kernel: conv2d(dout, flipped and swapped w)", () => {
+    const rng = new Random(9);
+    const x = randomTensor(rng, [2, 3, 6, 5]), w = randomTensor(rng, [4, 3, 3, 2]);
+    const { out, cache } = conv2dForward(x, w, rng.randn(1, 4), { padding: 1 });
+    const dout = randomTensor(rng, out.shape);
+    const { dx } = conv2dBackward(dout, cache);
+    const flipped = flipKernel(w, { swapInOut: true });
+    expect(flipped.shape).toEqual([3, 4, 3, 2]);
+    const full = conv2dForward(dout, flipped, Matrix.zeros(1, 3), {
+      padding: [3 - 1 - 1, 2 - 1 - 1],
+    });
+    expectClose(full.out.data, Array.from(dx.data));
+  });
+
+  it("im2col lays out the receptive fields as torch's F.unfold", () => {
+    for (const c of ref.unfold) {
+      const x = tensor(c.x);
+      c.cols.forEach((expected, n) => {
+        const cols = im2col(x, c.kernel as Pair, {
+          stride: c.stride as Pair,
+          padding: c.padding as Pair,
+          image: n,
+        });
+        expect(cols.shape).toEqual([c.rows, c.colsCount]);
+        expect(Array.from(cols.data)).toEqual(expected); // copies: exact
+      });
+    }
+    expect(() => im2col(Tensor.zeros(2, 1, 3, 3), 2, { image: 2 })).toThrow(
+      "im2col: image must be an index below 2, got 2",
+    );
+  });
+
+  it("the im2col form equals the naive loops on random shapes, strides and paddings", () => {
+    const rng = new Random(3);
+    for (
+      const [xs, ws, stride, padding] of [
+        [[3, 2, 9, 7], [4, 2, 3, 3], 1, 1],
+        [[2, 3, 11, 10], [2, 3, 5, 4], [2, 3], [2, 0]],
+        [[1, 1, 28, 28], [8, 1, 3, 3], 1, 1],
+        [[4, 5, 6, 6], [7, 5, 1, 1], 2, 0],
+      ] as [number[], number[], Pair, Pair][]
+    ) {
+      const x = randomTensor(rng, xs), w = randomTensor(rng, ws), b = rng.randn(1, ws[0]);
+      const fast = conv2dForward(x, w, b, { stride, padding });
+      const naive = conv2dNaiveForward(x, w, b, { stride, padding });
+      expectClose(fast.out.data, Array.from(naive.out.data));
+      const dout = randomTensor(rng, fast.out.shape);
+      const f = conv2dBackward(dout, fast.cache), s = conv2dNaiveBackward(dout, naive.cache);
+      expectClose(f.dx.data, Array.from(s.dx.data));
+      expectClose(f.dw.data, Array.from(s.dw.data));
+      expectClose(f.db, Array.from(s.db.data));
+      const noInput = conv2dBackward(dout, fast.cache, { needsInputGrad: false });
+      expect(noInput.dx).toBeNull();
+      expect(Array.from(noInput.dw.data)).toEqual(Array.from(f.dw.data));
+    }
   });
 
   it("passes a numerical gradient check (stride 2, padding 1)", () => {
@@ -190,6 +274,45 @@ describe("maxpool", () => {
     const { cache } = maxpoolForward(x, { kernelSize: 2 });
     expect(() => maxpoolBackward(Tensor.zeros(1, 2, 2, 2), cache)).toThrow(
       "maxpoolBackward: dout is 1×2×2×2 but the output was 1×2×1×1",
+    );
+  });
+});
+
+describe("avgpool", () => {
+  ref.avgpool.forEach((c, k) => {
+    const params = { kernelSize: c.kernel as Pair, stride: (c.stride ?? undefined) as Pair };
+    it(`matches torch avg_pool2d and its gradient, case ${k} (${JSON.stringify(params)})`, () => {
+      const { out, cache } = avgpoolForward(tensor(c.x), params);
+      expectTensor(out, c.out);
+      expectTensor(avgpoolBackward(tensor(c.dout), cache).dx, c.dx);
+    });
+  });
+
+  it("shares each gradient equally over its window; passes a numerical gradient check", () => {
+    const { cache } = avgpoolForward(Tensor.zeros(1, 1, 2, 2), { kernelSize: 2 });
+    expect(Array.from(avgpoolBackward(Tensor.from([[[[1]]]]), cache).dx.data)).toEqual([
+      0.25,
+      0.25,
+      0.25,
+      0.25,
+    ]);
+    const rng = new Random(12);
+    const x = randomTensor(rng, [2, 2, 7, 6]), params = { kernelSize: 3, stride: 2 };
+    const { out, cache: c2 } = avgpoolForward(x, params);
+    const dout = randomTensor(rng, out.shape);
+    const num = numericGrad(() => avgpoolForward(x, params).out, x, dout);
+    expect(relError(num, flatView(avgpoolBackward(dout, c2).dx))).toBeLessThan(1e-7);
+  });
+
+  it("rejects bad input with messages naming avgpool", () => {
+    const x = Tensor.zeros(1, 2, 3, 3);
+    expect(() => avgpoolForward(x, { kernelSize: 4 })).toThrow(
+      "avgpoolForward: kernel 4×4 is larger than input 1×2×3×3",
+    );
+    expect(() => avgpoolForward(x, { kernelSize: 2, stride: 0 })).toThrow(RangeError);
+    const { cache } = avgpoolForward(x, { kernelSize: 2 });
+    expect(() => avgpoolBackward(Tensor.zeros(1, 2, 2, 2), cache)).toThrow(
+      "avgpoolBackward: dout is 1×2×2×2 but the output was 1×2×1×1",
     );
   });
 });

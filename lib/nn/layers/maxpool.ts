@@ -66,22 +66,22 @@ export function maxpoolForward(
   const Wout = Math.floor((W - KW) / sw) + 1;
   const out = new Tensor([N, C, Hout, Wout]);
   const argmax = new Int32Array(out.size);
-  for (let n = 0; n < N; n++) {
-    for (let c = 0; c < C; c++) {
-      for (let i = 0; i < Hout; i++) {
-        for (let j = 0; j < Wout; j++) {
-          let best = -Infinity, where = -1;
-          for (let u = 0; u < KH; u++) {
-            for (let v = 0; v < KW; v++) {
-              const y = i * sh + u, xx = j * sw + v, k = x.index(n, c, y, xx);
-              // Strictly greater: on a tie the first maximum (row-major) stays, as in PyTorch.
-              if (x.data[k] > best) [best, where] = [x.data[k], y * W + xx];
-            }
+  let k = 0; // output entries in NCHW order
+  for (let plane = 0; plane < N * C; plane++) {
+    const base = plane * H * W; // x[n, c] is plane n·C + c
+    for (let i = 0; i < Hout; i++) {
+      for (let j = 0; j < Wout; j++, k++) {
+        let best = -Infinity, where = -1;
+        for (let u = 0; u < KH; u++) {
+          const y = i * sh + u;
+          for (let v = 0; v < KW; v++) {
+            const at = y * W + j * sw + v, value = x.data[base + at];
+            // Strictly greater: on a tie the first maximum (row-major) stays, as in PyTorch.
+            if (value > best) (best = value, where = at);
           }
-          const o = out.index(n, c, i, j);
-          out.data[o] = best;
-          argmax[o] = where;
         }
+        out.data[k] = best;
+        argmax[k] = where;
       }
     }
   }
