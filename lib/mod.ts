@@ -67,6 +67,8 @@ export * from "./nn/layers/conv2d.ts";
 export * from "./nn/layers/maxpool.ts";
 export * from "./nn/layers/softmax.ts";
 export * from "./nn/layers/rnn.ts";
+export * from "./nn/layers/rnn_sequence.ts";
+export * from "./nn/sequence_classifier.ts";
 export * from "./nn/layers/attention.ts";
 
 // optim
@@ -96,7 +98,9 @@ export * from "./data/fashion_mnist.ts";
 export * from "./data/split.ts";
 export * from "./data/standardize.ts";
 export * from "./data/image_grid.ts";
+export * from "./data/sequences.ts";
 export * from "./train/model.ts";
 export * from "./train/fit.ts";
 export * from "./train/metrics.ts";
 export * from "./train/penalty.ts";
+export * from "./train/sequence.ts";
