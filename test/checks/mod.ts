@@ -11,6 +11,7 @@ import { clippingExercise } from "./clipping.ts";
 import { emaExercise } from "./ema.ts";
 import { gradcheckExercise } from "./gradcheck.ts";
 import { hingeExercise } from "./hinge.ts";
+import { lstmExercise } from "./lstm.ts";
 import { neuronExercise } from "./neuron.ts";
 import { regularisationExercise } from "./regularisation.ts";
 import { schedulesExercise } from "./schedules.ts";
@@ -30,4 +31,5 @@ export const EXERCISES: Exercise[] = [
   schedulesExercise,
   clippingExercise,
   regularisationExercise,
+  lstmExercise,
 ];
