@@ -6,6 +6,7 @@
 import type { Exercise } from "../../grader/types.ts";
 import { activationsExercise } from "./activations.ts";
 import { adamExercise } from "./adam.ts";
+import { attentionExercise } from "./attention.ts";
 import { backpropExercise } from "./backprop.ts";
 import { clippingExercise } from "./clipping.ts";
 import { emaExercise } from "./ema.ts";
@@ -32,4 +33,5 @@ export const EXERCISES: Exercise[] = [
   clippingExercise,
   regularisationExercise,
   lstmExercise,
+  attentionExercise,
 ];
