@@ -19,6 +19,9 @@
  *   `xBackward(dout, cache, o?) → { dx, dw, db, … }`, each gradient named `d` + its input. For
  *   speed a training loop passes last step's result as `{ reuse }` (its matrices of the right
  *   shape are overwritten) and `{ needsInputGrad: false }` where the input is data.
+ * - **Sequences** are time-major lists `xs[t]` (B×I), one matrix per step, as PyTorch's default
+ *   `(T, B, I)`; recurrent weights are PyTorch's `weight_ih`, `weight_hh`, `bias_ih`, `bias_hh`
+ *   (`wIh`, …) with the gate blocks stacked in its order (LSTM i, f, g, o; GRU r, z, n).
  * - **Losses** take the scores (or predictions) first, the targets second (when there are
  *   any), then one options object, and return `{ loss, grad }` with `grad = ∂loss/∂scores`
  *   shaped like the scores. `reduction: "mean" | "sum"` (default `"mean"`) where PyTorch has

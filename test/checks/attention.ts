@@ -206,17 +206,17 @@ const HINTS = {
     "Each row of the weights is a softmax over the keys of that query's scores; what keeps " +
     "the scores' spread from growing with the width d?",
   out: "Each output row is the weighted average of the value rows, with that query's weights.",
-  mask: "A blocked key must get weight exactly 0, and the row must still sum to 1. Which score " +
-    "makes exp(score) exactly 0?",
+  mask: "A blocked key must get weight exactly 0, and the row must still sum to 1. At which " +
+    "stage, and with what score, does blocking achieve both?",
   dv:
     "out = A·V: the gradient of V collects each query's dout weighted by how much it looked at V's row.",
-  dqdk: "First dA = dout·Vᵀ; then back through each row's softmax (its Jacobian is " +
-    "diag(A) − A·Aᵀ), then through S = Q·Kᵀ/√d.",
+  dqdk: "First dA = dout·Vᵀ; then back through each row's softmax (every weight of a row " +
+    "depends on every score of that row), then through S = Q·Kᵀ/√d.",
   masked: "Blocked keys have A = 0 and a constant score: no gradient may flow through them.",
   numeric: "The numbers come from (L(θ + h) − L(θ − h)) / 2h with L = Σ out ⊙ dout; the message " +
     "names the first gradient (dq, dk, dv) that disagrees.",
-  large: "Scores of several hundred overflow exp(): subtract each row's largest score first (the " +
-    "softmax does not change).",
+  large: "Scores of several hundred overflow exp(). Which shift of a row's scores leaves its " +
+    "softmax unchanged and keeps every exponent ≤ 0?",
 };
 
 /** Every check of the exercise; exported for the unit test of the diagnoses. */
