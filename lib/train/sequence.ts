@@ -4,6 +4,10 @@
  * backpropagation through time (truncated if asked), optionally clips their total norm, and
  * takes one optimiser step. Held-out accuracy is measured on sequences from another seed.
  *
+ * Why not `fit` (./fit.ts): `fit` passes over a fixed data set in epochs, one label per example;
+ * here every batch is generated fresh, a sequence may be scored at many steps, and the gradient
+ * may be truncated, so there is no epoch, no data set to split and nothing to restore.
+ *
  * @module
  */
 
