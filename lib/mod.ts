@@ -19,6 +19,9 @@
  *   `xBackward(dout, cache, o?) → { dx, dw, db, … }`, each gradient named `d` + its input. For
  *   speed a training loop passes last step's result as `{ reuse }` (its matrices of the right
  *   shape are overwritten) and `{ needsInputGrad: false }` where the input is data.
+ * - **Sequences** are time-major lists `xs[t]` (B×I), one matrix per step, as PyTorch's default
+ *   `(T, B, I)`; recurrent weights are PyTorch's `weight_ih`, `weight_hh`, `bias_ih`, `bias_hh`
+ *   (`wIh`, …) with the gate blocks stacked in its order (LSTM i, f, g, o; GRU r, z, n).
  * - **Losses** take the scores (or predictions) first, the targets second (when there are
  *   any), then one options object, and return `{ loss, grad }` with `grad = ∂loss/∂scores`
  *   shaped like the scores. `reduction: "mean" | "sum"` (default `"mean"`) where PyTorch has
@@ -70,6 +73,8 @@ export * from "./nn/layers/maxpool.ts";
 export * from "./nn/layers/avgpool.ts";
 export * from "./nn/layers/softmax.ts";
 export * from "./nn/layers/rnn.ts";
+export * from "./nn/layers/rnn_sequence.ts";
+export * from "./nn/sequence_classifier.ts";
 export * from "./nn/layers/attention.ts";
 
 // optim
@@ -105,6 +110,7 @@ export * from "./data/whiten.ts";
 export * from "./data/select.ts";
 export * from "./data/folds.ts";
 export * from "./data/augment.ts";
+export * from "./data/sequences.ts";
 export * from "./train/model.ts";
 export * from "./train/sequential.ts";
 export * from "./train/cnn.ts";
@@ -115,3 +121,4 @@ export * from "./train/uncertainty.ts";
 export * from "./train/classification.ts";
 export * from "./train/roc.ts";
 export * from "./train/significance.ts";
+export * from "./train/sequence.ts";

@@ -24,6 +24,19 @@ export function logSpace(from: number, to: number, count: number): number[] {
   return Array.from({ length: count }, (_, i) => 10 ** (from + (i * (to - from)) / (count - 1)));
 }
 
+/** The least-squares slope of the points `[x, y]` (at least two, not all x equal). */
+function leastSquaresSlope(op: string, pts: readonly number[][]): number {
+  const mx = pts.reduce((s, p) => s + p[0], 0) / pts.length;
+  const my = pts.reduce((s, p) => s + p[1], 0) / pts.length;
+  let sxy = 0, sxx = 0;
+  for (const [a, b] of pts) {
+    sxy += (a - mx) * (b - my);
+    sxx += (a - mx) ** 2;
+  }
+  if (sxx === 0) throw new RangeError(`${op}: all x values are equal`);
+  return sxy / sxx;
+}
+
 /**
  * The least-squares slope of log10(y) against log10(x): on a log–log plot, the exponent p of
  * `y ∝ x^p`. Points with y = 0 (no error at all) are skipped; fewer than two points left throws.
@@ -35,15 +48,22 @@ export function logLogSlope(xs: readonly number[], ys: readonly number[]): numbe
   const pts = xs.map((x, i) => [x, ys[i]]).filter(([x, y]) => x > 0 && y > 0)
     .map(([x, y]) => [Math.log10(x), Math.log10(y)]);
   if (pts.length < 2) throw new RangeError("logLogSlope: need two points with x > 0 and y > 0");
-  const mx = pts.reduce((s, p) => s + p[0], 0) / pts.length;
-  const my = pts.reduce((s, p) => s + p[1], 0) / pts.length;
-  let sxy = 0, sxx = 0;
-  for (const [a, b] of pts) {
-    sxy += (a - mx) * (b - my);
-    sxx += (a - mx) ** 2;
+  return leastSquaresSlope("logLogSlope", pts);
+}
+
+/**
+ * The factor r per unit of x fitted to `y ≈ C·r^x` (a geometric decay or growth): `exp` of the
+ * least-squares slope of ln(y) against x, i.e. a straight line on a plot with a log y axis.
+ * Every y must be finite and > 0; at least two points.
+ */
+export function geometricRate(xs: readonly number[], ys: readonly number[]): number {
+  if (xs.length !== ys.length) {
+    throw new RangeError(`geometricRate: ${xs.length} x values but ${ys.length} y values`);
   }
-  if (sxx === 0) throw new RangeError("logLogSlope: all x values are equal");
-  return sxy / sxx;
+  if (xs.length < 2) throw new RangeError("geometricRate: need at least two points");
+  const bad = ys.findIndex((y) => !(Number.isFinite(y) && y > 0));
+  if (bad >= 0) throw new RangeError(`geometricRate: y[${bad}] is ${ys[bad]}, must be > 0`);
+  return Math.exp(leastSquaresSlope("geometricRate", xs.map((x, i) => [x, Math.log(ys[i])])));
 }
 
 /**

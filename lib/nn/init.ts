@@ -157,3 +157,41 @@ export function kaimingUniform(w: Matrix, rng: Random, o: KaimingOptions = {}): 
 export function kaimingNormal(w: Matrix, rng: Random, o: KaimingOptions = {}): Matrix {
   return fillNormal(w, rng, kaimingStdOf("kaimingNormal", w, o));
 }
+
+/**
+ * Fills `w` with a (semi-)orthogonal matrix times `gain` (`orthogonal_`): the Q factor of the QR
+ * decomposition of a matrix of standard normals, with R's diagonal made positive (so Q is
+ * uniformly distributed over the orthogonal matrices). A square result has `QᵀQ = gain²·I`:
+ * all its singular values, and the moduli of all its eigenvalues, equal `gain`. A wide matrix
+ * has orthonormal rows, a tall one orthonormal columns. Computed by modified Gram–Schmidt,
+ * whose R has a positive diagonal by construction.
+ */
+export function orthogonal(w: Matrix, rng: Random, o: XavierOptions = {}): Matrix {
+  const { gain = 1 } = o;
+  checkGain("orthogonal", gain);
+  fans("orthogonal", w);
+  const wide = w.rows < w.cols;
+  const m = wide ? w.cols : w.rows, n = wide ? w.rows : w.cols; // orthonormalise n columns of length m
+  const cols = Array.from(
+    { length: n },
+    () => Float64Array.from({ length: m }, () => rng.normal()),
+  );
+  cols.forEach((q, j) => {
+    for (let k = 0; k < j; k++) {
+      let dot = 0;
+      for (let i = 0; i < m; i++) dot += cols[k][i] * q[i];
+      for (let i = 0; i < m; i++) q[i] -= dot * cols[k][i];
+    }
+    let norm = 0;
+    for (let i = 0; i < m; i++) norm += q[i] * q[i];
+    norm = Math.sqrt(norm);
+    for (let i = 0; i < m; i++) q[i] /= norm;
+  });
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < n; j++) {
+      if (wide) w.data[j * w.cols + i] = gain * cols[j][i];
+      else w.data[i * w.cols + j] = gain * cols[j][i];
+    }
+  }
+  return w;
+}

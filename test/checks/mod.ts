@@ -6,6 +6,7 @@
 import type { Exercise } from "../../grader/types.ts";
 import { activationsExercise } from "./activations.ts";
 import { adamExercise } from "./adam.ts";
+import { attentionExercise } from "./attention.ts";
 import { backpropExercise } from "./backprop.ts";
 import { batchnormExercise } from "./batchnorm.ts";
 import { clippingExercise } from "./clipping.ts";
@@ -16,6 +17,7 @@ import { hingeExercise } from "./hinge.ts";
 import { metricsExercise } from "./metrics.ts";
 import { convExercise } from "./conv.ts";
 import { maxpoolExercise } from "./maxpool.ts";
+import { lstmExercise } from "./lstm.ts";
 import { neuronExercise } from "./neuron.ts";
 import { regularisationExercise } from "./regularisation.ts";
 import { schedulesExercise } from "./schedules.ts";
@@ -40,4 +42,6 @@ export const EXERCISES: Exercise[] = [
   metricsExercise,
   convExercise,
   maxpoolExercise,
+  lstmExercise,
+  attentionExercise,
 ];

@@ -1,4 +1,5 @@
-"""Reference values for lib/nn/layers/rnn.ts from PyTorch 1.13 (RNNCell, LSTMCell, GRUCell, LSTM).
+"""Reference values for lib/nn/layers/rnn.ts and rnn_sequence.ts from PyTorch 1.13 (RNNCell,
+LSTMCell, GRUCell; RNN, LSTM and GRU over a sequence).
 
 Run: /usr/bin/python3 test/reference/gen_layers_recurrent.py  (writes layers_recurrent.json)
 
@@ -73,11 +74,31 @@ def lstm_sequence_case(T=3, batch=2):
     }
 
 
+def sequence_case(cls, T=4, batch=2):
+    """nn.RNN or nn.GRU over T steps; the loss reads every output (dout) and h_n (dhn)."""
+    layer = cls(I, H)
+    x = torch.randn(T, batch, I, requires_grad=True)
+    h0 = torch.randn(1, batch, H, requires_grad=True)
+    out, hn = layer(x, h0)
+    dout = torch.randn_like(out)
+    (out * dout).sum().backward()
+    return {
+        "params": params(layer, "_l0"),
+        "x": [m(x[t]) for t in range(T)], "h0": m(h0[0]),
+        "out": [m(out[t]) for t in range(T)],
+        "dout": [m(dout[t]) for t in range(T)],
+        "dx": [m(x.grad[t]) for t in range(T)], "dh0": m(h0.grad[0]),
+        "grads": grads(layer, "_l0"),
+    }
+
+
 ref = {
     "rnn": cell_case(torch.nn.RNNCell),
     "lstm": cell_case(torch.nn.LSTMCell),
     "gru": cell_case(torch.nn.GRUCell),
     "lstmSequence": lstm_sequence_case(),
+    "rnnSequence": sequence_case(torch.nn.RNN),
+    "gruSequence": sequence_case(torch.nn.GRU),
 }
 
 path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "layers_recurrent.json")

@@ -1,4 +1,5 @@
-"""Reference values for lib/nn/layers/{conv2d,maxpool,avgpool,attention}.ts from PyTorch 1.13.
+"""Reference values for lib/nn/layers/{conv2d,maxpool,avgpool}.ts from PyTorch 1.13 (attention:
+gen_attention.py).
 
 Run: /usr/bin/python3 test/reference/gen_layers_spatial.py  (writes layers_spatial.json)
 
@@ -6,7 +7,6 @@ Inputs are stored next to the outputs so the TypeScript tests use exactly the sa
 Every backward value is autograd's gradient of sum(out * dout) for a random upstream dout.
 """
 import json
-import math
 import os
 
 import torch
@@ -47,26 +47,6 @@ def pool_case(x, kernel, stride):
             "indices": indices.reshape(-1).tolist(), "dout": t(dout), "dx": t(x.grad)}
 
 
-def attention_case(n, m, d, dv, mask=None):
-    q = torch.randn(n, d, requires_grad=True)
-    k = torch.randn(m, d, requires_grad=True)
-    v = torch.randn(m, dv, requires_grad=True)
-    raw = q @ k.T / math.sqrt(d)  # the scores before the mask
-    scores = raw
-    if mask is not None:
-        scores = scores.masked_fill(~mask, float("-inf"))  # True = may attend
-    weights = torch.softmax(scores, dim=1)
-    out = weights @ v
-    dout = torch.randn_like(out)
-    (out * dout).sum().backward()
-    case = {"q": t(q), "k": t(k), "v": t(v), "out": t(out), "weights": t(weights),
-            "scores": t(raw),
-            "dout": t(dout), "dq": t(q.grad), "dk": t(k.grad), "dv": t(v.grad)}
-    if mask is not None:
-        case["mask"] = mask.tolist()
-    return case
-
-
 # Ties in max pooling: PyTorch keeps the first maximum in row-major window order.
 x = torch.ones(1, 1, 2, 2, requires_grad=True)
 F.max_pool2d(x, 2).sum().backward()
@@ -88,12 +68,6 @@ ref = {
         pool_case(ties, 2, 2),
         pool_case(ties, 3, 1),
         pool_case(ties, [2, 3], [1, 2]),
-    ],
-    "attention": [
-        attention_case(4, 5, 3, 2),
-        attention_case(4, 4, 6, 3, torch.tril(torch.ones(4, 4, dtype=torch.bool))),
-        attention_case(3, 5, 2, 4, (torch.rand(3, 5) < 0.6)
-                       | torch.nn.functional.one_hot(torch.tensor([0, 2, 4]), 5).bool()),
     ],
 }
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { add, matmul, Matrix, ShapeError, transpose } from "../../lib/core/matrix.ts";
 import { log, Random } from "../../lib/core/random.ts";
 import { numericalGradient, relError } from "../../lib/check/gradcheck.ts";
+import { geometricRate } from "../../lib/core/numeric.ts";
 
 describe("Matrix", () => {
   it("multiplies", () => {
@@ -58,5 +59,21 @@ describe("log (fdlibm)", () => {
     const variance = xs.reduce((s, x) => s + (x - mean) ** 2, 0) / xs.length;
     expect(Math.abs(mean)).toBeLessThan(0.01);
     expect(Math.abs(variance - 1)).toBeLessThan(0.01);
+  });
+});
+
+describe("geometricRate", () => {
+  it("recovers r from y = C·r^x exactly, and a least-squares r from noisy data", () => {
+    const xs = [0, 1, 2, 3, 4, 5];
+    expect(geometricRate(xs, xs.map((x) => 3 * 0.6 ** x))).toBeCloseTo(0.6, 14);
+    expect(geometricRate(xs, xs.map((x) => 0.1 * 1.5 ** x))).toBeCloseTo(1.5, 14);
+    // alternating ±10 % around 0.5^x: the fitted rate stays close to 0.5
+    const noisy = xs.map((x) => 0.5 ** x * (x % 2 ? 1.1 : 0.9));
+    expect(Math.abs(geometricRate(xs, noisy) - 0.5)).toBeLessThan(0.03);
+  });
+  it("rejects non-positive values and too few points", () => {
+    expect(() => geometricRate([0, 1], [1, 0])).toThrow("geometricRate: y[1] is 0, must be > 0");
+    expect(() => geometricRate([0], [1])).toThrow("geometricRate: need at least two points");
+    expect(() => geometricRate([1, 1], [1, 2])).toThrow("geometricRate: all x values are equal");
   });
 });

@@ -11,7 +11,6 @@ import {
 } from "../../lib/nn/layers/conv2d_naive.ts";
 import { avgpoolBackward, avgpoolForward } from "../../lib/nn/layers/avgpool.ts";
 import { maxpoolBackward, maxpoolForward } from "../../lib/nn/layers/maxpool.ts";
-import { attentionBackward, attentionForward } from "../../lib/nn/layers/attention.ts";
 import { expectClose } from "./_compare.ts";
 import ref from "../reference/layers_spatial.json" with { type: "json" };
 
@@ -316,81 +315,6 @@ describe("avgpool", () => {
     );
   });
 });
-
-describe("attention", () => {
-  ref.attention.forEach((c, k) => {
-    const mask = "mask" in c ? (c.mask as boolean[][]) : undefined;
-    it(`matches a torch softmax(QKᵀ/√d)·V and autograd, case ${k}${mask ? " (masked)" : ""}`, () => {
-      const { out, weights, scores, cache } = attentionForward(
-        matrix(c.q),
-        matrix(c.k),
-        matrix(c.v),
-        { mask },
-      );
-      expectClose(scores, c.scores.data); // before the mask
-      expectClose(out, c.out.data);
-      expectClose(weights, c.weights.data);
-      const { dq, dk, dv } = attentionBackward(matrix(c.dout), cache);
-      expectClose(dq, c.dq.data);
-      expectClose(dk, c.dk.data);
-      expectClose(dv, c.dv.data);
-    });
-  });
-
-  it("weights are a distribution per query; blocked keys get exactly 0", () => {
-    const rng = new Random(3);
-    const mask = [[true, false, true], [false, false, true]];
-    const { weights } = attentionForward(rng.randn(2, 4), rng.randn(3, 4), rng.randn(3, 2), {
-      mask: mask,
-    });
-    expectClose(weights.toArray().map((r) => r.reduce((s, v) => s + v, 0)), [1, 1]);
-    expect([weights.get(0, 1), weights.get(1, 0), weights.get(1, 1)]).toEqual([0, 0, 0]);
-    expect(weights.get(1, 2)).toBe(1);
-  });
-
-  for (const masked of [false, true]) {
-    it(`passes a numerical gradient check${masked ? " with a mask" : ""}`, () => {
-      const rng = new Random(masked ? 5 : 4);
-      const q = rng.randn(3, 4), k = rng.randn(5, 4), v = rng.randn(5, 2);
-      const T = true, F = false;
-      const mask = masked ? [[T, T, F, F, T], [F, T, T, T, F], [T, F, F, F, F]] : undefined;
-      const { out, cache } = attentionForward(q, k, v, { mask: mask });
-      const dout = rng.randn(out.rows, out.cols);
-      const g = attentionBackward(dout, cache);
-      const f = () => attentionForward(q, k, v, { mask: mask }).out;
-      expect(relError(numericalGradientArray(f, q, dout), g.dq)).toBeLessThan(1e-7);
-      expect(relError(numericalGradientArray(f, k, dout), g.dk)).toBeLessThan(1e-7);
-      expect(relError(numericalGradientArray(f, v, dout), g.dv)).toBeLessThan(1e-7);
-    });
-  }
-
-  it("rejects bad input with messages naming attention", () => {
-    const q = Matrix.zeros(2, 3), k = Matrix.zeros(4, 3), v = Matrix.zeros(4, 2);
-    expect(() => attentionForward(q, Matrix.zeros(4, 2), v)).toThrow(ShapeError);
-    expect(() => attentionForward(q, Matrix.zeros(4, 2), v)).toThrow(
-      "attentionForward: queries Q 2×3 and keys K 4×2 must have the same width",
-    );
-    expect(() => attentionForward(q, k, Matrix.zeros(3, 2))).toThrow(
-      "attentionForward: keys K 4×3 and values V 3×2 must have the same number of rows",
-    );
-    expect(() => attentionForward(q, k, v, { mask: [[true, true, true, true]] })).toThrow(
-      /^attentionForward: mask must be 2×4/,
-    );
-    expect(() =>
-      attentionForward(q, k, v, { mask: [[true, true, true, true], [false, false, false, false]] })
-    )
-      .toThrow("attentionForward: mask row 1 blocks every key (softmax would be 0/0)");
-    expect(() => attentionForward(Matrix.zeros(0, 3), k, v)).toThrow(
-      /^attentionForward: no queries/,
-    );
-    expect(() => attentionForward(q, k, Matrix.filled(4, 2, NaN))).toThrow(NonFiniteError);
-    const { cache } = attentionForward(q, k, v);
-    expect(() => attentionBackward(Matrix.zeros(2, 3), cache)).toThrow(
-      "attentionBackward: dout is 2×3 but the output was 2×2",
-    );
-  });
-});
-
 // The checks above could fail: a gradient that is off by 1% is caught.
 describe("gradient checks can fail", () => {
   it("detects a wrong conv2d gradient", () => {

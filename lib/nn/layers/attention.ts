@@ -11,7 +11,10 @@
  *
  * An optional boolean mask (N×M) says which keys each query may look at: `true` = allowed,
  * as in PyTorch 2's `scaled_dot_product_attention` with a boolean `attn_mask`. A blocked
- * score is set to −∞ before the softmax, so its weight is exactly 0.
+ * score is set to −∞ before the softmax, so its weight is exactly 0. `isCausal` blocks every
+ * key after the query's own position (query i sees keys 0 … i), as PyTorch's `is_causal`;
+ * `scale` replaces the factor `1/√d` (PyTorch's `scale`), e.g. `scale: 1` to see what the
+ * scaling prevents.
  *
  * @module
  */
@@ -28,19 +31,26 @@ export interface AttentionCache {
   v: Matrix;
   /** The softmax weights A, N×M. */
   weights: Matrix;
+  /** The factor the scores were multiplied by. */
+  scale: number;
 }
 
 /** Options of {@link attentionForward}. */
 export interface AttentionOptions {
   /** Which keys each query may see (default: all), as PyTorch 2's boolean `attn_mask`. */
   mask?: AttentionMask;
+  /** Query i sees only keys 0 … i (PyTorch's `is_causal`; default false). Combines with `mask`. */
+  isCausal?: boolean;
+  /** The factor applied to `Q·Kᵀ` (default `1/√d`, PyTorch's `scale=None`). */
+  scale?: number;
 }
 
 /**
  * Forward pass. Returns the context `out` (N×dv), the attention `weights` (N×M) — for
- * plotting which keys each query looked at — and the `scores` `Q·Kᵀ/√d` (N×M) before the mask
- * and the softmax. Throws a ShapeError naming `attentionForward` if the sizes do not fit, and a
- * RangeError if a mask row blocks every key (its softmax would be 0/0).
+ * plotting which keys each query looked at — and the `scores` `scale·Q·Kᵀ` (N×M; `Q·Kᵀ/√d` by default) before
+ * the mask and the softmax. Throws a ShapeError naming `attentionForward` if the sizes do not fit, and a
+ * RangeError if a mask row blocks every key (its softmax would be 0/0) or `scale` is not a
+ * finite positive number.
  */
 export function attentionForward(
   q: Matrix,
@@ -49,7 +59,7 @@ export function attentionForward(
   o: AttentionOptions = {},
 ): { out: Matrix; weights: Matrix; scores: Matrix; cache: AttentionCache } {
   const op = "attentionForward";
-  const { mask } = o;
+  const { mask, isCausal = false, scale = 1 / Math.sqrt(q.cols) } = o;
   if (q.rows === 0) throw new ShapeError(`${op}: no queries (Q is ${shapeOf(q)})`);
   if (k.rows === 0) throw new ShapeError(`${op}: no keys (K is ${shapeOf(k)})`);
   if (q.cols !== k.cols) {
@@ -71,22 +81,27 @@ export function attentionForward(
         }`,
       );
     }
-    const empty = mask.findIndex((row) => !row.includes(true));
-    if (empty >= 0) {
-      throw new RangeError(`${op}: mask row ${empty} blocks every key (softmax would be 0/0)`);
+  }
+  if (!(Number.isFinite(scale) && scale > 0)) {
+    throw new RangeError(`${op}: scale must be a finite positive number, got ${scale}`);
+  }
+  const allowed = (i: number, j: number) =>
+    (mask === undefined || mask[i][j]) && (!isCausal || j <= i);
+  for (let i = 0; i < N; i++) {
+    if (!Array.from({ length: M }, (_, j) => allowed(i, j)).includes(true)) {
+      throw new RangeError(`${op}: mask row ${i} blocks every key (softmax would be 0/0)`);
     }
   }
   assertFinite(op, q);
   assertFinite(op, k);
   assertFinite(op, v);
 
-  const scale = 1 / Math.sqrt(q.cols);
   const scores = matmul(q, transpose(k)).map((s) => s * scale);
-  const masked = mask === undefined
+  const masked = mask === undefined && !isCausal
     ? scores
-    : scores.map((s, i, j) => (mask[i][j] ? s : -Infinity));
+    : scores.map((s, i, j) => (allowed(i, j) ? s : -Infinity));
   const weights = softmaxRows(masked);
-  return { out: matmul(weights, v), weights, scores, cache: { q, k, v, weights } };
+  return { out: matmul(weights, v), weights, scores, cache: { q, k, v, weights, scale } };
 }
 
 /**
@@ -95,12 +110,15 @@ export function attentionForward(
  * - through each row's softmax, `dS_ij = A_ij · (dA_ij − Σ_k A_ik dA_ik)`;
  *   blocked entries have `A_ij = 0`, so they receive no gradient;
  * - `dQ = dS·K / √d` and `dK = dSᵀ·Q / √d` (the product rule on `S = Q·Kᵀ/√d`).
+ *
+ * Also returns `dscores` = dS, the gradient reaching the scaled scores: where the softmax is
+ * saturated (one weight near 1), it is near 0 whatever `dout` is.
  */
 export function attentionBackward(
   dout: Matrix,
   cache: AttentionCache,
-): { dq: Matrix; dk: Matrix; dv: Matrix } {
-  const { q, k, v, weights: a } = cache;
+): { dq: Matrix; dk: Matrix; dv: Matrix; dscores: Matrix } {
+  const { q, k, v, weights: a, scale } = cache;
   if (dout.rows !== q.rows || dout.cols !== v.cols) {
     throw new ShapeError(
       `attentionBackward: dout is ${shapeOf(dout)} but the output was ${q.rows}×${v.cols}`,
@@ -114,10 +132,9 @@ export function attentionBackward(
     for (let j = 0; j < a.cols; j++) dot += a.get(i, j) * da.get(i, j);
     for (let j = 0; j < a.cols; j++) ds.set(i, j, a.get(i, j) * (da.get(i, j) - dot));
   }
-  const scale = 1 / Math.sqrt(q.cols);
   const dq = matmul(ds, k).map((g) => g * scale);
   const dk = matmul(transpose(ds), q).map((g) => g * scale);
-  return { dq, dk, dv };
+  return { dq, dk, dv, dscores: ds };
 }
 
 /** Softmax of each row, shifted by the row maximum so `exp` cannot overflow. */

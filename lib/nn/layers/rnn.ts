@@ -19,16 +19,15 @@
 
 import {
   add,
-  addRow,
   assertFinite,
   matmul,
+  matmulNT,
+  matmulTN,
   Matrix,
   mul,
   ShapeError,
   shapeOf,
-  sub,
   sumRows,
-  transpose,
 } from "../../core/matrix.ts";
 import { sigmoid, tanh } from "../activations.ts";
 
@@ -46,27 +45,6 @@ export interface CellGrads {
   dwHh: Matrix;
   dbIh: Matrix;
   dbHh: Matrix;
-}
-
-/** Columns `[block·H, (block+1)·H)` of `m`: one gate's slice of the stacked pre-activations. */
-function gate(m: Matrix, block: number, H: number): Matrix {
-  const out = new Matrix(m.rows, H);
-  for (let i = 0; i < m.rows; i++) {
-    out.data.set(m.data.subarray(i * m.cols + block * H, i * m.cols + (block + 1) * H), i * H);
-  }
-  return out;
-}
-
-/** Puts B×H gate blocks side by side into one B×(G·H) matrix (the inverse of {@link gate}). */
-function stackGates(blocks: Matrix[]): Matrix {
-  const B = blocks[0].rows, H = blocks[0].cols, G = blocks.length;
-  const out = new Matrix(B, G * H);
-  blocks.forEach((m, g) => {
-    for (let i = 0; i < B; i++) {
-      out.data.set(m.data.subarray(i * H, (i + 1) * H), i * G * H + g * H);
-    }
-  });
-  return out;
 }
 
 /** Shape and finiteness checks shared by the three cells; returns the hidden size H. */
@@ -111,12 +89,18 @@ function checkCell(
   return H;
 }
 
+/** `x·Wᵀ + b` for a B×in batch, an (G·H)×in weight and a 1×(G·H) bias. */
+function affine1(x: Matrix, w: Matrix, b: Matrix): Matrix {
+  const out = matmulNT(x, w);
+  for (let i = 0, k = 0; i < out.rows; i++) {
+    for (let j = 0; j < out.cols; j++, k++) out.data[k] += b.data[j];
+  }
+  return out;
+}
+
 /** The two affine parts every cell starts with: `x·W_ihᵀ + b_ih` and `h·W_hhᵀ + b_hh`. */
 function affine(x: Matrix, h: Matrix, p: CellParams): { gi: Matrix; gh: Matrix } {
-  return {
-    gi: addRow(matmul(x, transpose(p.wIh)), p.bIh),
-    gh: addRow(matmul(h, transpose(p.wHh)), p.bHh),
-  };
+  return { gi: affine1(x, p.wIh, p.bIh), gh: affine1(h, p.wHh, p.bHh) };
 }
 
 /**
@@ -130,15 +114,18 @@ function affineBackward(
   h: Matrix,
   p: CellParams,
 ): { dx: Matrix; dhPrev: Matrix } & CellGrads {
+  const dbIh = sumRows(dgi);
   return {
     dx: matmul(dgi, p.wIh),
     dhPrev: matmul(dgh, p.wHh),
-    dwIh: matmul(transpose(dgi), x),
-    dwHh: matmul(transpose(dgh), h),
-    dbIh: sumRows(dgi),
-    dbHh: sumRows(dgh),
+    dwIh: matmulTN(dgi, x),
+    dwHh: matmulTN(dgh, h),
+    dbIh,
+    dbHh: dgh === dgi ? dbIh.clone() : sumRows(dgh),
   };
 }
+
+const sig = sigmoid.f;
 
 // ---------------------------------------------------------------------------------------
 // Vanilla RNN
@@ -158,8 +145,8 @@ export function rnnCellForward(
   p: CellParams,
 ): { out: Matrix; cache: RnnCellCache } {
   checkCell("rnnCellForward", 1, x, h, p);
-  const { gi, gh } = affine(x, h, p);
-  const out = add(gi, gh).map(tanh.f);
+  const { gi: out, gh } = affine(x, h, p);
+  for (let k = 0; k < out.data.length; k++) out.data[k] = tanh.f(out.data[k] + gh.data[k]);
   return { out, cache: { x, h, p, out } };
 }
 
@@ -170,7 +157,10 @@ export function rnnCellBackward(
 ): { dx: Matrix; dhPrev: Matrix } & CellGrads {
   const { x, h, p, out } = cache;
   checkUpstream("rnnCellBackward", "dout", dout, out);
-  const da = mul(dout, out.map((t) => 1 - t * t));
+  const da = new Matrix(out.rows, out.cols);
+  for (let k = 0; k < da.data.length; k++) {
+    da.data[k] = dout.data[k] * (1 - out.data[k] * out.data[k]);
+  }
   return affineBackward(da, da, x, h, p);
 }
 
@@ -203,15 +193,22 @@ export function lstmCellForward(
   p: CellParams,
 ): { out: Matrix; c: Matrix; cache: LstmCellCache } {
   const H = checkCell("lstmCellForward", 4, x, h, p, c);
-  const { gi, gh } = affine(x, h, p);
-  const a = add(gi, gh);
-  const i = gate(a, 0, H).map(sigmoid.f);
-  const f = gate(a, 1, H).map(sigmoid.f);
-  const g = gate(a, 2, H).map(tanh.f);
-  const o = gate(a, 3, H).map(sigmoid.f);
-  const cNext = add(mul(f, c), mul(i, g));
-  const tanhC = cNext.map(tanh.f);
-  const out = mul(o, tanhC);
+  const { gi: a, gh } = affine(x, h, p);
+  const B = x.rows;
+  const [i, f, g, o, cNext, tanhC, out] = Array.from({ length: 7 }, () => new Matrix(B, H));
+  for (let n = 0, k = 0; n < B; n++) {
+    const row = n * 4 * H;
+    for (let j = 0; j < H; j++, k++) {
+      const at = (gate: number) => a.data[row + gate * H + j] + gh.data[row + gate * H + j];
+      i.data[k] = sig(at(0));
+      f.data[k] = sig(at(1));
+      g.data[k] = tanh.f(at(2));
+      o.data[k] = sig(at(3));
+      cNext.data[k] = f.data[k] * c.data[k] + i.data[k] * g.data[k];
+      tanhC.data[k] = tanh.f(cNext.data[k]);
+      out.data[k] = o.data[k] * tanhC.data[k];
+    }
+  }
   return { out, c: cNext, cache: { x, h, c, p, i, f, g, o, tanhC } };
 }
 
@@ -230,15 +227,21 @@ export function lstmCellBackward(
   const { x, h, c, p, i, f, g, o, tanhC } = cache;
   checkUpstream("lstmCellBackward", "dout", dout, h);
   checkUpstream("lstmCellBackward", "dc", dc, c);
-  const dcTotal = add(dc, mul(mul(dout, o), tanhC.map((t) => 1 - t * t)));
-  const dSigmoid = (d: Matrix, s: Matrix) => mul(d, s.map((v) => v * (1 - v)));
-  const da = stackGates([
-    dSigmoid(mul(dcTotal, g), i),
-    dSigmoid(mul(dcTotal, c), f),
-    mul(mul(dcTotal, i), g.map((t) => 1 - t * t)),
-    dSigmoid(mul(dout, tanhC), o),
-  ]);
-  return { ...affineBackward(da, da, x, h, p), dcPrev: mul(dcTotal, f) };
+  const B = h.rows, H = h.cols;
+  const da = new Matrix(B, 4 * H), dcPrev = new Matrix(B, H);
+  for (let n = 0, k = 0; n < B; n++) {
+    const row = n * 4 * H;
+    for (let j = 0; j < H; j++, k++) {
+      const [ik, fk, gk, ok, tk] = [i.data[k], f.data[k], g.data[k], o.data[k], tanhC.data[k]];
+      const dcTotal = dc.data[k] + dout.data[k] * ok * (1 - tk * tk);
+      da.data[row + j] = dcTotal * gk * ik * (1 - ik);
+      da.data[row + H + j] = dcTotal * c.data[k] * fk * (1 - fk);
+      da.data[row + 2 * H + j] = dcTotal * ik * (1 - gk * gk);
+      da.data[row + 3 * H + j] = dout.data[k] * tk * ok * (1 - ok);
+      dcPrev.data[k] = dcTotal * fk;
+    }
+  }
+  return { ...affineBackward(da, da, x, h, p), dcPrev };
 }
 
 // ---------------------------------------------------------------------------------------
@@ -252,7 +255,20 @@ export interface GruCellCache {
   r: Matrix;
   z: Matrix;
   n: Matrix;
+  /** `W_hn·h + b_hn` (reset after) or `W_hn·(r ⊙ h) + b_hn` (reset before). */
   hn: Matrix;
+  resetAfter: boolean;
+}
+
+/** Options of {@link gruCellForward}. */
+export interface GruOptions {
+  /**
+   * Where the reset gate acts (Keras's name for the choice). `true` (default, PyTorch's and
+   * cuDNN's only form): on the product, `n = tanh(gi_n + r ⊙ (W_hn·h + b_hn))`. `false` (the
+   * original paper, Cho et al. 2014): on the state before the product,
+   * `n = tanh(gi_n + W_hn·(r ⊙ h) + b_hn)`.
+   */
+  resetAfter?: boolean;
 }
 
 /**
@@ -260,42 +276,98 @@ export interface GruCellCache {
  * B×3H and split in the order reset, update, new:
  * `r = σ(gi_r + gh_r)`, `z = σ(gi_z + gh_z)`, `n = tanh(gi_n + r ⊙ gh_n)`,
  * `h' = (1 − z) ⊙ n + z ⊙ h`. Note the reset gate multiplies `W_hn·h + b_hn` *including its
- * bias* — PyTorch's (and cuDNN's) variant, not the original paper's `W_hn·(r ⊙ h)`.
+ * bias* — PyTorch's (and cuDNN's) variant, not the original paper's `W_hn·(r ⊙ h) + b_hn`,
+ * which `{ resetAfter: false }` computes instead.
  */
 export function gruCellForward(
   x: Matrix,
   h: Matrix,
   p: CellParams,
+  o: GruOptions = {},
 ): { out: Matrix; cache: GruCellCache } {
+  const { resetAfter = true } = o;
   const H = checkCell("gruCellForward", 3, x, h, p);
   const { gi, gh } = affine(x, h, p);
-  const r = add(gate(gi, 0, H), gate(gh, 0, H)).map(sigmoid.f);
-  const z = add(gate(gi, 1, H), gate(gh, 1, H)).map(sigmoid.f);
-  const hn = gate(gh, 2, H);
-  const n = add(gate(gi, 2, H), mul(r, hn)).map(tanh.f);
-  const out = add(mul(z.map((v) => 1 - v), n), mul(z, h));
-  return { out, cache: { x, h, p, r, z, n, hn } };
+  const B = x.rows;
+  const [r, z, n, out] = Array.from({ length: 4 }, () => new Matrix(B, H));
+  for (let b = 0, k = 0; b < B; b++) {
+    for (let j = 0; j < H; j++, k++) {
+      const row = b * 3 * H + j;
+      r.data[k] = sig(gi.data[row] + gh.data[row]);
+      z.data[k] = sig(gi.data[row + H] + gh.data[row + H]);
+    }
+  }
+  // W_hn·h + b_hn (reset after), or W_hn·(r ⊙ h) + b_hn (reset before)
+  const hn = resetAfter
+    ? block(gh, 2, H)
+    : affine1(mul(r, h), rowBlock(p.wHh, 2, H), block(p.bHh, 2, H));
+  for (let b = 0, k = 0; b < B; b++) {
+    for (let j = 0; j < H; j++, k++) {
+      const reset = resetAfter ? r.data[k] * hn.data[k] : hn.data[k];
+      n.data[k] = tanh.f(gi.data[b * 3 * H + 2 * H + j] + reset);
+      out.data[k] = (1 - z.data[k]) * n.data[k] + z.data[k] * h.data[k];
+    }
+  }
+  return { out, cache: { x, h, p, r, z, n, hn, resetAfter } };
 }
 
 /**
  * GRU step backward: `dn = dout ⊙ (1−z)`, `dz = dout ⊙ (h − n)`, and `h` also gets
- * `dout ⊙ z` directly. Through the tanh, `dan = dn ⊙ (1 − n²)` reaches `gi_n` as is and
- * `gh_n` times `r`; the reset gate gets `dr = dan ⊙ gh_n`. The r and z pre-activations
- * feed both affine parts equally.
+ * `dout ⊙ z` directly. Through the tanh, `dan = dn ⊙ (1 − n²)` reaches `gi_n` as is. Reset
+ * after (PyTorch): `gh_n` gets `dan ⊙ r` and the reset gate `dr = dan ⊙ gh_n`. Reset before:
+ * `W_hn` sees the input `r ⊙ h`, so `d(r ⊙ h) = dan·W_hn` splits into `dr = d(r⊙h) ⊙ h` and a
+ * share `d(r⊙h) ⊙ r` for `h`. The r and z pre-activations feed both affine parts equally.
  */
 export function gruCellBackward(
   dout: Matrix,
   cache: GruCellCache,
 ): { dx: Matrix; dhPrev: Matrix } & CellGrads {
-  const { x, h, p, r, z, n, hn } = cache;
+  const { x, h, p, r, z, n, hn, resetAfter } = cache;
   checkUpstream("gruCellBackward", "dout", dout, h);
-  const dan = mul(mul(dout, z.map((v) => 1 - v)), n.map((t) => 1 - t * t));
-  const daz = mul(mul(dout, sub(h, n)), z.map((v) => v * (1 - v)));
-  const dar = mul(mul(dan, hn), r.map((v) => v * (1 - v)));
-  const dgi = stackGates([dar, daz, dan]);
-  const dgh = stackGates([dar, daz, mul(dan, r)]);
+  const B = h.rows, H = h.cols;
+  const dan = new Matrix(B, H);
+  const dgi = new Matrix(B, 3 * H), dgh = new Matrix(B, 3 * H);
+  for (let k = 0; k < B * H; k++) {
+    const nk = n.data[k], zk = z.data[k];
+    dan.data[k] = dout.data[k] * (1 - zk) * (1 - nk * nk);
+  }
+  // reset before: ∂L/∂(r ⊙ h) = dan·W_hn
+  const drh = resetAfter ? undefined : matmul(dan, rowBlock(p.wHh, 2, H));
+  for (let b = 0, k = 0; b < B; b++) {
+    for (let j = 0; j < H; j++, k++) {
+      const row = b * 3 * H + j, rk = r.data[k], zk = z.data[k];
+      const dr = resetAfter ? dan.data[k] * hn.data[k] : drh!.data[k] * h.data[k];
+      const dar = dr * rk * (1 - rk);
+      const daz = dout.data[k] * (h.data[k] - n.data[k]) * zk * (1 - zk);
+      dgi.data[row] = dgh.data[row] = dar;
+      dgi.data[row + H] = dgh.data[row + H] = daz;
+      dgi.data[row + 2 * H] = dan.data[k];
+      // reset after: gh_n is multiplied by r; reset before: W_hn acts on r ⊙ h (added below)
+      dgh.data[row + 2 * H] = resetAfter ? dan.data[k] * rk : 0;
+    }
+  }
   const grads = affineBackward(dgi, dgh, x, h, p);
-  return { ...grads, dhPrev: add(grads.dhPrev, mul(dout, z)) };
+  const direct = mul(dout, z);
+  if (resetAfter) return { ...grads, dhPrev: add(grads.dhPrev, direct) };
+  const rh = mul(r, h);
+  const dwHn = matmulTN(dan, rh);
+  grads.dwHh.data.set(dwHn.data, 2 * H * H);
+  grads.dbHh.data.set(sumRows(dan).data, 2 * H);
+  return { ...grads, dhPrev: add(add(grads.dhPrev, mul(drh!, r)), direct) };
+}
+
+/** Columns `[index·H, (index+1)·H)` of `m`: one gate's block of stacked pre-activations. */
+function block(m: Matrix, index: number, H: number): Matrix {
+  const out = new Matrix(m.rows, H);
+  for (let i = 0; i < m.rows; i++) {
+    out.data.set(m.data.subarray(i * m.cols + index * H, i * m.cols + (index + 1) * H), i * H);
+  }
+  return out;
+}
+
+/** Rows `[index·H, (index+1)·H)` of `m`: one gate's block of a stacked weight. */
+function rowBlock(m: Matrix, index: number, H: number): Matrix {
+  return new Matrix(H, m.cols, m.data.slice(index * H * m.cols, (index + 1) * H * m.cols));
 }
 
 function checkUpstream(op: string, name: string, d: Matrix, like: Matrix): void {

@@ -60,3 +60,26 @@ export function softmaxBackward(dout: Matrix, cache: SoftmaxCache): { dx: Matrix
   }
   return { dx };
 }
+
+/**
+ * The entropy of each row of a matrix of probabilities, in nats: `H = −Σ_j p_j ln p_j`, with
+ * `0·ln 0 = 0`. It is `ln M` for a uniform row of M entries and 0 for a one-hot row, so it says
+ * how spread out a softmax (or an attention row) is. Rows must be non-negative and sum to 1
+ * (within 1e-9).
+ */
+export function rowEntropy(p: Matrix): number[] {
+  assertFinite("rowEntropy", p);
+  return Array.from({ length: p.rows }, (_, i) => {
+    const row = p.data.subarray(i * p.cols, (i + 1) * p.cols);
+    let total = 0, h = 0;
+    for (const v of row) {
+      if (v < 0) throw new RangeError(`rowEntropy: row ${i} has a negative entry ${v}`);
+      total += v;
+      if (v > 0) h -= v * Math.log(v);
+    }
+    if (Math.abs(total - 1) > 1e-9) {
+      throw new RangeError(`rowEntropy: row ${i} sums to ${total}, not 1`);
+    }
+    return h;
+  });
+}
