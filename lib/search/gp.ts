@@ -241,19 +241,41 @@ export function gpFit(
     noise,
     logMarginalLikelihood: lml,
     predict(Xs) {
-      const mean: number[] = [], std: number[] = [];
+      const n = X.length, mean: number[] = [], std: number[] = [];
+      const Lf = new Float64Array(n * n);
+      for (let i = 0; i < n; i++) for (let k = 0; k <= i; k++) Lf[i * n + k] = L[i][k];
+      const Xf = new Float64Array(n * d), inv = l.map((s) => 1 / s);
+      X.forEach((a, i) => a.forEach((v, q) => Xf[i * d + q] = v * inv[q]));
+      const ks = new Float64Array(n), v = new Float64Array(n), xq = new Float64Array(d);
       for (const xs of Xs) {
         if (xs.length !== d) {
           throw new RangeError(
             `GaussianProcess.predict: a point has ${xs.length} coordinates, expected ${d}`,
           );
         }
-        const ks = X.map((a) => kernelValue(name, a, xs, l, variance));
-        const v = solveLower(L, ks);
-        const m = ks.reduce((s, k, i) => s + k * alpha[i], 0);
-        const var_ = variance - v.reduce((s, t) => s + t * t, 0);
+        for (let q = 0; q < d; q++) xq[q] = xs[q] * inv[q];
+        let m = 0;
+        for (let i = 0; i < n; i++) {
+          let r2 = 0;
+          for (let q = 0; q < d; q++) {
+            const t = Xf[i * d + q] - xq[q];
+            r2 += t * t;
+          }
+          const sq = Math.sqrt(5 * r2);
+          ks[i] = name === "rbf"
+            ? variance * Math.exp(-0.5 * r2)
+            : variance * (1 + sq + sq * sq / 3) * Math.exp(-sq);
+          m += ks[i] * alpha[i];
+        }
+        let vv = 0;
+        for (let i = 0; i < n; i++) { // v = L⁻¹ k*
+          let t = ks[i];
+          for (let k = 0; k < i; k++) t -= Lf[i * n + k] * v[k];
+          v[i] = t / Lf[i * n + i];
+          vv += v[i] * v[i];
+        }
         mean.push(m * norm.std + norm.mean);
-        std.push(Math.sqrt(Math.max(0, var_)) * norm.std);
+        std.push(Math.sqrt(Math.max(0, variance - vv)) * norm.std);
       }
       return { mean, std };
     },
@@ -330,7 +352,7 @@ export function logMarginalLikelihoodGrad(
 export interface GpFitHyperOptions {
   /** Default "matern52". */
   kernel?: KernelName;
-  /** Random restarts of the ascent (the first starts from ℓ = 0.5, v = 1, noise = 1e-3). Default 3. */
+  /** Starts of the ascent: the first from `init` (or ℓ = 0.5, v = 1, noise = 1e-3), the others random. Default 3. */
   restarts?: number;
   /** Adam steps per restart. Default 60. */
   steps?: number;
@@ -342,6 +364,8 @@ export interface GpFitHyperOptions {
   };
   /** Default true. */
   normalizeY?: boolean;
+  /** Where the first ascent starts: a previous fit's hyper-parameters (warm start). */
+  init?: { lengthScale: readonly number[]; variance: number; noise: number };
 }
 
 /**
@@ -367,7 +391,15 @@ export function gpFitHyper(
   const lo = [...new Array(d).fill(lb[0]), vb[0], nb[0]];
   const hi = [...new Array(d).fill(lb[1]), vb[1], nb[1]];
   const restarts = o.restarts ?? 3, steps = o.steps ?? 60;
-  let best = { value: -Infinity, theta: [...new Array(d).fill(Math.log(0.5)), 0, Math.log(1e-3)] };
+  const start = o.init
+    ? [...o.init.lengthScale.map(Math.log), Math.log(o.init.variance), Math.log(o.init.noise)]
+    : [...new Array(d).fill(Math.log(0.5)), 0, Math.log(1e-3)];
+  if (start.length !== d + 2 || !start.every(Number.isFinite)) {
+    throw new RangeError(
+      `gpFitHyper: init must have ${d} positive length scales, a variance and a noise`,
+    );
+  }
+  let best = { value: -Infinity, theta: start.map((t, i) => Math.min(hi[i], Math.max(lo[i], t))) };
   for (let r = 0; r < restarts; r++) {
     let theta = r === 0 ? best.theta.slice() : lo.map((a, i) => a + (hi[i] - a) * rng.next());
     const m = new Array(d + 2).fill(0), v = new Array(d + 2).fill(0);

@@ -148,3 +148,26 @@ export function optimize(
   }
   return { trials, best: bestTrial(trials), incumbent: incumbent(trials) };
 }
+
+/** {@link optimize} for an objective that returns a promise (one that trains with `fit`). */
+export async function optimizeAsync(
+  sp: SearchSpace,
+  sampler: Sampler,
+  objective: (config: Config, budget: number) => Evaluation | Promise<Evaluation>,
+  o: OptimizeOptions,
+): Promise<Study> {
+  if (!(Number.isInteger(o.nTrials) && o.nTrials > 0)) {
+    throw new RangeError(`optimizeAsync: nTrials must be a positive integer, got ${o.nTrials}`);
+  }
+  const rng = new Random(o.seed ?? 0), budget = o.budget ?? 1;
+  const trials: Trial[] = [];
+  for (let id = 0; id < o.nTrials; id++) {
+    const params = sampler.suggest(sp, trials, rng);
+    validateConfig(sp, params);
+    const trial = makeTrial(id, params, await objective(params, budget));
+    trials.push(trial);
+    sampler.tell?.(trial);
+    o.onTrial?.(trial, trials);
+  }
+  return { trials, best: bestTrial(trials), incumbent: incumbent(trials) };
+}
