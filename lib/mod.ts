@@ -116,3 +116,4 @@ export * from "./search/pso.ts";
 export * from "./search/hyperband.ts";
 export * from "./search/hypergradient.ts";
 export * from "./search/test_functions.ts";
+export * from "./search/training_objective.ts";
