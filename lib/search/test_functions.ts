@@ -93,3 +93,17 @@ export function lowEffectiveDimension(d: number, eps = 0.01): SearchProblem {
     argmin: [[0.3, ...new Array(d - 1).fill(0.5)]],
   };
 }
+
+/** The Forrester function (6x − 2)²·sin(12x − 4) on [0, 1]: one dimension, a local minimum and a global one of −6.0207 at x = 0.7572. */
+export function forresterValue(x: number): number {
+  return (6 * x - 2) ** 2 * Math.sin(12 * x - 4);
+}
+
+/** Forrester as a search problem (parameter x). */
+export const forrester: SearchProblem = {
+  name: "Forrester",
+  space: space({ x: float(0, 1) }),
+  f: (c) => forresterValue(c.x as number),
+  minimum: -6.020740055767081,
+  argmin: [[0.7572487561658169]],
+};

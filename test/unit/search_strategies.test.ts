@@ -22,6 +22,7 @@ import {
 } from "../../lib/search/hyperband.ts";
 import {
   branin,
+  forrester,
   hartmann6,
   hartmann6Value,
   lowEffectiveDimension,
@@ -50,6 +51,10 @@ describe("test functions", () => {
       expect(branin.f({ x1, x2 })).toBeCloseTo(branin.minimum, 4);
     }
     expect(hartmann6Value(hartmann6.argmin[0])).toBeCloseTo(hartmann6.minimum, 4);
+    expect(forrester.f({ x: forrester.argmin[0][0] })).toBeCloseTo(forrester.minimum, 10);
+    for (let i = 0; i <= 1000; i++) {
+      expect(forrester.f({ x: i / 1000 })).toBeGreaterThanOrEqual(forrester.minimum);
+    }
     // no random point beats the minimum
     const rng = new Random(0);
     for (let i = 0; i < 2000; i++) {
