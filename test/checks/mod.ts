@@ -9,9 +9,11 @@ import { adamExercise } from "./adam.ts";
 import { backpropExercise } from "./backprop.ts";
 import { clippingExercise } from "./clipping.ts";
 import { emaExercise } from "./ema.ts";
+import { expectedImprovementExercise } from "./expected_improvement.ts";
 import { gradcheckExercise } from "./gradcheck.ts";
 import { hingeExercise } from "./hinge.ts";
 import { neuronExercise } from "./neuron.ts";
+import { randomSearchExercise } from "./random_search.ts";
 import { regularisationExercise } from "./regularisation.ts";
 import { schedulesExercise } from "./schedules.ts";
 import { sgdMomentumExercise } from "./sgd_momentum.ts";
@@ -30,4 +32,6 @@ export const EXERCISES: Exercise[] = [
   schedulesExercise,
   clippingExercise,
   regularisationExercise,
+  randomSearchExercise,
+  expectedImprovementExercise,
 ];
