@@ -5,7 +5,7 @@
  *
  * The budget is the number of epochs, so successive halving and Hyperband can stop bad runs
  * early; the learning curve is the validation error after each epoch. A run that diverges
- * (a NaN or an infinity) scores the error of guessing, 0.9, so that model-based strategies learn
+ * (a NaN or an infinity in a loss, from that epoch on) scores the error of guessing, 0.9, so that model-based strategies learn
  * to avoid that region rather than never seeing it.
  *
  * @module
@@ -76,6 +76,7 @@ export function trainingObjective(
       weightDecay: c.weightDecay as number,
     });
     const curve: number[] = [];
+    let diverged = false;
     try {
       await fit(net, { train, val }, {
         optimizer,
@@ -83,7 +84,10 @@ export function trainingObjective(
         batchSize: o.batchSize ?? 50,
         seed: o.seed ?? 0,
         restoreBest: false,
-        onEpoch: (r) => void curve.push(1 - r.valAcc!),
+        onEpoch: (r) => {
+          diverged ||= !(Number.isFinite(r.trainLoss) && Number.isFinite(r.valLoss));
+          curve.push(diverged ? 0.9 : 1 - r.valAcc!);
+        },
       });
     } catch (e) {
       if (!(e instanceof Error && e.name === "NonFiniteError")) throw e;
