@@ -8,7 +8,7 @@
  * it draws 24 candidates from l and keeps the one with the largest l/g. Each density is a
  * mixture of truncated normals on the parameter's unit interval, one per observation (plus a
  * broad prior component), each as wide as the gap to its neighbours, clipped to [1/min(100,
- * n+1), 1] ("magic clip"); categories get weighted counts plus a uniform prior. Parameters are
+ * n+2), 1] ("magic clip"); categories get weighted counts plus a uniform prior. Parameters are
  * modelled independently and only on the trials where they are active, so conditional spaces
  * come free. Older trials weigh less once there are more than 25 (Optuna's `default_weights`).
  *
@@ -62,12 +62,14 @@ export function parzenEstimator(
   const mus = [...obs, 0.5];
   const order = mus.map((_, i) => i).sort((a, b) => mus[a] - mus[b]);
   const sigmas = new Array<number>(n + 1);
+  // each kernel as wide as the larger gap to its sorted neighbours; the outermost ones use their
+  // one inner gap (Optuna's consider_endpoints = False)
   order.forEach((idx, k) => {
-    const left = k > 0 ? mus[idx] - mus[order[k - 1]] : mus[idx] - 0;
-    const right = k < n ? mus[order[k + 1]] - mus[idx] : 1 - mus[idx];
+    const left = k > 0 ? mus[idx] - mus[order[k - 1]] : -Infinity;
+    const right = k < n ? mus[order[k + 1]] - mus[idx] : -Infinity;
     sigmas[idx] = Math.max(left, right);
   });
-  const minSigma = 1 / Math.min(100, n + 1);
+  const minSigma = 1 / Math.min(100, n + 2); // n + 1 kernels, the prior included
   for (let i = 0; i < n; i++) sigmas[i] = Math.min(1, Math.max(minSigma, sigmas[i]));
   sigmas[n] = 1; // the prior spans the range
   const w = [...obsWeights, priorWeight];
