@@ -4,7 +4,8 @@
  * on Branin, Hartmann-6 and a small real training run (lib/search/training_objective.ts on
  * Fashion-MNIST), the same budget and the same seeds for all, in one run. Reports the median
  * (and quartiles) of the best value after N trials over the seeds and the median time per
- * suggestion, and writes the table to stdout as markdown (paste into bench/RESULTS.md).
+ * suggestion, and writes one markdown table per problem to stdout as soon as it is done (paste
+ * into bench/RESULTS.md).
  *
  *   deno task bench:search [--seeds 20] [--only branin,hartmann6,training]
  */
@@ -148,8 +149,8 @@ if (ONLY.includes("hartmann6")) {
 if (ONLY.includes("training")) {
   const all = await loadFashionMnist("test", { limit: 3000 });
   const parts = trainValSplit(all, { valSize: 1000, seed: 0, stratify: true });
-  const train = stratifiedSubset(parts.train, 500, { seed: 1 });
-  const val = stratifiedSubset(parts.val, 500, { seed: 2 });
+  const train = stratifiedSubset(parts.train, 300, { seed: 1 });
+  const val = stratifiedSubset(parts.val, 300, { seed: 2 });
   const objective = trainingObjective({ train, val });
   // the float parameters of TRAINING_SPACE (Optuna's side takes floats); width fixed at 32
   const { space } = await import("../lib/search/space.ts");
@@ -161,10 +162,10 @@ if (ONLY.includes("training")) {
   problems.push({
     name: "Fashion-MNIST MLP (2 epochs)",
     space: sp,
-    nTrials: 20,
+    nTrials: 15,
     f: (c) => objective({ ...c, hidden: 32 }, 2),
     note:
-      "validation error of a 196-32-10 MLP, 500 training / 500 validation images, SGD: lr (log), momentum, weight decay (log)",
+      "validation error of a 196-32-10 MLP, 300 training / 300 validation images, SGD: lr (log), momentum, weight decay (log)",
   });
 }
 
@@ -214,6 +215,7 @@ for (const p of problems) {
     );
   }
   lines.push("");
+  flush();
 }
 lines.push(
   `Total ${(performance.now() - t0) / 1000 | 0} s; load average at the end ${
@@ -221,4 +223,4 @@ lines.push(
   }.`,
 );
 await optuna.close();
-console.log(lines.join("\n"));
+flush();
