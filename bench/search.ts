@@ -174,6 +174,7 @@ await optuna.start();
 const t0 = performance.now();
 const load = Deno.loadavg();
 const lines: string[] = [];
+const flush = () => console.log(lines.splice(0).join("\n"));
 lines.push(
   `Seeds ${SEEDS} (0…${
     SEEDS - 1
