@@ -149,8 +149,8 @@ if (ONLY.includes("hartmann6")) {
 if (ONLY.includes("training")) {
   const all = await loadFashionMnist("test", { limit: 3000 });
   const parts = trainValSplit(all, { valSize: 1000, seed: 0, stratify: true });
-  const train = stratifiedSubset(parts.train, 300, { seed: 1 });
-  const val = stratifiedSubset(parts.val, 300, { seed: 2 });
+  const train = stratifiedSubset(parts.train, 500, { seed: 1 });
+  const val = stratifiedSubset(parts.val, 500, { seed: 2 });
   const objective = trainingObjective({ train, val });
   // the float parameters of TRAINING_SPACE (Optuna's side takes floats); width fixed at 32
   const { space } = await import("../lib/search/space.ts");
@@ -162,10 +162,10 @@ if (ONLY.includes("training")) {
   problems.push({
     name: "Fashion-MNIST MLP (2 epochs)",
     space: sp,
-    nTrials: 15,
+    nTrials: 20,
     f: (c) => objective({ ...c, hidden: 32 }, 2),
     note:
-      "validation error of a 196-32-10 MLP, 300 training / 300 validation images, SGD: lr (log), momentum, weight decay (log)",
+      "validation error of a 196-32-10 MLP, 500 training / 500 validation images, SGD: lr (log), momentum, weight decay (log)",
   });
 }
 
