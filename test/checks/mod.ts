@@ -12,6 +12,7 @@ import { batchnormExercise } from "./batchnorm.ts";
 import { clippingExercise } from "./clipping.ts";
 import { dropoutExercise } from "./dropout.ts";
 import { emaExercise } from "./ema.ts";
+import { expectedImprovementExercise } from "./expected_improvement.ts";
 import { gradcheckExercise } from "./gradcheck.ts";
 import { hingeExercise } from "./hinge.ts";
 import { metricsExercise } from "./metrics.ts";
@@ -19,6 +20,7 @@ import { convExercise } from "./conv.ts";
 import { maxpoolExercise } from "./maxpool.ts";
 import { lstmExercise } from "./lstm.ts";
 import { neuronExercise } from "./neuron.ts";
+import { randomSearchExercise } from "./random_search.ts";
 import { regularisationExercise } from "./regularisation.ts";
 import { schedulesExercise } from "./schedules.ts";
 import { sgdMomentumExercise } from "./sgd_momentum.ts";
@@ -44,4 +46,6 @@ export const EXERCISES: Exercise[] = [
   maxpoolExercise,
   lstmExercise,
   attentionExercise,
+  randomSearchExercise,
+  expectedImprovementExercise,
 ];
