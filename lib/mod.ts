@@ -100,3 +100,8 @@ export * from "./train/model.ts";
 export * from "./train/fit.ts";
 export * from "./train/metrics.ts";
 export * from "./train/penalty.ts";
+
+// search (Part E)
+export * from "./search/space.ts";
+export * from "./search/trial.ts";
+export * from "./search/random.ts";
