@@ -105,3 +105,12 @@ export * from "./train/penalty.ts";
 export * from "./search/space.ts";
 export * from "./search/trial.ts";
 export * from "./search/random.ts";
+
+// neural architecture search
+export * from "./nas/ops.ts";
+export * from "./nas/space.ts";
+export * from "./nas/cell.ts";
+export * from "./nas/evaluate.ts";
+export * from "./nas/evolution.ts";
+export * from "./nas/reinforce.ts";
+export * from "./nas/darts.ts";
