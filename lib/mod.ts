@@ -96,6 +96,7 @@ export * from "./data/fashion_mnist.ts";
 export * from "./data/split.ts";
 export * from "./data/standardize.ts";
 export * from "./data/image_grid.ts";
+export * from "./data/downsample.ts";
 export * from "./train/model.ts";
 export * from "./train/fit.ts";
 export * from "./train/metrics.ts";

@@ -1,7 +1,9 @@
 /**
- * A network built around one cell of a {@link CellSpace}: a stem `x_0 = relu(x·W₀ᵀ + b₀)` maps
+ * A network built around one cell of a {@link CellSpace}: a linear stem `x_0 = x·W₀ᵀ + b₀` maps
  * the input (N×D) to the cell's width h, the cell computes nodes `x_i = Σ_{j<i} e_{j→i}(x_j)`,
- * and a linear classifier reads the sum of the nodes 1…K. What sits on an edge `e` is either
+ * and a linear classifier reads the sum of the nodes 1…K. Stem and classifier are linear, so
+ * every non-linearity of the network is one the search chose: a cell of `skip` and `linear`
+ * edges is a linear classifier, one with `relu` or `tanh` edges a multi-layer perceptron. What sits on an edge `e` is either
  * one operation (a discrete architecture, {@link cellModel}) or DARTS' mixed operation
  * (`lib/nas/darts.ts`); {@link cellNetwork} is the part both share.
  *
@@ -17,8 +19,6 @@
 import { add, Matrix } from "../core/matrix.ts";
 import { Random } from "../core/random.ts";
 import { positiveInteger } from "../core/validate.ts";
-import { activationBackward, activationForward, relu } from "../nn/activations.ts";
-import type { ActivationCache } from "../nn/activations.ts";
 import { linearBackward, type LinearCache, linearForward } from "../nn/layers/linear.ts";
 import type { Model } from "../train/model.ts";
 import { opNamed } from "./ops.ts";
@@ -46,7 +46,6 @@ export interface CellNetworkOptions {
 /** What {@link cellNetwork}'s forward pass keeps for the backward pass. */
 export interface CellCache {
   stem: LinearCache;
-  stemAct: ActivationCache;
   edges: unknown[];
   head: LinearCache;
   n: number;
@@ -74,15 +73,14 @@ export function cellNetwork(
 ): Model<CellCache> {
   const { inputs, width, classes, seed } = cellOptions("cellNetwork", o);
   const rng = new Random(seed);
-  const stem = [rng.randn(width, inputs, Math.sqrt(2 / inputs)), new Matrix(1, width)];
+  const stem = [rng.randn(width, inputs, Math.sqrt(1 / inputs)), new Matrix(1, width)];
   const head = [rng.randn(classes, width, Math.sqrt(1 / width)), new Matrix(1, classes)];
   const K = space.nodes;
   return {
     params: [...stem, ...edgeParams.flat(), ...head],
     forward(x) {
       const s = linearForward(x, stem[0], stem[1]);
-      const a = activationForward(s.out, relu);
-      const nodes: Matrix[] = [a.out], caches: unknown[] = [];
+      const nodes: Matrix[] = [s.out], caches: unknown[] = [];
       for (let i = 1; i <= K; i++) nodes.push(new Matrix(x.rows, width));
       space.edges.forEach(([j, i], e) => {
         const { out, cache } = edge.forward(e, nodes[j]);
@@ -94,7 +92,7 @@ export function cellNetwork(
       const h = linearForward(sum, head[0], head[1]);
       return {
         out: h.out,
-        cache: { stem: s.cache, stemAct: a.cache, edges: caches, head: h.cache, n: x.rows },
+        cache: { stem: s.cache, edges: caches, head: h.cache, n: x.rows },
       };
     },
     backward(dout, cache) {
@@ -109,8 +107,7 @@ export function cellNetwork(
         dnodes[j] = add(dnodes[j], dx);
         edgeGrads[e] = grads;
       }
-      const dz = activationBackward(dnodes[0], cache.stemAct).dx;
-      const sb = linearBackward(dz, cache.stem, { needsInputGrad: false });
+      const sb = linearBackward(dnodes[0], cache.stem, { needsInputGrad: false });
       return [sb.dw, sb.db, ...edgeGrads.flat(), hb.dw, hb.db];
     },
   };

@@ -197,3 +197,16 @@ describe("matrix shapes", () => {
     expect(() => model.forward(new Matrix(2, 4), "eval")).toThrow(/linearForward/);
   });
 });
+
+describe("downsampleImages", () => {
+  it("averages each block, as PyTorch's avg_pool2d with stride = kernel", async () => {
+    const { downsampleImages } = await import("../../lib/data/downsample.ts");
+    // one 4×4 image, values 0…15 row-major; 2×2 blocks → means 2.5, 4.5, 10.5, 12.5
+    const ds = { x: new Matrix(1, 16, Array.from({ length: 16 }, (_, k) => k)), y: [3] };
+    const out = downsampleImages(ds, 2);
+    expect([...out.x.data]).toEqual([2.5, 4.5, 10.5, 12.5]);
+    expect(out.y).toEqual([3]);
+    expect(() => downsampleImages(ds, 3)).toThrow(/side divides by 3/);
+    expect(() => downsampleImages({ x: new Matrix(1, 12), y: [0] }, 2)).toThrow(/square/);
+  });
+});
