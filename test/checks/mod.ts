@@ -8,11 +8,13 @@ import { activationsExercise } from "./activations.ts";
 import { adamExercise } from "./adam.ts";
 import { backpropExercise } from "./backprop.ts";
 import { clippingExercise } from "./clipping.ts";
+import { dartsExercise } from "./darts.ts";
 import { emaExercise } from "./ema.ts";
 import { gradcheckExercise } from "./gradcheck.ts";
 import { hingeExercise } from "./hinge.ts";
 import { neuronExercise } from "./neuron.ts";
 import { regularisationExercise } from "./regularisation.ts";
+import { reinforceExercise } from "./reinforce.ts";
 import { schedulesExercise } from "./schedules.ts";
 import { sgdMomentumExercise } from "./sgd_momentum.ts";
 import { softmaxExercise } from "./softmax.ts";
@@ -30,4 +32,6 @@ export const EXERCISES: Exercise[] = [
   schedulesExercise,
   clippingExercise,
   regularisationExercise,
+  reinforceExercise,
+  dartsExercise,
 ];
