@@ -58,6 +58,7 @@ export * from "./nn/neuron.ts";
 export * from "./nn/max_margin.ts";
 export * from "./nn/backprop.ts";
 export * from "./nn/graph.ts";
+export * from "./nn/compress.ts";
 export * from "./nn/layers/linear.ts";
 export * from "./nn/layers/mlp.ts";
 export * from "./nn/layers/batchnorm.ts";
