@@ -11,6 +11,7 @@ import { backpropExercise } from "./backprop.ts";
 import { batchnormExercise } from "./batchnorm.ts";
 import { clippingExercise } from "./clipping.ts";
 import { dropoutExercise } from "./dropout.ts";
+import { dartsExercise } from "./darts.ts";
 import { emaExercise } from "./ema.ts";
 import { expectedImprovementExercise } from "./expected_improvement.ts";
 import { gradcheckExercise } from "./gradcheck.ts";
@@ -22,6 +23,7 @@ import { lstmExercise } from "./lstm.ts";
 import { neuronExercise } from "./neuron.ts";
 import { randomSearchExercise } from "./random_search.ts";
 import { regularisationExercise } from "./regularisation.ts";
+import { reinforceExercise } from "./reinforce.ts";
 import { schedulesExercise } from "./schedules.ts";
 import { sgdMomentumExercise } from "./sgd_momentum.ts";
 import { softmaxExercise } from "./softmax.ts";
@@ -48,4 +50,6 @@ export const EXERCISES: Exercise[] = [
   attentionExercise,
   randomSearchExercise,
   expectedImprovementExercise,
+  reinforceExercise,
+  dartsExercise,
 ];
