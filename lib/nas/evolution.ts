@@ -35,7 +35,7 @@ export function mutateChoice(sp: SearchSpace, config: Config, rng: Random): Conf
 }
 
 /** Options of {@link regularizedEvolution}. */
-export interface EvolutionOptions {
+export interface RegularizedEvolutionOptions {
   /** Members kept, P (default 20); also the number of random proposals to start. */
   population?: number;
   /** Members drawn for each tournament, S (default 5; 1 ≤ S ≤ P). */
@@ -43,7 +43,7 @@ export interface EvolutionOptions {
 }
 
 /** The regularized-evolution sampler (values minimised, as every trial's). */
-export function regularizedEvolution(o: EvolutionOptions = {}): Sampler & {
+export function regularizedEvolution(o: RegularizedEvolutionOptions = {}): Sampler & {
   readonly members: readonly Trial[];
 } {
   const { population = 20, sample = 5 } = o;
