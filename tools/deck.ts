@@ -139,14 +139,13 @@ export function slidesHTML(
     } else if (cell.cell_type === "code") {
       const out = renderOutputs(cell.outputs, figures);
       figure = out.figure;
-      const code = cell.metadata.tags?.includes(SLIDE_CODE_TAG)
-        ? codeBlock(trimmedCode(source))
-        : "";
-      if (code && figure) {
-        // The code on its own slide, the figure on the next one.
-        add(code, type, false);
+      if (cell.metadata.tags?.includes(SLIDE_CODE_TAG)) {
+        // Code to read gets a slide of its own below the text, its figure the next one.
+        const code = codeBlock(trimmedCode(source));
+        add(figure ? code : code + out.html, type === "slide" ? type : "subslide", false);
+        if (!figure) continue;
         html = out.html;
-      } else html = code + out.html;
+      } else html = out.html;
     } else continue;
     add(html, type, figure);
   }
@@ -194,7 +193,7 @@ const STYLE = `
 .reveal .title-slide h1, .reveal .title-slide p { text-align: center; }
 .reveal .title-slide .subtitle { font-style: italic; color: #555; }
 .reveal .title-slide .course { font-size: 0.7em; color: #888; margin-top: 2em; }
-.reveal pre.code { font-size: 0.5em; margin: 0.3em auto; width: 100%; box-shadow: none; }
+.reveal pre.code { font-size: 0.6em; margin: 0.3em auto; width: 100%; box-shadow: none; }
 .reveal pre.code code { max-height: 560px; padding: 0.5em 0.8em; background: #f6f8fa; line-height: 1.35; }
 .reveal pre.output { font-size: 0.5em; background: #f6f8fa; padding: 0.4em; text-align: left; }
 .reveal .output-html table { font-size: 0.7em; margin: 0.3em auto; border-collapse: collapse; }
