@@ -107,7 +107,7 @@ export function slidesHTML(
   }]];
   const current = () => stacks.at(-1)!.at(-1)!;
   let pending: "slide" | "subslide" | undefined = "slide";
-  let summary = false;
+  let summary = "";
   const sections: string[] = [];
   const firstMarkdown = cells.find((c) => c.cell_type === "markdown");
   for (const cell of cells) {
@@ -135,7 +135,10 @@ export function slidesHTML(
             escape(info.exercise)
           }</code>.</p>`;
       } else html = md.render(forSlides(source));
-      if (/^summary$/i.test(title)) summary = true;
+      if (/^summary$/i.test(title)) {
+        summary = html; // the closing slide, wherever the notebook has it
+        continue;
+      }
     } else if (cell.cell_type === "code") {
       const out = renderOutputs(cell.outputs, figures);
       figure = out.figure;
@@ -149,16 +152,13 @@ export function slidesHTML(
     } else continue;
     add(html, type, figure);
   }
-  if (!summary) {
-    stacks.push([{
-      parts: [
-        `<h2>Summary</h2><ul>${
-          sections.map((s) => `<li>${md.renderInline(s)}</li>`).join("")
-        }</ul>`,
-      ],
-      notes: [],
-    }]);
-  }
+  stacks.push([{
+    parts: [
+      summary ||
+      `<h2>Summary</h2><ul>${sections.map((s) => `<li>${md.renderInline(s)}</li>`).join("")}</ul>`,
+    ],
+    notes: [],
+  }]);
 
   function add(html: string, type: string, figure: boolean) {
     // A break waits for the next cell that shows something, so no slide is left empty.

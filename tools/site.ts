@@ -211,6 +211,14 @@ export async function buildSite(executed = EXECUTED): Promise<string[]> {
     `${ROOT}lib/mod.ts`,
   ], { cwd: ROOT });
   if (doc.code !== 0) throw new Error(`deno doc --html failed:\n${doc.stderr}`);
+  // deno doc names a page `Figure.prototype.[Symbol.for(%22Jupyter.display%22)].html` and links
+  // to it by that name, which a browser decodes to a `"`: give the file the decoded name.
+  for await (const e of Deno.readDir(`${SITE}/api/~`)) {
+    const decoded = decodeURIComponent(e.name);
+    if (decoded !== e.name) {
+      await Deno.rename(`${SITE}/api/~/${e.name}`, `${SITE}/api/~/${decoded}`);
+    }
+  }
   written.push("api/index.html");
   return written;
 }

@@ -156,7 +156,8 @@ const unescape = (s: string) =>
 
 /** Every local file a page's HTML points at (href, src), resolved against the page. */
 function localTargets(html: string, pageUrl: URL): URL[] {
-  return [...html.matchAll(/\s(?:href|src)="([^"]+)"/g)].map((m) => unescape(m[1]))
+  const markup = html.replace(/(<script\b[^>]*>)[\s\S]*?<\/script>/gi, "$1</script>");
+  return [...markup.matchAll(/\s(?:href|src)="([^"]+)"/g)].map((m) => unescape(m[1]))
     .filter((ref) => !/^(#|data:|javascript:|mailto:|https?:)/.test(ref))
     .map((ref) => new URL(ref, pageUrl));
 }
