@@ -217,7 +217,7 @@ describe("the course site (dist/site)", () => {
     const inNotebooks = (await Promise.all(names.map(cellsOf))).flat().filter(hasFigure).length;
     expect(problems).toEqual([]);
     expect(figures).toBeGreaterThanOrEqual(inNotebooks);
-  }, 240_000);
+  }, 900_000);
 
   it("resolves every link and every asset of every page, the API reference included", async () => {
     const files = await htmlFiles(SITE);
