@@ -7,10 +7,11 @@
  * run: the course's kernel (tools/kernel/proxy.ts, as `deno task start` registers it) and the
  * plain Deno kernel (as `deno jupyter --install` registers it), each under its own Jupyter server.
  *
- * - `--rounds N` (default 12, ≥ 1,000 executions per kernel over the course's 87 code cells):
- *   each round runs every notebook on a fresh kernel through `@jupyterlab/services`, alternately
- *   sending all requests at once ("Run All") and one cell after another; `--plain-rounds N`
- *   sets the plain kernel's rounds apart (default: the same);
+ * - `--rounds N` (default: enough for ≥ 1,000 executions over the course's code cells, whatever
+ *   notebooks notebooks/ holds, and at least 2): each round runs every notebook on a fresh kernel
+ *   through `@jupyterlab/services`, alternately sending all requests at once ("Run All") and one
+ *   cell after another; `--plain-rounds N` sets the plain kernel's rounds apart (default: the
+ *   same);
  * - `--ui N` (default 0): N more rounds in the classic Notebook UI, driven by Chromium.
  *
  * A cell "differs" when its outputs (type, MIME types, plain text) are not the headless run's;
@@ -23,13 +24,11 @@ import { listNotebooks } from "../tools/jupyter.ts";
 import { joined, type Notebook } from "../tools/nbformat.ts";
 import { EXECUTED, runNotebooks } from "../tools/notebooks.ts";
 
-const arg = (name: string, fallback: number) => {
+const arg = (name: string) => {
   const i = Deno.args.indexOf(name);
-  return i >= 0 ? Number(Deno.args[i + 1]) : fallback;
+  return i >= 0 ? Number(Deno.args[i + 1]) : undefined;
 };
-const rounds = arg("--rounds", 12);
-const plainRounds = arg("--plain-rounds", rounds);
-const uiRounds = arg("--ui", 0);
+const uiRounds = arg("--ui") ?? 0;
 const kernels = Deno.args.includes("--plain-only")
   ? ["plain"]
   : Deno.args.includes("--course-only")
@@ -75,6 +74,8 @@ const notebooks = await Promise.all(paths.map(async (path) => {
   };
 }));
 const cellCount = notebooks.reduce((n, nb) => n + nb.codes.length, 0);
+const rounds = arg("--rounds") ?? Math.max(2, Math.ceil(1000 / cellCount));
+const plainRounds = arg("--plain-rounds") ?? rounds;
 const mtimes = async () =>
   (await Promise.all(paths.map((p) => Deno.stat(p)))).map((s) => s.mtime?.getTime()).join();
 const before = await mtimes();
