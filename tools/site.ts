@@ -83,6 +83,8 @@ const FIGURES_JS = `(function () {
       div.innerHTML = '<p class="missing">plotly.js did not load (assets/plotly.min.js).</p>';
       return;
     }
+    // The figure's own height, so that a tall figure does not spill over what follows it.
+    if (fig.layout && fig.layout.height) div.style.height = fig.layout.height + "px";
     Plotly.newPlot(div, fig.data, Object.assign({}, fig.layout, { autosize: true }),
       { responsive: true, displaylogo: false });
   });
