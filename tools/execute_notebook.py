@@ -5,48 +5,23 @@
 Writes each executed notebook to OUT_DIR under its own name and prints one JSON line per
 notebook: {"notebook", "ok", "seconds", "error"}. Exits 1 if any notebook failed.
 
-Why not plain `jupyter nbconvert --execute`: the Deno kernel sometimes publishes
-`status: idle` before a cell's `execute_result`/`display_data`. nbclient stops reading IOPub
-at idle, so such a cell is saved with no output and no error (about one cell in ten).
-`DrainingClient` keeps reading IOPub for a short grace period after idle and keeps whatever
-still belongs to the cell.
+The kernel is the course's `deno` kernel that tools/jupyter.ts puts first on JUPYTER_PATH:
+its proxy (tools/kernel/proxy.ts) delivers every output before the cell's `status: idle`, so
+nbclient, which stops reading a cell's messages at idle, loses none.
 """
 
-import asyncio
 import json
 import os
 import sys
 import time
-from queue import Empty
 
 import nbformat
 from nbclient import NotebookClient
-from nbclient.exceptions import CellExecutionComplete
-from nbclient.util import ensure_async
-
-GRACE_SECONDS = 0.05
-
-
-class DrainingClient(NotebookClient):
-    async def _async_poll_output_msg(self, parent_msg_id, cell, cell_index):
-        done = False
-        while True:
-            try:
-                timeout = GRACE_SECONDS if done else None
-                msg = await ensure_async(self.kc.iopub_channel.get_msg(timeout=timeout))
-            except (Empty, asyncio.TimeoutError):
-                return  # idle seen and nothing more arrived within the grace period
-            if msg["parent_header"].get("msg_id") != parent_msg_id:
-                continue
-            try:
-                self.process_message(msg, cell, cell_index)
-            except CellExecutionComplete:
-                done = True
 
 
 def execute(path, out_dir, timeout):
     nb = nbformat.read(path, as_version=4)
-    client = DrainingClient(
+    client = NotebookClient(
         nb,
         kernel_name="deno",
         timeout=timeout,

@@ -46,21 +46,74 @@ export async function findPython(): Promise<string | undefined> {
   return undefined;
 }
 
+/** A Jupyter kernelspec (kernel.json). */
+export interface KernelSpec {
+  argv: string[];
+  display_name: string;
+  language: string;
+  env: Record<string, string>;
+  interrupt_mode: "signal";
+}
+
 /**
- * Registers (or refreshes) the `deno` kernel with `NO_COLOR=1` in its environment, so plain-text
- * outputs carry no ANSI colour codes. Returns the kernelspec's folder.
+ * The course's `deno` kernel: tools/kernel/proxy.ts in front of `deno jupyter --kernel`, so that
+ * no output arrives after its cell has finished (README, Troubleshooting). `NO_COLOR=1` keeps
+ * ANSI colour codes out of plain-text outputs. `plain` gives the kernel as `deno jupyter
+ * --install` registers it (with `NO_COLOR=1`), for side-by-side measurements.
+ */
+export function kernelSpec({ plain = false } = {}): KernelSpec {
+  const deno = Deno.execPath();
+  return {
+    argv: plain
+      ? [deno, "jupyter", "--kernel", "--conn", "{connection_file}"]
+      : [deno, "run", "-A", "--no-config", `${ROOT}tools/kernel/proxy.ts`, "{connection_file}"],
+    display_name: plain ? "Deno (plain)" : "Deno",
+    language: "typescript",
+    env: { NO_COLOR: "1" },
+    interrupt_mode: "signal",
+  };
+}
+
+/** Writes `spec` as kernel `name` under a Jupyter data folder; returns the kernel's folder. */
+export async function writeKernelSpec(
+  dataDir: string,
+  name: string,
+  spec: KernelSpec,
+): Promise<string> {
+  const dir = `${dataDir}/kernels/${name}`;
+  await Deno.mkdir(dir, { recursive: true });
+  // Written aside and renamed: a Jupyter started meanwhile never reads half a file.
+  const temp = await Deno.makeTempFile({ dir, suffix: ".tmp" });
+  await Deno.writeTextFile(temp, JSON.stringify(spec, null, 2) + "\n");
+  await Deno.rename(temp, `${dir}/kernel.json`);
+  return dir;
+}
+
+/**
+ * Registers (or refreshes) the course's `deno` kernel for the user's Jupyter, where `jupyter
+ * notebook`, JupyterLab and VS Code find it. Returns the kernelspec's folder.
  */
 export async function registerKernel(): Promise<string> {
+  // `deno jupyter --install` creates the folder with Deno's logos; kernel.json is then ours.
   const install = await run(Deno.execPath(), ["jupyter", "--install", "--force"]);
   if (install.code !== 0) throw new Error(`deno jupyter --install failed:\n${install.stderr}`);
   const list = await run("jupyter", ["kernelspec", "list", "--json"]);
   const dir: string | undefined = JSON.parse(list.stdout).kernelspecs?.deno?.resource_dir;
   if (!dir) throw new Error("the deno kernelspec was not found after `deno jupyter --install`");
-  const file = `${dir}/kernel.json`;
-  const spec = JSON.parse(await Deno.readTextFile(file));
-  spec.env = { ...spec.env, NO_COLOR: "1" };
-  await Deno.writeTextFile(file, JSON.stringify(spec, null, 2) + "\n");
+  await Deno.writeTextFile(`${dir}/kernel.json`, JSON.stringify(kernelSpec(), null, 2) + "\n");
   return dir;
+}
+
+/**
+ * The environment under which the tools and tests run Jupyter: `JUPYTER_PATH` points first at
+ * a folder of dist/ holding this checkout's `deno` kernel, so a registration made elsewhere
+ * (another checkout, `deno jupyter --install`) cannot change the kernel under a running test.
+ * With `plain`, `deno` is the kernel without the proxy (for side-by-side measurements).
+ */
+export async function courseJupyterEnv({ plain = false } = {}): Promise<Record<string, string>> {
+  const dir = `${ROOT}dist/jupyter${plain ? "-plain" : ""}`;
+  await writeKernelSpec(dir, "deno", kernelSpec({ plain }));
+  return { JUPYTER_PATH: dir };
 }
 
 /** Copies plotly.min.js from the npm package to `notebooks/vendor/`, where figures look for it. */
@@ -111,9 +164,10 @@ export interface ExecResult {
 export async function executeNotebooks(paths: string[], outDir: string): Promise<ExecResult[]> {
   const python = await findPython();
   if (!python) throw new Error(JUPYTER_HINT);
-  await registerKernel();
   await vendorPlotly();
-  const out = await run(python, [`${ROOT}tools/execute_notebook.py`, outDir, ...paths]);
+  const out = await run(python, [`${ROOT}tools/execute_notebook.py`, outDir, ...paths], {
+    env: await courseJupyterEnv(),
+  });
   const results = out.stdout.trim().split("\n").filter((l) => l.startsWith("{")).map((l) =>
     JSON.parse(l) as ExecResult
   );

@@ -4,6 +4,7 @@ export type SlideType = "slide" | "subslide" | "fragment" | "-" | "skip" | "note
 
 export interface Output {
   output_type: string;
+  name?: string;
   data?: Record<string, unknown>;
   text?: string | string[];
   ename?: string;

@@ -6,12 +6,20 @@
  */
 
 import { buildDeck } from "./deck.ts";
-import type { Cell } from "./nbformat.ts";
+import { exerciseFunctions, notebookInfo } from "./course.ts";
 import { findChromium, launchChromium, printPDF } from "./browser.ts";
 import { ROOT, selectNotebooks } from "./jupyter.ts";
 import { EXECUTED, runNotebooks } from "./notebooks.ts";
 
 export const SLIDES = `${ROOT}dist/slides`;
+
+/** The deck of an executed notebook (dist/executed/NAME.ipynb) as one self-contained file. */
+export async function deckOf(name: string, { plotlySrc = "" } = {}): Promise<string> {
+  const nb = JSON.parse(await Deno.readTextFile(`${EXECUTED}/${name}.ipynb`));
+  const info = notebookInfo(name, nb.cells);
+  const functions = info.exercise ? await exerciseFunctions(info.exercise) : [];
+  return await buildDeck(info, nb.cells, { exerciseFunctions: functions, plotlySrc });
+}
 
 if (import.meta.main) {
   const pdf = Deno.args.includes("--pdf");
@@ -33,11 +41,8 @@ if (import.meta.main) {
   }
   for (const path of paths) {
     const name = path.split("/").pop()!.replace(/\.ipynb$/, "");
-    const nb = JSON.parse(await Deno.readTextFile(`${EXECUTED}/${name}.ipynb`));
-    const title = (nb.cells as Cell[]).find((c) => c.cell_type === "markdown")
-      ?.source.toString().match(/^#\s+(.+)$/m)?.[1] ?? name;
     const html = `${SLIDES}/${name}.html`;
-    await Deno.writeTextFile(html, await buildDeck(title, nb.cells));
+    await Deno.writeTextFile(html, await deckOf(name));
     console.log(`wrote dist/slides/${name}.html`);
     if (browser) {
       await printPDF(browser, html, `${SLIDES}/${name}.pdf`);

@@ -18,7 +18,7 @@ if (!frontEnd) {
 }
 const kernelDir = await registerKernel();
 await vendorPlotly();
-console.log(`Deno kernel registered in ${kernelDir} (NO_COLOR=1).`);
+console.log(`Deno kernel registered in ${kernelDir} (with the output-order proxy, NO_COLOR=1).`);
 console.log(
   `Opening the course in Jupyter ${frontEnd === "lab" ? "Lab" : "Notebook"}: ${NOTEBOOKS}`,
 );

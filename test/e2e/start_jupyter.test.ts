@@ -9,7 +9,13 @@ import { expect, it } from "vitest";
 import { jupyterFrontEnd } from "../../tools/jupyter.ts";
 import { launchChromium } from "../../tools/browser.ts";
 
-const PORT = 18897;
+/** A port free now (other checkouts run this test at the same time on the same machine). */
+const PORT = (() => {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (listener.addr as Deno.NetAddr).port;
+  listener.close();
+  return port;
+})();
 const TOKEN = crypto.randomUUID();
 
 async function poll(url: string, seconds: number): Promise<Response> {
@@ -34,7 +40,7 @@ it("deno task start serves the course with the Deno kernel registered", async ()
     stderr: "null",
   }).spawn();
   try {
-    const specs = await (await poll(`http://127.0.0.1:${PORT}/api/kernelspecs?token=${TOKEN}`, 60))
+    const specs = await (await poll(`http://127.0.0.1:${PORT}/api/kernelspecs?token=${TOKEN}`, 120))
       .json();
     expect(specs.kernelspecs.deno.spec.env).toMatchObject({ NO_COLOR: "1" });
     const contents = await (await poll(`http://127.0.0.1:${PORT}/api/contents?token=${TOKEN}`, 10))
@@ -85,4 +91,4 @@ it("deno task start serves the course with the Deno kernel registered", async ()
     await child.status;
     await new Deno.Command("pkill", { args: ["-f", `notebook-dir=.*port=${PORT}`] }).output();
   }
-}, 180_000);
+}, 240_000);

@@ -26,9 +26,19 @@ describe("Figure", () => {
   it("loads plotly from beside the notebook, through require.js when the page has it", () => {
     const html = display(fig)["text/html"] as string;
     expect(html).toContain(`new URL("${PLOTLY_PATH}", document.baseURI)`);
-    expect(html).toContain("window.require.config");
-    expect(html).toContain("draw(P || window.Plotly)");
+    expect(html).toContain("window.require.config({ paths: paths })");
+    expect(html).toContain("resolve(P || window.Plotly)");
     expect(html).not.toMatch(/https?:\/\//); // nothing fetched from outside
+  });
+
+  it("falls back on the course's copy from disk, and otherwise says what is missing", () => {
+    const html = display(fig)["text/html"] as string;
+    const course = new URL("../../notebooks/vendor/plotly.min.js", import.meta.url).href;
+    expect(html).toContain(
+      `if (location.protocol === "file:") sources.push(${JSON.stringify(course)})`,
+    );
+    expect(html).toContain("plotly.js was not found at vendor/plotly.min.js beside this page");
+    expect(html).toContain('"Figure \\"EMA\\": 2 trace(s) [raw, corrected]"');
   });
 
   it("keeps a </script> inside the data from closing the script", () => {
