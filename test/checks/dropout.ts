@@ -92,7 +92,7 @@ export function diagnoseForward(c: Case) {
         [variantOut(c, 1 - p, 1), MISTAKE.evalMasked],
       ]);
     }
-    const known = matches(out, [
+    const known = matches<string>(out, [
       [variantOut(c, p, 1 / (1 - p)), MISTAKE.keepIsP],
       [variantOut(c, p, 1 / p), MISTAKE.keepIsP],
       [variantOut(c, p, 1), MISTAKE.keepIsP],

@@ -181,7 +181,7 @@ export function foldProblem(actual: unknown, y: number[], k: number): string | u
         : `${SAID.notStratified} (class ${c}: ${counts.join(", ")} examples per fold)`;
     }
   }
-  const named = matches(actual, [
+  const named = matches<string>(actual, [
     [MISTAKES.sortedClasses(y, k), SAID.sortedClasses],
     [MISTAKES.roundRobin(y, k), SAID.roundRobin],
   ]);

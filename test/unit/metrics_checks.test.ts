@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import { compare } from "../../grader/compare.ts";
 import type { Check } from "../../grader/types.ts";
 import { checks, foldProblem, MISTAKES } from "../checks/metrics.ts";
+import { said } from "../checks/diagnose.ts";
 import * as solution from "../../solutions/metrics.ts";
 
 type Impl = Record<string, (...args: never[]) => unknown>;
@@ -16,7 +17,7 @@ function grade(impl: Impl): Map<string, string> {
   for (const c of checks() as Check[]) {
     const actual = impl[c.fn](...(structuredClone(c.args) as never[]));
     if (compare(actual, c.expected, { rtol: c.rtol ?? 1e-7, atol: c.atol ?? 1e-10 })) {
-      failed.set(c.name, c.diagnose?.(actual) ?? "");
+      failed.set(c.name, said(c.diagnose?.(actual)));
     }
   }
   return failed;
