@@ -1,7 +1,7 @@
 /** Helpers for naming common mistakes: does a wrong answer equal a known wrong formula? */
 
 import { compare } from "../../grader/compare.ts";
-import type { Diagnosis } from "../../grader/types.ts";
+import type { CheckResult, Diagnosis } from "../../grader/types.ts";
 
 /**
  * A known mistake in two tiers: what is wrong (shown at once) and the formula-level fix (shown
@@ -30,4 +30,13 @@ export function matches<T = string | Diagnosis>(
 export function said(found: string | Diagnosis | Diagnosis[] | undefined): string {
   if (found === undefined || typeof found === "string") return found ?? "";
   return [found].flat().map((d) => d.says).join(" — ");
+}
+
+/**
+ * What a graded check's result says about its failure: its message and the mistakes it matched
+ * (a mistake that cost several checks is stated once above them, and the check's message only
+ * points to it), for tests.
+ */
+export function reportedOn(r: CheckResult): string {
+  return [r.message, ...(r.mistakes ?? []).map((m) => m.says)].join(" — ");
 }

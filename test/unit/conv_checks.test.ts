@@ -9,6 +9,7 @@ import { Tensor } from "../../lib/core/tensor.ts";
 import { compare } from "../../grader/compare.ts";
 import { gradeExercise, ROOT } from "../../grader/grade.ts";
 import type { Check } from "../../grader/types.ts";
+import { reportedOn, said } from "../checks/diagnose.ts";
 import { checks, convExercise, MISTAKE } from "../checks/conv.ts";
 import * as solution from "../../solutions/conv.ts";
 
@@ -178,8 +179,8 @@ describe("conv through the grader", () => {
     const failed = r.checks.filter((c) => c.status === "failed").map((c) => c.name);
     expect(failed).toContain(byName("one 4×4 image").name);
     expect(failed.every((n) => n.startsWith("convForward"))).toBe(true);
-    expect(r.checks.find((c) => c.name === byName("one 4×4 image").name)!.message).toContain(
-      MISTAKE.flipped("the output"),
+    expect(reportedOn(r.checks.find((c) => c.name === byName("one 4×4 image").name)!)).toContain(
+      said(MISTAKE.flipped("the output")),
     );
   }, 60_000);
 });

@@ -8,6 +8,7 @@ import { Matrix } from "../../lib/core/matrix.ts";
 import { compare } from "../../grader/compare.ts";
 import { gradeExercise, ROOT } from "../../grader/grade.ts";
 import type { Check } from "../../grader/types.ts";
+import { reportedOn, said } from "../checks/diagnose.ts";
 import { checks, dartsExercise, MISTAKE } from "../checks/darts.ts";
 import * as solution from "../../solutions/darts.ts";
 
@@ -164,7 +165,8 @@ describe("darts through the grader", () => {
       byName("numerical gradient").name,
       byName("four operations").name,
     ]);
-    expect(r.checks.find((c) => c.name === byName("dalpha on five").name)!.message)
-      .toContain(MISTAKE.noJacobian());
+    expect(reportedOn(r.checks.find((c) => c.name === byName("dalpha on five").name)!)).toContain(
+      said(MISTAKE.noJacobian()),
+    );
   }, 60_000);
 });

@@ -8,6 +8,7 @@ import { Tensor } from "../../lib/core/tensor.ts";
 import { compare } from "../../grader/compare.ts";
 import { gradeExercise, ROOT } from "../../grader/grade.ts";
 import type { Check } from "../../grader/types.ts";
+import { reportedOn, said } from "../checks/diagnose.ts";
 import { checks, maxpoolExercise, MISTAKE } from "../checks/maxpool.ts";
 import * as solution from "../../solutions/maxpool.ts";
 
@@ -177,7 +178,7 @@ describe("maxpool through the grader", () => {
     const failed = r.checks.filter((c) => c.status === "failed").map((c) => c.name);
     expect(failed).toContain(byName("go to the first maximum").name);
     expect(failed).not.toContain(byName("2×2 windows, distinct values").name);
-    expect(r.checks.find((c) => c.name === byName("go to the first maximum").name)!.message)
-      .toContain(MISTAKE.tiesLast());
+    expect(reportedOn(r.checks.find((c) => c.name === byName("go to the first maximum").name)!))
+      .toContain(said(MISTAKE.tiesLast()));
   }, 60_000);
 });

@@ -8,6 +8,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { compare } from "../../grader/compare.ts";
 import { gradeExercise, ROOT } from "../../grader/grade.ts";
 import type { Check } from "../../grader/types.ts";
+import { reportedOn, said } from "../checks/diagnose.ts";
 import { checks, MISTAKE, reinforceExercise } from "../checks/reinforce.ts";
 import * as solution from "../../solutions/reinforce.ts";
 
@@ -161,8 +162,8 @@ describe("reinforce through the grader", () => {
       byName("below the baseline").name,
       byName("negative rewards").name,
     ]);
-    expect(r.checks.find((c) => c.name.includes("above the baseline"))!.message).toContain(
-      MISTAKE.noBaseline(),
+    expect(reportedOn(r.checks.find((c) => c.name.includes("above the baseline"))!)).toContain(
+      said(MISTAKE.noBaseline()),
     );
   }, 60_000);
 });
