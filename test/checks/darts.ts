@@ -202,7 +202,8 @@ export function checks(): Check[] {
       args: [alpha],
       expected: policyProbabilities(alpha),
       diagnose: weightMistakes(alpha),
-      hint: "Exponentiate each α and divide by the sum of the exponentials.",
+      nudge: "The weights must be positive and sum to 1.",
+      hint: "w_m = e^{α_m} / Σ_k e^{α_k}.",
     },
     {
       name: "operationWeights: α in the thousands stays finite",
@@ -211,7 +212,9 @@ export function checks(): Check[] {
       args: [large],
       expected: policyProbabilities(large),
       diagnose: weightMistakes(large),
-      hint: "softmax(α + c) = softmax(α) for any constant c.",
+      nudge:
+        "Large α overflow the exponential: which shift of all of them leaves the weights unchanged?",
+      hint: "softmax(α − max α) = softmax(α): subtract the largest α first.",
     },
     {
       name: "mixedOpForward: five operations' outputs, 3 × 4 each",
@@ -220,7 +223,8 @@ export function checks(): Check[] {
       args: [outputs, alpha],
       expected: ref.out,
       diagnose: forwardMistakes(outputs, alpha),
-      hint: "A weighted sum of the outputs, entry by entry, with weights softmax(α).",
+      nudge: "Every operation contributes, each in proportion to its weight.",
+      hint: "out = Σ_m softmax(α)_m · outputs[m], entry by entry.",
     },
     {
       name: "mixedOpBackward: dalpha on five operations",
@@ -229,7 +233,8 @@ export function checks(): Check[] {
       args: [dout, outputs, alpha],
       expected: { dalpha: ref.dalpha },
       diagnose: backwardMistakes(dout, outputs, alpha),
-      hint: "Chain rule in two steps: ∂L/∂w_m first, then through the softmax to α.",
+      nudge: "α reaches the loss in two steps: through the weights w, then through the sum.",
+      hint: "g_m = Σ_{i,j} dout[i,j]·outputs[m][i,j]; ∂L/∂α_k = w_k·(g_k − Σ_m w_m g_m).",
     },
     {
       name: "mixedOpBackward: dalpha agrees with a numerical gradient (central difference)",
@@ -240,8 +245,9 @@ export function checks(): Check[] {
       rtol: 1e-6,
       atol: 1e-9,
       diagnose: backwardMistakes(dout, outputs, alpha),
-      hint: "Adding the same constant to every α changes nothing, so the components of dalpha " +
-        "sum to 0.",
+      nudge:
+        "Adding the same constant to every α changes nothing: what must the components of dalpha sum to?",
+      hint: "∂L/∂α_k = w_k·(g_k − Σ_m w_m g_m), g_m = ⟨dout, outputs[m]⟩.",
     },
     {
       name: "mixedOpBackward: doutputs",
@@ -250,7 +256,8 @@ export function checks(): Check[] {
       args: [dout, outputs, alpha],
       expected: { doutputs: ref.doutputs },
       diagnose: backwardMistakes(dout, outputs, alpha),
-      hint: "Each output enters the sum once, multiplied by its weight.",
+      nudge: "Each output enters the sum once, scaled by its weight.",
+      hint: "∂L/∂outputs[m] = w_m·dout.",
     },
     {
       name: "mixedOpBackward: four operations, 6 × 5 outputs",
@@ -260,7 +267,8 @@ export function checks(): Check[] {
       expected: { dalpha: hidden.dalpha, doutputs: hidden.doutputs },
       diagnose: backwardMistakes(hiddenDout, hiddenOutputs, hiddenAlpha),
       hidden: true,
-      hint: "Read M from alpha and the shapes from the matrices.",
+      nudge: "Read M from alpha and the shapes from the matrices.",
+      hint: "dalpha_k = w_k·(g_k − Σ_m w_m g_m); doutputs[m] = w_m·dout.",
     },
   ];
 }

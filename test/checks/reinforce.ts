@@ -202,7 +202,8 @@ export function checks(): Check[] {
       args: [small],
       expected: policyProbabilities(small),
       diagnose: policyMistakes(small),
-      hint: "Exponentiate each logit and divide by the sum of the exponentials.",
+      nudge: "Turn the logits into probabilities: positive, and summing to 1.",
+      hint: "π_k = e^{θ_k} / Σ_j e^{θ_j}.",
     },
     {
       name: "policy: logits in the thousands stay finite",
@@ -211,8 +212,9 @@ export function checks(): Check[] {
       args: [large],
       expected: policyProbabilities(large),
       diagnose: policyMistakes(large),
-      hint: "softmax(θ + c) = softmax(θ) for any constant c: choose c so that no exponent is " +
-        "positive.",
+      nudge:
+        "Large logits overflow the exponential: which shift of all of them leaves the probabilities unchanged?",
+      hint: "softmax(θ − max θ) = softmax(θ): subtract the largest logit before exponentiating.",
     },
     {
       name: "logProbGrad: three decisions of 3, 4 and 2 options",
@@ -221,8 +223,9 @@ export function checks(): Check[] {
       args: [logits, choices],
       expected: logProbabilityGrad(logits, choices),
       diagnose: gradMistakes(logits, choices),
-      hint: "log π_d(a_d) = θ_d[a_d] − log Σ_k e^{θ_d[k]}: differentiate both terms with " +
-        "respect to every θ_d[k].",
+      nudge:
+        "log π_d(a_d) has two parts that depend on θ_d: the chosen logit, and the normaliser over all options.",
+      hint: "∂log π_d(a_d)/∂θ_d[k] = [k = a_d] − π_d[k]: one-hot minus the probabilities.",
     },
     {
       name: "logProbGrad: agrees with a numerical gradient of log π (central difference)",
@@ -233,7 +236,8 @@ export function checks(): Check[] {
       rtol: 1e-6,
       atol: 1e-9,
       diagnose: gradMistakes([[0.3, -0.5, 1.1]], [0]),
-      hint: "Each row of the gradient of a log-softmax sums to 0.",
+      nudge: "Each row of the gradient of a log-softmax sums to 0.",
+      hint: "∂log π_d(a_d)/∂θ_d[k] = [k = a_d] − π_d[k].",
     },
     {
       name: "reinforceStep: the logits after a reward above the baseline",
@@ -242,7 +246,8 @@ export function checks(): Check[] {
       args: stepArgs,
       expected: only("logits", stepArgs),
       diagnose: stepMistakes(stepArgs, "logits"),
-      hint: "θ ← θ + lr·(R − b)·∇log π, with b the baseline passed in (before this reward).",
+      nudge: "REINFORCE climbs: choices that did better than the baseline become more likely.",
+      hint: "θ ← θ + lr·(R − b)·∇log π, with b the baseline passed in (from before this reward).",
     },
     {
       name: "reinforceStep: a reward below the baseline makes the choices less likely",
@@ -251,7 +256,8 @@ export function checks(): Check[] {
       args: lowArgs,
       expected: only("logits", lowArgs),
       diagnose: stepMistakes(lowArgs, "logits"),
-      hint: "The advantage R − b is negative here: the step lowers the chosen options' logits.",
+      nudge: "The advantage R − b is negative here: the chosen options must lose probability.",
+      hint: "θ ← θ + lr·(R − b)·(onehot − π), with R − b < 0.",
     },
     {
       name: "reinforceStep: the baseline's moving average",
@@ -260,7 +266,8 @@ export function checks(): Check[] {
       args: stepArgs,
       expected: only("baseline", stepArgs),
       diagnose: stepMistakes(stepArgs, "baseline"),
-      hint: "An exponential moving average: β of the old value, 1 − β of the new reward.",
+      nudge: "The baseline is an exponential moving average of the rewards.",
+      hint: "b ← β·b + (1 − β)·R, with β = baselineDecay.",
     },
     {
       name: "reinforceStep: five options, negative rewards",
@@ -271,7 +278,8 @@ export function checks(): Check[] {
       diagnose: (actual) =>
         stepMistakes(hiddenArgs, "logits")(actual) ?? stepMistakes(hiddenArgs, "baseline")(actual),
       hidden: true,
-      hint: "Read the number of decisions and options from the logits themselves.",
+      nudge: "Read the number of decisions and options from the logits themselves.",
+      hint: "θ ← θ + lr·(R − b)·(onehot − π), then b ← β·b + (1 − β)·R.",
     },
   ];
 }
