@@ -21,7 +21,7 @@ import {
   type BatchNormRunning,
 } from "../../lib/nn/layers/batchnorm.ts";
 import type { Check, Exercise } from "../../grader/types.ts";
-import { matches } from "./diagnose.ts";
+import { matches, withNudges } from "./diagnose.ts";
 
 /** One graded case. */
 export interface Case {
@@ -333,9 +333,37 @@ export function checks(): Check[] {
   ];
 }
 
+/** First-attempt help, without the formula (each check's `hint` holds the formula level). */
+const NUDGES: Record<string, string> = {
+  "batchnorm: forward in training (N=8, D=5)":
+    "Normalise each feature (column) with statistics of that column over the batch; look at which variance you use and where the small ε goes.",
+  "batchnorm: running statistics after one training step (momentum 0.1)":
+    "Look at which side PyTorch's momentum weighs (the new batch statistic or the old estimate) and which variance goes into the running estimate.",
+  "batchnorm: a batch of 4, momentum 0.3: output and running statistics":
+    "On a small batch the two variances (divide by N or by N − 1) differ a lot: which one normalises and which one is remembered?",
+  "batchnorm: evaluation uses the running statistics":
+    "In evaluation the batch's own statistics are not used: look at which statistics replace them.",
+  "batchnorm: evaluation leaves the running statistics unchanged":
+    "In evaluation the running statistics are read, never updated.",
+  "batchnorm: running statistics over three batches (momentum 0.3, from mean 0, var 1)":
+    "Each batch updates the running estimates from their previous values: check the weight of the new batch and the variance you remember.",
+  "batchnorm: backward in training, dx":
+    "In training every x of a column reaches the output three ways: directly, through the mean and through the variance; all three paths must come back.",
+  "batchnorm: backward in training, dgamma and dbeta":
+    "γ and β are shared by all N examples: their gradients collect a contribution from every row.",
+  "batchnorm: dx agrees with a numerical gradient":
+    "If dx disagrees with the numbers, one of the paths through the batch mean or variance is missing or scaled wrongly.",
+  "batchnorm: backward in evaluation":
+    "In evaluation the statistics are constants, so the layer is a fixed scale and shift of x.",
+  "batchnorm: another shape, momentum 0.2, ε = 1e-3 (hidden)":
+    "Nothing may depend on the visible checks' shapes, momentum or ε: read them from the arguments.",
+  "batchnorm: backward, another shape (hidden)":
+    "Nothing may depend on the visible checks' shapes in the backward pass either.",
+};
+
 export const batchnormExercise: Exercise = {
   name: "batchnorm",
   title: "Batch normalisation, forward and backward",
   notebook: "21_normalisation_residual.ipynb",
-  checks,
+  checks: () => withNudges(checks(), NUDGES),
 };

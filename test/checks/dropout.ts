@@ -16,7 +16,7 @@ import { Random } from "../../lib/core/random.ts";
 import { numericalGradientArray } from "../../lib/check/gradcheck.ts";
 import { bernoulliMask, dropoutBackward, dropoutForward } from "../../lib/nn/layers/dropout.ts";
 import type { Check, Exercise } from "../../grader/types.ts";
-import { matches } from "./diagnose.ts";
+import { matches, withNudges } from "./diagnose.ts";
 
 /** One graded case: the input, the upstream gradient and the options. */
 export interface Case {
@@ -215,9 +215,31 @@ export function checks(): Check[] {
   ];
 }
 
+/** First-attempt help, without the formula (each check's `hint` holds the formula level). */
+const NUDGES: Record<string, string> = {
+  "dropout: forward in training, p = 0.3 (20×30)":
+    "Compare your mask's kept fraction with the drop probability, and check that the kept units are scaled up so the expected output is x.",
+  "dropout: forward in training, p = 0.75 (12×40)":
+    "With a large drop probability few units survive: compare the kept fraction with 1 − p and the size of the kept values with x.",
+  "dropout: forward in evaluation is the identity (p = 0.3)":
+    "Look at the branch for training = false: training already rescaled, so evaluation has nothing left to do.",
+  "dropout: p = 0 keeps everything, unscaled":
+    "With nothing dropped, nothing should be rescaled either: look at how the scale depends on p.",
+  "dropout: backward in training matches the reference (p = 0.4)":
+    "The gradient goes back only through the units that were kept, scaled like the forward pass, with the same seeded mask.",
+  "dropout: backward agrees with a numerical gradient (p = 0.4)":
+    "Your backward pass must use the very mask the forward pass drew from the seed.",
+  "dropout: backward in evaluation passes dout through":
+    "In evaluation the layer changes nothing, so neither does its backward pass.",
+  "dropout: another shape and p (hidden)":
+    "Nothing may depend on the visible checks' shapes or drop probabilities: read both from the arguments.",
+  "dropout: backward, another shape and p (hidden)":
+    "Nothing may depend on the visible checks' shapes or drop probabilities in the backward pass either.",
+};
+
 export const dropoutExercise: Exercise = {
   name: "dropout",
   title: "Inverted dropout, forward and backward",
   notebook: "18_dropout.ipynb",
-  checks,
+  checks: () => withNudges(checks(), NUDGES),
 };
