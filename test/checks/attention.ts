@@ -17,7 +17,7 @@ import {
   type AttentionMask,
 } from "../../lib/nn/layers/attention.ts";
 import type { Check, Exercise } from "../../grader/types.ts";
-import { matches } from "./diagnose.ts";
+import { matches, withNudges } from "./diagnose.ts";
 
 /** One graded problem: the inputs of `attentionStep`. */
 export interface Problem {
@@ -205,7 +205,7 @@ const HINTS = {
   weights:
     "Each row of the weights is a softmax over the keys of that query's scores; what keeps " +
     "the scores' spread from growing with the width d?",
-  out: "Each output row is the weighted average of the value rows, with that query's weights.",
+  out: "out = A·V: out[i] = Σ_j A[i,j]·V[j].",
   mask: "A blocked key must get weight exactly 0, and the row must still sum to 1. At which " +
     "stage, and with what score, does blocking achieve both?",
   dv:
@@ -291,15 +291,41 @@ export function checks(): Check[] {
       2,
       hidden,
       ["weights", "out", "dq", "dk", "dv"],
-      "Nothing may depend on the sizes of the visible checks: read N, M and d from the shapes.",
+      "N and d from Q (N×d), M from K (M×d); S = Q·Kᵀ/√d, A = softmax of each row, out = A·V.",
       true,
     ),
   ];
 }
 
+/** First-attempt help, without the formula (each check's `hint` holds the formula level). */
+const NUDGES: Record<string, string> = {
+  "attention: forward, the weights A (N=3, M=4, d=5)":
+    "Each row of the weights is a softmax over that query's scores; look at what keeps the scores' spread from growing with the width d.",
+  "attention: forward, the output A·V":
+    "Each output row is the weighted average of the value rows, with that query's weights.",
+  "attention: forward with a causal mask (query i sees keys 0 … i)":
+    "A blocked key must get weight exactly 0 and the row must still sum to 1: look at the stage where you block it.",
+  "attention: forward with a mask that is not causal (N=3, M=5)":
+    "The mask is given, not derived from positions: block exactly the keys it marks.",
+  "attention: backward, dv":
+    "The gradient of a value row collects each query's output gradient, weighted by how much that query looked at it.",
+  "attention: backward, dq and dk":
+    "Go back through the output, then through each row's softmax (every weight of a row depends on every score of that row), then through the scaled scores.",
+  "attention: backward with a mask, dq, dk and dv":
+    "Blocked keys have weight 0 and a constant score: no gradient may flow through them.",
+  "attention: every gradient agrees with a numerical gradient":
+    "The message names the first gradient (dq, dk, dv) that disagrees with the numerical one: start there.",
+  "attention: with the causal mask too, every gradient agrees with a numerical one":
+    "With the mask, the message names the first gradient that disagrees: look at how blocked keys are handled backwards.",
+  "attention: large scores (up to about 1200), forward and backward":
+    "Scores of several hundred overflow the exponential: which shift of a row's scores leaves its softmax unchanged?",
+  "attention: another seed and shape with a mask (N=5, M=3, d=7), forward and backward":
+    "Nothing may depend on the sizes of the visible checks: read N, M and d from the shapes.",
+};
+
 export const attentionExercise: Exercise = {
   name: "attention",
   title: "Scaled dot-product attention, forward and backward",
   notebook: "28_attention.ipynb",
-  checks,
+  checks: () => withNudges(checks(), NUDGES),
 };

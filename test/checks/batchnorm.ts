@@ -20,8 +20,8 @@ import {
   batchnormForward,
   type BatchNormRunning,
 } from "../../lib/nn/layers/batchnorm.ts";
-import type { Check, Exercise } from "../../grader/types.ts";
-import { matches } from "./diagnose.ts";
+import type { Check, Diagnosis, Exercise } from "../../grader/types.ts";
+import { matches, mistake, withNudges } from "./diagnose.ts";
 
 /** One graded case. */
 export interface Case {
@@ -61,39 +61,92 @@ export function reference(c: Case) {
 
 /** The messages naming each mistake; the unit test matches on these. */
 export const MISTAKE = {
-  unbiasedNormaliser: "you normalise with the unbiased variance (divide by N − 1): the " +
-    "normaliser uses the biased batch variance (divide by N), as PyTorch does; the unbiased one " +
-    "is only for the running estimate",
-  runningInTraining: "in training you normalise with the running statistics: training uses the " +
-    "statistics of the batch itself",
-  batchInEval:
-    "in evaluation you normalise with the statistics of the batch: evaluation uses the " +
-    "running statistics, so an example's output does not depend on the rest of its batch",
-  epsOutside: "ε is added outside the square root: divide by √(σ² + ε), not √σ² + ε",
-  noAffine: "the output is x̂ alone: scale by γ and shift by β",
-  momentumSwapped: "the running statistics weigh the new batch by 1 − momentum: PyTorch's " +
-    "momentum is the weight of the NEW statistic, running = (1 − m)·running + m·batch " +
-    "(Keras and the notes' EMA use the opposite convention)",
-  notUpdated: "the running statistics are returned unchanged: training must update them with " +
-    "this batch's statistics",
-  biasedRunning:
-    "the running variance is updated with the biased batch variance: PyTorch updates " +
-    "it with the unbiased one (divide by N − 1)",
-  updatedInEval: "evaluation changed the running statistics: in evaluation they are only read",
-  asConstants: "dx treats the batch mean and variance as constants (that is the evaluation-mode " +
-    "gradient): in training every example moves μ and σ², which adds two terms to dx",
-  noMeanTerm: "dx is missing the term that comes through the batch mean μ (every x shifts μ, " +
-    "which shifts every x̂)",
-  noVarTerm: "dx is missing the term that comes through the batch variance σ² (every x changes " +
-    "σ², which rescales every x̂)",
-  dgammaNoXhat: "dgamma sums dout alone: γ multiplies x̂, so dgamma = Σ over the batch of dout ⊙ x̂",
+  unbiasedNormaliser: mistake(
+    "you normalise with the unbiased variance (divide by N − 1): the normaliser uses the biased " +
+      "batch variance, as PyTorch does; the unbiased one is only for the running estimate",
+    "σ² = (1/N)·Σ_i (x_i − μ)² in x̂ = (x − μ)/√(σ² + ε).",
+    "unbiasedNormaliser",
+  ),
+  runningInTraining: mistake(
+    "in training you normalise with the running statistics: training uses the statistics of " +
+      "the batch itself",
+    "In training μ and σ² are the batch's own column mean and (biased) variance.",
+    "runningInTraining",
+  ),
+  batchInEval: mistake(
+    "in evaluation you normalise with the statistics of the batch: evaluation uses the running " +
+      "statistics, so an example's output does not depend on the rest of its batch",
+    "In evaluation x̂ = (x − running.mean)/√(running.var + ε).",
+    "batchInEval",
+  ),
+  epsOutside: mistake(
+    "ε is added in the wrong place: it belongs with the variance, before the square root",
+    "Divide by √(σ² + ε), not √σ² + ε.",
+    "epsOutside",
+  ),
+  noAffine: mistake(
+    "the output is the normalised x alone: the learned scale and shift are missing",
+    "out = γ ⊙ x̂ + β.",
+    "noAffine",
+  ),
+  momentumSwapped: mistake(
+    "the running statistics give the new batch the old estimate's weight: PyTorch's momentum " +
+      "is the weight of the NEW statistic (Keras and the notes' EMA use the opposite convention)",
+    "running = (1 − m)·running + m·batch.",
+    "momentumSwapped",
+  ),
+  notUpdated: mistake(
+    "the running statistics are returned unchanged: training must update them with this " +
+      "batch's statistics",
+    "running = (1 − m)·running + m·batch, for the mean and for the unbiased variance.",
+    "notUpdated",
+  ),
+  biasedRunning: mistake(
+    "the running variance is updated with the biased batch variance: PyTorch updates it with " +
+      "the unbiased one",
+    "running.var = (1 − m)·running.var + m·σ²·N/(N − 1).",
+    "biasedRunning",
+  ),
+  updatedInEval: mistake(
+    "evaluation changed the running statistics: in evaluation they are only read",
+    "If training is false, return the running statistics as they came in.",
+    "updatedInEval",
+  ),
+  asConstants: mistake(
+    "dx treats the batch mean and variance as constants (that is the evaluation-mode gradient): " +
+      "in training every example moves them, which adds two terms to dx",
+    "With g = dout ⊙ γ: dx = (g − mean(g) − x̂ ⊙ mean(g ⊙ x̂))/√(σ² + ε), means over the batch.",
+    "asConstants",
+  ),
+  noMeanTerm: mistake(
+    "dx is missing the term that comes through the batch mean (every x shifts the mean, which " +
+      "shifts every normalised x)",
+    "Subtract mean(g) over the batch: dx = (g − mean(g) − x̂ ⊙ mean(g ⊙ x̂))/√(σ² + ε).",
+    "noMeanTerm",
+  ),
+  noVarTerm: mistake(
+    "dx is missing the term that comes through the batch variance (every x changes the " +
+      "variance, which rescales every normalised x)",
+    "Subtract x̂ ⊙ mean(g ⊙ x̂): dx = (g − mean(g) − x̂ ⊙ mean(g ⊙ x̂))/√(σ² + ε).",
+    "noVarTerm",
+  ),
+  dgammaNoXhat: mistake(
+    "dgamma sums dout alone: γ multiplies the normalised x, so that factor belongs in its " +
+      "gradient",
+    "dgamma = Σ over the batch of dout ⊙ x̂.",
+    "dgammaNoXhat",
+  ),
   meanNotSum: (g: string) =>
-    `${g} is the mean over the batch: the parameter is shared by every example, so its gradient ` +
-    "is the sum",
+    mistake(
+      `${g} is the mean over the batch: the parameter is shared by every example, so its ` +
+        "gradient collects every example's contribution",
+      `${g} is the sum over the batch, not the mean.`,
+      `meanNotSum:${g}`,
+    ),
 };
 
 /** Forward output candidates for the known mistakes. */
-function forwardCandidates(c: Case): [unknown, string][] {
+function forwardCandidates(c: Case): [unknown, Diagnosis][] {
   const { eps } = opts(c);
   const n = c.x.rows;
   const affine = (xhat: Matrix) => xhat.map((v, _i, j) => c.gamma.data[j] * v + c.beta.data[j]);
@@ -121,7 +174,7 @@ export function diagnoseOut(c: Case) {
 }
 
 /** Running statistics after one step, for each known mistake. */
-function runningCandidates(c: Case): [unknown, string][] {
+function runningCandidates(c: Case): [unknown, Diagnosis][] {
   const { momentum } = opts(c);
   const n = c.x.rows;
   if (!c.param.training) {
@@ -174,13 +227,13 @@ export function diagnoseBackward(c: Case) {
     );
   const sumDout = new Matrix(1, d);
   c.dout.data.forEach((v, k) => (sumDout.data[k % d] += v));
-  return (actual: unknown): string | undefined => {
+  return (actual: unknown): Diagnosis | string | undefined => {
     const got = (actual ?? {}) as Record<string, unknown>;
-    const forward = matches(got.out, [[ref.out, "same"]]) === "same"
-      ? undefined
-      : diagnoseOut(c)(got) ??
-        "your forward output differs from the reference (see the forward checks)";
-    if (forward) return `(forward pass) ${forward}`;
+    // a forward mistake is named as itself (same id: stated once for every check it costs)
+    if (matches(got.out, [[ref.out, "same"]]) !== "same") {
+      return diagnoseOut(c)(got) ??
+        "(forward pass) your forward output differs from the reference (see the forward checks)";
+    }
     if (matches(got.dx, [[ref.dx, "same"]]) !== "same") {
       if (!c.param.training) return undefined;
       return matches(got.dx, [
@@ -333,9 +386,37 @@ export function checks(): Check[] {
   ];
 }
 
+/** First-attempt help, without the formula (each check's `hint` holds the formula level). */
+const NUDGES: Record<string, string> = {
+  "batchnorm: forward in training (N=8, D=5)":
+    "Normalise each feature (column) with statistics of that column over the batch; look at which variance you use and where the small ε goes.",
+  "batchnorm: running statistics after one training step (momentum 0.1)":
+    "Look at which side PyTorch's momentum weighs (the new batch statistic or the old estimate) and which variance goes into the running estimate.",
+  "batchnorm: a batch of 4, momentum 0.3: output and running statistics":
+    "On a small batch the two variances (divide by N or by N − 1) differ a lot: which one normalises and which one is remembered?",
+  "batchnorm: evaluation uses the running statistics":
+    "In evaluation the batch's own statistics are not used: look at which statistics replace them.",
+  "batchnorm: evaluation leaves the running statistics unchanged":
+    "In evaluation the running statistics are read, never updated.",
+  "batchnorm: running statistics over three batches (momentum 0.3, from mean 0, var 1)":
+    "Each batch updates the running estimates from their previous values: check the weight of the new batch and the variance you remember.",
+  "batchnorm: backward in training, dx":
+    "In training every x of a column reaches the output three ways: directly, through the mean and through the variance; all three paths must come back.",
+  "batchnorm: backward in training, dgamma and dbeta":
+    "γ and β are shared by all N examples: their gradients collect a contribution from every row.",
+  "batchnorm: dx agrees with a numerical gradient":
+    "If dx disagrees with the numbers, one of the paths through the batch mean or variance is missing or scaled wrongly.",
+  "batchnorm: backward in evaluation":
+    "In evaluation the statistics are constants, so the layer is a fixed scale and shift of x.",
+  "batchnorm: another shape, momentum 0.2, ε = 1e-3 (hidden)":
+    "Nothing may depend on the visible checks' shapes, momentum or ε: read them from the arguments.",
+  "batchnorm: backward, another shape (hidden)":
+    "Nothing may depend on the visible checks' shapes in the backward pass either.",
+};
+
 export const batchnormExercise: Exercise = {
   name: "batchnorm",
   title: "Batch normalisation, forward and backward",
   notebook: "21_normalisation_residual.ipynb",
-  checks,
+  checks: () => withNudges(checks(), NUDGES),
 };

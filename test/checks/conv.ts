@@ -16,7 +16,7 @@ import { flatView, Tensor } from "../../lib/core/tensor.ts";
 import { numericalGradientArray } from "../../lib/check/gradcheck.ts";
 import { conv2dBackward, conv2dForward } from "../../lib/nn/layers/conv2d.ts";
 import type { Check, Exercise } from "../../grader/types.ts";
-import { matches } from "./diagnose.ts";
+import { matches, withNudges } from "./diagnose.ts";
 
 /** The messages naming each mistake; the unit test matches on these. */
 export const MISTAKE = {
@@ -232,7 +232,7 @@ export function checks(): Check[] {
       "convForward: the same with padding 1 (output 4×4)",
       padded,
       2,
-      "Padding widens the input: a window may hang over the edge, where it reads zeros.",
+      "Pad x with p zeros on every side; then out[n,f,i,j] = b[f] + Σ_{c,u,v} w[f,c,u,v]·xpad[n,c,i·s+u,j·s+v].",
     ),
     fwdCheck(
       "convForward: 2 images, 3 channels, 4 filters, stride 2, padding 1",
@@ -308,14 +308,39 @@ export function checks(): Check[] {
       expected: grads(hidden, dHidden),
       diagnose: backwardMistakes(hidden, dHidden, ["dx", "dw", "db"]),
       hidden: true,
-      hint: "Padding positions are not part of x: they receive no gradient.",
+      hint:
+        "Accumulate into a padded dxpad, then cut the p-wide border off: dx[n,c,h,w] = dxpad[n,c,h+p,w+p].",
     },
   ];
 }
+
+/** First-attempt help, without the formula (each check's `hint` holds the formula level). */
+const NUDGES: Record<string, string> = {
+  "convForward: one 4×4 image, one 3×3 filter (stride 1, no padding)":
+    "Slide the kernel over the image as it is, multiplying it with the window under it, and add the bias; compare the output size with the number of window positions.",
+  "convForward: the same with padding 1 (output 4×4)":
+    "Padding widens the input: a window may hang over the edge, where it reads zeros.",
+  "convForward: 2 images, 3 channels, 4 filters, stride 2, padding 1":
+    "Each filter reads every input channel; the window moves by the stride, not by one.",
+  "convBackward: db (2 images, padding 1)":
+    "The bias of a filter touches every output entry of that filter, in every image.",
+  "convBackward: dw (2 images, padding 1)":
+    "A weight meets one input pixel per output position and image: its gradient collects all of them.",
+  "convBackward: dx (2 images, padding 1)":
+    "A pixel sits in several windows: its gradient collects a share from each.",
+  "convBackward: dx and dw agree with numerical gradients (stride 2, padding 1)":
+    "The backward pass must visit the same windows as the forward pass, stride and padding included.",
+  "convBackward: dx, dw, db with stride 2 and padding 1":
+    "With a stride, look at where each output's window starts in the padded input: its gradient goes back to exactly those pixels.",
+  "convForward: 3 images, stride 2, padding 2":
+    "Read every size from the tensors' shapes; nothing may depend on the visible checks.",
+  "convBackward: 3 images, stride 2, padding 2":
+    "Padding positions are not part of x: they receive no gradient.",
+};
 
 export const convExercise: Exercise = {
   name: "conv",
   title: "A naive convolution, forward and backward",
   notebook: "24_convolution.ipynb",
-  checks,
+  checks: () => withNudges(checks(), NUDGES),
 };

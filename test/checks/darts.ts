@@ -14,39 +14,89 @@ import { numericalGradient } from "../../lib/check/gradcheck.ts";
 import { mixedOpBackward, mixedOpForward } from "../../lib/nas/darts.ts";
 import type { CellOp } from "../../lib/nas/ops.ts";
 import { policyProbabilities } from "../../lib/nas/reinforce.ts";
-import type { Check, Exercise } from "../../grader/types.ts";
-import { matches } from "./diagnose.ts";
+import type { Check, Diagnosis, Exercise } from "../../grader/types.ts";
+import { matches, mistake } from "./diagnose.ts";
 
 /** The messages naming each mistake; the unit test matches on these. */
 export const MISTAKE = {
   noShift: () =>
-    "NaN or Infinity for large α: e^α overflows once α > 709; subtract the largest α first, " +
-    "softmax(α − max α) = softmax(α)",
-  notNormalised: () => "the weights do not sum to 1: divide the exponentials by their sum",
+    mistake(
+      "NaN or Infinity for large α: the exponentials overflow; shifting every α by the same " +
+        "amount leaves the weights unchanged",
+      "Subtract the largest α first: softmax(α − max α) = softmax(α), and e^α overflows once " +
+        "α > 709.",
+      "noShift",
+    ),
+  notNormalised: () =>
+    mistake(
+      "the weights do not sum to 1",
+      "w_m = e^{α_m} / Σ_k e^{α_k}: divide the exponentials by their sum.",
+      "notNormalised",
+    ),
   rawAlpha: () =>
-    "the outputs are weighted by α itself: the mixed operation weights them by softmax(α), so " +
-    "that the weights are positive and sum to 1",
+    mistake(
+      "the outputs are weighted by α itself: the mixed operation's weights must be positive and " +
+        "sum to 1",
+      "out = Σ_m softmax(α)_m · outputs[m].",
+      "rawAlpha",
+    ),
   uniform: () =>
-    "the output is the plain average of the operations: the weights are softmax(α), not 1/M",
+    mistake(
+      "the output is the plain average of the operations: the weights must come from α",
+      "The weights are softmax(α), not 1/M.",
+      "uniform",
+    ),
   noJacobian: () =>
-    "dalpha is ∂L/∂w, the gradient with respect to the weights: α reaches the loss through the " +
-    "softmax, whose Jacobian ∂w_m/∂α_k = w_m(δ_mk − w_k) must be applied",
+    mistake(
+      "dalpha is the gradient with respect to the weights: α reaches the loss through the " +
+        "softmax, and that step of the chain rule is missing",
+      "Apply the softmax's Jacobian ∂w_m/∂α_k = w_m(δ_mk − w_k): dalpha_k = w_k·(g_k − Σ_m w_m g_m).",
+      "noJacobian",
+    ),
   noCentering: () =>
-    "dalpha is w_k·g_k: the softmax's off-diagonal terms, −w_k·Σ_m w_m g_m, are missing (the " +
-    "components of dalpha should sum to 0)",
+    mistake(
+      "the softmax's off-diagonal terms are missing: the components of dalpha should sum to 0",
+      "dalpha is w_k·g_k; subtract w_k·Σ_m w_m g_m.",
+      "noCentering",
+    ),
   noWeightFactor: () =>
-    "dalpha is g_k − Σ_m w_m g_m: the factor w_k of the softmax's Jacobian is missing",
+    mistake(
+      "a factor of the softmax's Jacobian is missing: each component lacks its own weight",
+      "dalpha is g_k − Σ_m w_m g_m; multiply by w_k.",
+      "noWeightFactor",
+    ),
   diagonal: () =>
-    "dalpha uses only the diagonal of the softmax's Jacobian, w_k(1 − w_k)·g_k: every other " +
-    "weight also depends on α_k (∂w_m/∂α_k = −w_m w_k)",
+    mistake(
+      "dalpha uses only the diagonal of the softmax's Jacobian: every other weight also " +
+        "depends on each α",
+      "Not w_k(1 − w_k)·g_k: ∂w_m/∂α_k = −w_m w_k for m ≠ k, so dalpha_k = w_k·(g_k − Σ_m w_m g_m).",
+      "diagonal",
+    ),
   plainMean: () =>
-    "dalpha subtracts the plain mean of g: the softmax's Jacobian subtracts the weighted mean " +
-    "Σ_m w_m g_m",
-  dalphaSign: () => "dalpha has the wrong sign",
+    mistake(
+      "dalpha subtracts the plain mean of g: the softmax's Jacobian subtracts a mean weighted " +
+        "by the operations' weights",
+      "Subtract Σ_m w_m g_m, not the plain mean of g.",
+      "plainMean",
+    ),
+  dalphaSign: () =>
+    mistake(
+      "dalpha has the wrong sign",
+      "dalpha_k = w_k·(g_k − Σ_m w_m g_m).",
+      "dalphaSign",
+    ),
   doutNotScaled: () =>
-    "each operation received dout itself: its output enters the sum multiplied by w_m, so its " +
-    "gradient is w_m·dout",
-  doutByAlpha: () => "each operation's gradient is scaled by α_m: it is w_m·dout, w = softmax(α)",
+    mistake(
+      "each operation received dout itself: its output enters the sum scaled by its weight",
+      "∂L/∂outputs[m] = w_m·dout.",
+      "doutNotScaled",
+    ),
+  doutByAlpha: () =>
+    mistake(
+      "each operation's gradient is scaled by α: it should be scaled by the operation's weight",
+      "∂L/∂outputs[m] = w_m·dout, w = softmax(α).",
+      "doutByAlpha",
+    ),
 };
 
 /** The known mistakes of {@link dalphaVariant}. */
@@ -122,7 +172,7 @@ const finite = (v: unknown): boolean =>
 
 function weightMistakes(alpha: number[]) {
   const m = Math.max(...alpha);
-  return (actual: unknown): string | undefined => {
+  return (actual: unknown): Diagnosis | undefined => {
     if (!finite(actual)) return m > 700 ? MISTAKE.noShift() : undefined;
     return matches(actual, [
       [alpha.map((a) => Math.exp(a - m)), MISTAKE.notNormalised()],
@@ -138,7 +188,7 @@ function forwardMistakes(outputs: readonly Matrix[], alpha: number[]) {
     return out;
   };
   const top = Math.max(...alpha);
-  return (actual: unknown): string | undefined =>
+  return (actual: unknown): Diagnosis | undefined =>
     matches(actual, [
       [blend(alpha), MISTAKE.rawAlpha()],
       [blend(alpha.map(() => 1 / alpha.length)), MISTAKE.uniform()],
@@ -158,7 +208,7 @@ const BUGS: DalphaBug[] = [
 
 function backwardMistakes(dout: Matrix, outputs: readonly Matrix[], alpha: number[]) {
   const w = policyProbabilities(alpha);
-  return (actual: unknown): string | undefined => {
+  return (actual: unknown): Diagnosis | undefined => {
     if (!actual || typeof actual !== "object") return undefined;
     const a = actual as { dalpha?: unknown; doutputs?: unknown };
     return matches(
@@ -202,7 +252,8 @@ export function checks(): Check[] {
       args: [alpha],
       expected: policyProbabilities(alpha),
       diagnose: weightMistakes(alpha),
-      hint: "Exponentiate each α and divide by the sum of the exponentials.",
+      nudge: "The weights must be positive and sum to 1.",
+      hint: "w_m = e^{α_m} / Σ_k e^{α_k}.",
     },
     {
       name: "operationWeights: α in the thousands stays finite",
@@ -211,7 +262,9 @@ export function checks(): Check[] {
       args: [large],
       expected: policyProbabilities(large),
       diagnose: weightMistakes(large),
-      hint: "softmax(α + c) = softmax(α) for any constant c.",
+      nudge:
+        "Large α overflow the exponential: which shift of all of them leaves the weights unchanged?",
+      hint: "softmax(α − max α) = softmax(α): subtract the largest α first.",
     },
     {
       name: "mixedOpForward: five operations' outputs, 3 × 4 each",
@@ -220,7 +273,8 @@ export function checks(): Check[] {
       args: [outputs, alpha],
       expected: ref.out,
       diagnose: forwardMistakes(outputs, alpha),
-      hint: "A weighted sum of the outputs, entry by entry, with weights softmax(α).",
+      nudge: "Every operation contributes, each in proportion to its weight.",
+      hint: "out = Σ_m softmax(α)_m · outputs[m], entry by entry.",
     },
     {
       name: "mixedOpBackward: dalpha on five operations",
@@ -229,7 +283,8 @@ export function checks(): Check[] {
       args: [dout, outputs, alpha],
       expected: { dalpha: ref.dalpha },
       diagnose: backwardMistakes(dout, outputs, alpha),
-      hint: "Chain rule in two steps: ∂L/∂w_m first, then through the softmax to α.",
+      nudge: "α reaches the loss in two steps: through the weights w, then through the sum.",
+      hint: "g_m = Σ_{i,j} dout[i,j]·outputs[m][i,j]; ∂L/∂α_k = w_k·(g_k − Σ_m w_m g_m).",
     },
     {
       name: "mixedOpBackward: dalpha agrees with a numerical gradient (central difference)",
@@ -240,8 +295,9 @@ export function checks(): Check[] {
       rtol: 1e-6,
       atol: 1e-9,
       diagnose: backwardMistakes(dout, outputs, alpha),
-      hint: "Adding the same constant to every α changes nothing, so the components of dalpha " +
-        "sum to 0.",
+      nudge:
+        "Adding the same constant to every α changes nothing: what must the components of dalpha sum to?",
+      hint: "∂L/∂α_k = w_k·(g_k − Σ_m w_m g_m), g_m = ⟨dout, outputs[m]⟩.",
     },
     {
       name: "mixedOpBackward: doutputs",
@@ -250,7 +306,8 @@ export function checks(): Check[] {
       args: [dout, outputs, alpha],
       expected: { doutputs: ref.doutputs },
       diagnose: backwardMistakes(dout, outputs, alpha),
-      hint: "Each output enters the sum once, multiplied by its weight.",
+      nudge: "Each output enters the sum once, scaled by its weight.",
+      hint: "∂L/∂outputs[m] = w_m·dout.",
     },
     {
       name: "mixedOpBackward: four operations, 6 × 5 outputs",
@@ -260,7 +317,8 @@ export function checks(): Check[] {
       expected: { dalpha: hidden.dalpha, doutputs: hidden.doutputs },
       diagnose: backwardMistakes(hiddenDout, hiddenOutputs, hiddenAlpha),
       hidden: true,
-      hint: "Read M from alpha and the shapes from the matrices.",
+      nudge: "Read M from alpha and the shapes from the matrices.",
+      hint: "dalpha_k = w_k·(g_k − Σ_m w_m g_m); doutputs[m] = w_m·dout.",
     },
   ];
 }

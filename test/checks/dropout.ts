@@ -15,8 +15,8 @@ import { Matrix } from "../../lib/core/matrix.ts";
 import { Random } from "../../lib/core/random.ts";
 import { numericalGradientArray } from "../../lib/check/gradcheck.ts";
 import { bernoulliMask, dropoutBackward, dropoutForward } from "../../lib/nn/layers/dropout.ts";
-import type { Check, Exercise } from "../../grader/types.ts";
-import { matches } from "./diagnose.ts";
+import type { Check, Diagnosis, Exercise } from "../../grader/types.ts";
+import { matches, mistake, withNudges } from "./diagnose.ts";
 
 /** One graded case: the input, the upstream gradient and the options. */
 export interface Case {
@@ -44,33 +44,73 @@ export function reference(c: Case): { out: Matrix; dx: Matrix; mask: Matrix | nu
 
 /** The messages naming each mistake; the unit test matches on these. */
 export const MISTAKE = {
-  keepIsP: "your mask keeps each unit with probability p, but p is the probability of " +
-    "DROPPING a unit: a unit is kept with probability 1 − p (the mix-up of erratum 3)",
-  noScale: "the kept units are not rescaled: inverted dropout multiplies them by 1/(1 − p) in " +
-    "training, so that the expected output equals the input",
-  scaleInverted: "the kept units are multiplied by (1 − p) instead of 1/(1 − p): in training " +
-    "inverted dropout divides by the keep probability",
-  evalScaled:
-    "in evaluation your output is x·(1 − p): that is classic dropout's test-time factor, " +
-    "and your training pass already rescaled (inverted dropout). Use one of the two, never both: " +
-    "inverted dropout's evaluation is the identity",
-  evalInverted: "in evaluation your output is x/(1 − p): evaluation must leave x unchanged (the " +
-    "rescaling belongs to training)",
-  evalMasked: "in evaluation your output is masked as in training: with training false, dropout " +
-    "is the identity (no mask, no rescaling)",
+  keepIsP: mistake(
+    "your mask keeps each unit with the drop probability p, but p is the probability of " +
+      "DROPPING a unit (the mix-up of erratum 3): compare your kept fraction with p",
+    "A unit is kept with probability q = 1 − p: one rng.bernoulli(1 − p) per entry.",
+    "keepIsP",
+  ),
+  noScale: mistake(
+    "the kept units are not rescaled, so the expected output is smaller than the input",
+    "Inverted dropout multiplies the kept units by 1/(1 − p) in training.",
+    "noScale",
+  ),
+  scaleInverted: mistake(
+    "the kept units are scaled down instead of up: in training inverted dropout divides by " +
+      "the keep probability",
+    "Multiply the kept units by 1/(1 − p), not by (1 − p).",
+    "scaleInverted",
+  ),
+  evalScaled: mistake(
+    "in evaluation your output is scaled by the keep probability: that is classic dropout's " +
+      "test-time factor, and your training pass already rescaled (inverted dropout). Use one of " +
+      "the two, never both",
+    "Inverted dropout's evaluation is the identity: out = x, not x·(1 − p).",
+    "evalScaled",
+  ),
+  evalInverted: mistake(
+    "in evaluation your output is rescaled: evaluation must leave x unchanged (the rescaling " +
+      "belongs to training)",
+    "In evaluation out = x, not x/(1 − p).",
+    "evalInverted",
+  ),
+  evalMasked: mistake(
+    "in evaluation your output is masked as in training: with training false, dropout is the " +
+      "identity (no mask, no rescaling)",
+    "If training is false, return out = x (and dx = dout).",
+    "evalMasked",
+  ),
   otherMask: (kept: number, p: number) =>
-    `your mask keeps ${(100 * kept).toFixed(1)}% of the units, about the right 1 − p = ${
-      (100 * (1 - p)).toFixed(0)
-    }%, but it is not the mask the seed gives: use new Random(seed) and one rng.bernoulli(q) call ` +
-    "per entry, row by row, true meaning kept",
-  backwardNoMask: "dx passes gradient to the dropped units: a unit that was dropped did not " +
-    "affect the output, so its gradient is 0 (multiply dout by the mask)",
-  backwardNoScale:
-    "dx is missing the factor 1/(1 − p): the forward pass multiplied kept units by " +
-    "it, so the backward pass must too",
-  backwardIdentity: "dx equals dout: the backward pass must apply the same mask and scale as the " +
-    "forward pass",
-  backwardEvalMasked: "in evaluation dx must equal dout (the forward pass was the identity)",
+    mistake(
+      `your mask keeps ${(100 * kept).toFixed(1)}% of the units, about the right 1 − p = ${
+        (100 * (1 - p)).toFixed(0)
+      }%, but it is not the mask the seed gives: look at the generator and the order of the draws`,
+      "Use new Random(seed) and one rng.bernoulli(1 − p) call per entry, row by row, true " +
+        "meaning kept.",
+      "otherMask",
+    ),
+  backwardNoMask: mistake(
+    "dx passes gradient to the dropped units: a unit that was dropped did not affect the " +
+      "output, so its gradient is 0",
+    "dx = dout ⊙ mask / (1 − p).",
+    "backwardNoMask",
+  ),
+  backwardNoScale: mistake(
+    "dx is missing the forward pass's rescaling of the kept units: the backward pass must " +
+      "scale them too",
+    "dx = dout ⊙ mask / (1 − p): the factor 1/(1 − p) of the forward pass.",
+    "backwardNoScale",
+  ),
+  backwardIdentity: mistake(
+    "dx equals dout: the backward pass must apply the same mask and scale as the forward pass",
+    "dx = dout ⊙ mask / (1 − p).",
+    "backwardIdentity",
+  ),
+  backwardEvalMasked: mistake(
+    "in evaluation dx must equal dout (the forward pass was the identity)",
+    "In evaluation dx = dout.",
+    "backwardEvalMasked",
+  ),
 };
 
 /** The output of a forward pass with the given keep probability and scale, mask from the seed. */
@@ -82,7 +122,7 @@ function variantOut(c: Case, keep: number, scale: number): Matrix {
 /** Names the mistake a wrong forward output shows, if it is a known one. */
 export function diagnoseForward(c: Case) {
   const { p, training } = c.param;
-  return (actual: unknown): string | undefined => {
+  return (actual: unknown): Diagnosis | string | undefined => {
     const out = (actual as { out?: unknown })?.out;
     if (!training) {
       return matches(out, [
@@ -92,7 +132,7 @@ export function diagnoseForward(c: Case) {
         [variantOut(c, 1 - p, 1), MISTAKE.evalMasked],
       ]);
     }
-    const known = matches<string>(out, [
+    const known = matches<Diagnosis>(out, [
       [variantOut(c, p, 1 / (1 - p)), MISTAKE.keepIsP],
       [variantOut(c, p, 1 / p), MISTAKE.keepIsP],
       [variantOut(c, p, 1), MISTAKE.keepIsP],
@@ -115,12 +155,12 @@ export function diagnoseForward(c: Case) {
 export function diagnoseBackward(c: Case) {
   const { p, training } = c.param;
   const ref = reference(c);
-  return (actual: unknown): string | undefined => {
+  return (actual: unknown): Diagnosis | string | undefined => {
     const got = actual as { out?: unknown; dx?: unknown };
     if (matches(got?.out, [[ref.out, "same"]]) !== "same") {
-      const forward = diagnoseForward(c)(got) ??
-        "your forward output differs from the reference (see the forward checks)";
-      return `(forward pass) ${forward}`;
+      // a forward mistake is named as itself (same id: stated once for every check it costs)
+      return diagnoseForward(c)(got) ??
+        "(forward pass) your forward output differs from the reference (see the forward checks)";
     }
     if (!training) {
       const seeded = bernoulliMask(c.x.rows, c.x.cols, 1 - p, new Random(c.param.seed));
@@ -215,9 +255,31 @@ export function checks(): Check[] {
   ];
 }
 
+/** First-attempt help, without the formula (each check's `hint` holds the formula level). */
+const NUDGES: Record<string, string> = {
+  "dropout: forward in training, p = 0.3 (20×30)":
+    "Compare your mask's kept fraction with the drop probability, and check that the kept units are scaled up so the expected output is x.",
+  "dropout: forward in training, p = 0.75 (12×40)":
+    "With a large drop probability few units survive: compare the kept fraction with 1 − p and the size of the kept values with x.",
+  "dropout: forward in evaluation is the identity (p = 0.3)":
+    "Look at the branch for training = false: training already rescaled, so evaluation has nothing left to do.",
+  "dropout: p = 0 keeps everything, unscaled":
+    "With nothing dropped, nothing should be rescaled either: look at how the scale depends on p.",
+  "dropout: backward in training matches the reference (p = 0.4)":
+    "The gradient goes back only through the units that were kept, scaled like the forward pass, with the same seeded mask.",
+  "dropout: backward agrees with a numerical gradient (p = 0.4)":
+    "Your backward pass must use the very mask the forward pass drew from the seed.",
+  "dropout: backward in evaluation passes dout through":
+    "In evaluation the layer changes nothing, so neither does its backward pass.",
+  "dropout: another shape and p (hidden)":
+    "Nothing may depend on the visible checks' shapes or drop probabilities: read both from the arguments.",
+  "dropout: backward, another shape and p (hidden)":
+    "Nothing may depend on the visible checks' shapes or drop probabilities in the backward pass either.",
+};
+
 export const dropoutExercise: Exercise = {
   name: "dropout",
   title: "Inverted dropout, forward and backward",
   notebook: "18_dropout.ipynb",
-  checks,
+  checks: () => withNudges(checks(), NUDGES),
 };

@@ -13,7 +13,7 @@ import { expectedImprovement as ei } from "../../lib/search/acquisition.ts";
 import { gpFit } from "../../lib/search/gp.ts";
 import { normalCdf, normalPdf } from "../../lib/search/normal.ts";
 import type { Check, Exercise } from "../../grader/types.ts";
-import { matches } from "./diagnose.ts";
+import { matches, withNudges } from "./diagnose.ts";
 
 /** The messages naming each mistake; the unit test matches on these. */
 export const MISTAKE = {
@@ -224,9 +224,29 @@ export function checks(): Check[] {
   ];
 }
 
+/** First-attempt help, without the formula (each check's `hint` holds the formula level). */
+const NUDGES: Record<string, string> = {
+  "expectedImprovement: six predictions, best 0.4, ξ = 0":
+    "The expected improvement has two parts: one for how far the mean lies below the best, one for how wide the prediction is.",
+  "expectedImprovement: the same with ξ = 0.1":
+    "ξ raises the bar: only values below the best minus ξ count as an improvement.",
+  "expectedImprovement: σ = 0 (a certain prediction) is max(0, best − ξ − μ)":
+    "With no uncertainty the improvement is certain: what is it, and can it be negative?",
+  "maximiseEi: five candidates (largest EI, not lowest mean nor largest σ)":
+    "Rank candidates by their expected improvement, not by their mean or their uncertainty.",
+  "maximiseEi: two candidates with the same largest EI: the first":
+    "On a tie the first candidate must stay: look at the comparison that replaces the current choice.",
+  "suggestNext: a GP fitted to 12 observations, 200 candidates":
+    "Check what the best is (we minimise) and that the GP's predictions go to your maximiseEi.",
+  "expectedImprovement: 40 predictions, some with σ = 0":
+    "Look at what your code does when a prediction has no uncertainty.",
+  "suggestNext: 20 observations, 300 candidates, ξ = 0.05":
+    "Check that ξ reaches every expected improvement.",
+};
+
 export const expectedImprovementExercise: Exercise = {
   name: "expected_improvement",
   title: "Expected improvement and its maximisation over candidates",
   notebook: "30_bayesian_optimisation.ipynb",
-  checks,
+  checks: () => withNudges(checks(), NUDGES),
 };

@@ -14,7 +14,7 @@ import { Random } from "../../lib/core/random.ts";
 import { numericalGradient } from "../../lib/check/gradcheck.ts";
 import { type CellParams, lstmCellBackward, lstmCellForward } from "../../lib/nn/layers/rnn.ts";
 import type { Check, Exercise } from "../../grader/types.ts";
-import { matches } from "./diagnose.ts";
+import { matches, withNudges } from "./diagnose.ts";
 
 /** One graded problem: the inputs of `lstmCellStep`. */
 export interface Problem {
@@ -329,7 +329,7 @@ export function checks(): Check[] {
       "another seed and shape (B=2, I=3, H=6), forward and backward",
       2,
       FIELDS,
-      "Nothing may depend on the sizes of the visible checks: read B, I and H from the shapes.",
+      "B and I from x (B×I), H from hPrev (B×H); W_ih is 4H×I, W_hh is 4H×H, the gates are blocks of H columns of a.",
       other,
       reference(other),
       true,
@@ -337,9 +337,33 @@ export function checks(): Check[] {
   ];
 }
 
+/** First-attempt help, without the formula (each check's `hint` holds the formula level). */
+const NUDGES: Record<string, string> = {
+  "lstm: forward, the new cell state c' (B=3, I=4, H=5)":
+    "Check the order of the four gate blocks in the pre-activation (PyTorch's order) and which of the four is squashed differently from the others.",
+  "lstm: forward, the new hidden state h'":
+    "If c' is right and h' is not, look at the output gate's block and how the new cell state is squashed.",
+  "lstm: backward, dcPrev along the cell state":
+    "Two gradients meet at the new cell state: the one handed to you and the one coming back from h'. Then look at how it depends on the old one.",
+  "lstm: backward, dhPrev and dx":
+    "Once you have the gradient of all four gate blocks, h and x receive it through their weight matrices, as a linear layer's input does.",
+  "lstm: backward, dwIh and dwHh":
+    "Each weight gradient pairs the gates' gradient with that layer's input (x for the input weights, h for the hidden ones); compare the shapes.",
+  "lstm: backward, dbIh and dbHh (two biases, one gradient)":
+    "Both biases are added to the same pre-activation, so they get the same gradient, collected over the batch.",
+  "lstm: every gradient agrees with a numerical gradient":
+    "The message names the first gradient that disagrees with the numerical one: start there.",
+  "lstm: backward with dout = 0: only the cell state's own path":
+    "With no gradient on h', the cell state's own gradient must still reach every gate that feeds it, and the old cell state through the forget gate.",
+  "lstm: a batch of one (B=1, I=2, H=3), forward and backward":
+    "With a batch of one every matrix keeps its batch dimension.",
+  "lstm: another seed and shape (B=2, I=3, H=6), forward and backward":
+    "Nothing may depend on the sizes of the visible checks: read B, I and H from the shapes.",
+};
+
 export const lstmExercise: Exercise = {
   name: "lstm",
   title: "One LSTM step, forward and backward",
   notebook: "27_lstm_gru.ipynb",
-  checks,
+  checks: () => withNudges(checks(), NUDGES),
 };

@@ -13,7 +13,7 @@ import { flatView, Tensor } from "../../lib/core/tensor.ts";
 import { numericalGradientArray } from "../../lib/check/gradcheck.ts";
 import { maxpoolBackward, maxpoolForward } from "../../lib/nn/layers/maxpool.ts";
 import type { Check, Exercise } from "../../grader/types.ts";
-import { matches } from "./diagnose.ts";
+import { matches, withNudges } from "./diagnose.ts";
 
 /** The messages naming each mistake; the unit test matches on these. */
 export const MISTAKE = {
@@ -161,7 +161,7 @@ export function checks(): Check[] {
       plain,
       plainO,
       2,
-      "Each output entry is the largest entry of its window; the windows do not overlap here.",
+      "out[n,c,i,j] = max over u,v < k of x[n,c,i·s+u,j·s+v], with s = k here.",
     ),
     forwardCheck(
       "maxpoolForward: 3×3 windows, stride 2 (overlapping)",
@@ -175,7 +175,7 @@ export function checks(): Check[] {
       plain,
       plainO,
       2,
-      "Only the entry that was the maximum changes the output when it moves a little.",
+      "dx = 0 except at each window's argmax, where dx += dout[n,c,i,j].",
     ),
     {
       name: "maxpoolBackward: agrees with a numerical gradient (3×3 windows, stride 2)",
@@ -186,15 +186,15 @@ export function checks(): Check[] {
       rtol: 1e-6,
       atol: 1e-8,
       diagnose: backwardMistakes(over, overO, dOver),
-      hint: "Overlapping windows: an entry can be the maximum of more than one window.",
+      hint: "dx[n,c,h,w] = Σ of dout[n,c,i,j] over every window (i,j) whose argmax is (h,w).",
     },
     backwardCheck(
       "maxpoolBackward: ties inside the windows go to the first maximum",
       tied,
       tiedO,
       2,
-      "When a window holds its maximum twice, exactly one entry gets the gradient: which one " +
-        "does PyTorch pick?",
+      "The argmax is the first maximum in row-major order: scan the window and replace only " +
+        "on a strictly larger value.",
     ),
     backwardCheck(
       "maxpoolBackward: ties and overlapping windows (3×3, stride 1)",
@@ -209,7 +209,7 @@ export function checks(): Check[] {
         hidden,
         hiddenO,
         2,
-        "Read every size from the tensors' shapes.",
+        "Hout = ⌊(H − k)/s⌋ + 1 and Wout = ⌊(W − k)/s⌋ + 1 from x's shape; dx[argmax] += dout for every window.",
       ),
       hidden: true,
     },
@@ -226,9 +226,29 @@ export function checks(): Check[] {
   ];
 }
 
+/** First-attempt help, without the formula (each check's `hint` holds the formula level). */
+const NUDGES: Record<string, string> = {
+  "maxpoolForward: 2×2 windows (stride = kernel size), 2 images, 3 channels":
+    "Each output entry is the largest entry of its window; the windows do not overlap here.",
+  "maxpoolForward: 3×3 windows, stride 2 (overlapping)":
+    "Look at where each window starts when the stride is smaller than the window.",
+  "maxpoolBackward: 2×2 windows, distinct values":
+    "Only the entry that was the maximum changes the output when it moves a little.",
+  "maxpoolBackward: agrees with a numerical gradient (3×3 windows, stride 2)":
+    "Overlapping windows: an entry can be the maximum of more than one window.",
+  "maxpoolBackward: ties inside the windows go to the first maximum":
+    "When a window holds its maximum twice, exactly one entry gets the gradient: which one does PyTorch pick?",
+  "maxpoolBackward: ties and overlapping windows (3×3, stride 1)":
+    "Gradients from several windows may land on the same entry: they must add up, not overwrite.",
+  "maxpoolBackward: 3 images, 3×3 windows, stride 2, with ties":
+    "Read every size from the tensors' shapes.",
+  "maxpoolForward: 3 images, 3×3 windows, stride 2":
+    "Count the window positions along each side from the shapes, the kernel size and the stride.",
+};
+
 export const maxpoolExercise: Exercise = {
   name: "maxpool",
   title: "Max pooling, forward and backward",
   notebook: "25_pooling_cnn.ipynb",
-  checks,
+  checks: () => withNudges(checks(), NUDGES),
 };

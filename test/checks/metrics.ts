@@ -9,7 +9,7 @@ import { Random } from "../../lib/core/random.ts";
 import { precisionRecallFscore } from "../../lib/train/classification.ts";
 import { kFold, stratifiedKFold } from "../../lib/data/folds.ts";
 import type { Check, Exercise } from "../../grader/types.ts";
-import { matches } from "./diagnose.ts";
+import { matches, withNudges } from "./diagnose.ts";
 import { compare } from "../../grader/compare.ts";
 
 type PerClass = { precision: number[]; recall: number[]; f1: number[] };
@@ -270,9 +270,34 @@ export function checks(): Check[] {
   ];
 }
 
+/** First-attempt help, without the formula (each check's `hint` holds the formula level). */
+const NUDGES: Record<string, string> = {
+  "precisionRecallF1: three classes":
+    "Count, per class, the hits, how often it was predicted and how often it is truly present; precision and recall divide the hits by different counts.",
+  "precisionRecallF1: a class never predicted, a class never present":
+    "Look at classes whose count is zero: the score must be 0 there, never NaN.",
+  "precisionRecallF1: 300 examples, 5 classes":
+    "Nothing may depend on the visible checks' number of classes or examples.",
+  "macroScores: three classes":
+    "Macro averaging gives every class the same weight, whatever its size.",
+  "macroScores: imbalanced classes":
+    "With imbalanced classes, weighting by class size and weighting equally differ: which one is macro?",
+  "macroScores: a class never predicted, a class never present":
+    "A class that is neither predicted nor present still counts in the average, with its score of 0.",
+  "macroScores: 300 examples, 5 classes":
+    "Nothing may depend on the visible checks' number of classes or examples.",
+  "stratifiedKFold: 10 labels, k = 3":
+    "Each fold should hold about 1/k of every class, and every example exactly one fold; follow the steps of the docstring in order.",
+  "stratifiedKFold: 13 labels, k = 3":
+    "When a class does not split evenly, look at which folds get the extra examples.",
+  "stratifiedKFold: 17 labels, k = 4":
+    "Compare each fold's class counts with the docstring's dealing order.",
+  "stratifiedKFold: 100 labels, k = 10": "Nothing may depend on the visible checks' sizes or k.",
+};
+
 export const metricsExercise: Exercise = {
   name: "metrics",
   title: "Precision, recall, F1 and stratified folds",
   notebook: "23_evaluation.ipynb",
-  checks,
+  checks: () => withNudges(checks(), NUDGES),
 };

@@ -23,7 +23,7 @@ import {
 } from "../../lib/search/space.ts";
 import type { Check, Exercise } from "../../grader/types.ts";
 import { OBJECTIVES, type ParamSpec } from "../../solutions/random_search.ts";
-import { matches } from "./diagnose.ts";
+import { matches, withNudges } from "./diagnose.ts";
 
 /** The messages naming each mistake; the unit test matches on these. */
 export const MISTAKE = {
@@ -216,7 +216,7 @@ export function checks(): Check[] {
       args: [1e-4, 1, 0.5],
       expected: paramFromUnit(logSpec, 0.5),
       diagnose: logUniformMistakes(1e-4, 1, 0.5),
-      hint: "Which quantity of a rate should be spread evenly: the rate or its order of magnitude?",
+      hint: "logUniform(low, high, u) = exp(log low + u·(log high − log low)).",
     },
     {
       name: "logUniform: u = 0.25 on [1e-4, 1] is 1e-3",
@@ -293,9 +293,28 @@ export function checks(): Check[] {
   ];
 }
 
+/** First-attempt help, without the formula (each check's `hint` holds the formula level). */
+const NUDGES: Record<string, string> = {
+  "logUniform: u = 0.5 on [1e-4, 1] is the geometric mean 1e-2":
+    "Which quantity of a rate should be spread evenly: the rate or its order of magnitude?",
+  "logUniform: u = 0.25 on [1e-4, 1] is 1e-3":
+    "A quarter of the way should be a quarter of the decades, not a quarter of the distance.",
+  "logUniform: u = 0 gives low": "At u = 0 the sample must be the lower end of the range.",
+  "choose: four choices, six uniforms (each slice of [0, 1) is one choice)":
+    "Each of the k choices should own an equal slice of [0, 1); look at the last slice and its edge.",
+  "sampleConfig: five configurations from new Random(3), lr log, layers 1–4, optimizer of 3":
+    "Check the number of draws per parameter and their order, and whether both ends of an integer range can come out.",
+  "randomSearch: 30 trials on the bowl objective from seed 1 (trials, best, incumbent)":
+    "Check how many generators you create, whether the search minimises, and what the incumbent holds after each trial.",
+  "sampleConfig: 40 configurations of another space (width 16–20, lr log, act of 2)":
+    "Read each parameter's kind from its type; nothing may depend on the visible check's parameter names.",
+  "randomSearch: 60 trials where only the rate matters, seed 7":
+    "Look at what happens when two trials score the same: which one stays the best?",
+};
+
 export const randomSearchExercise: Exercise = {
   name: "random_search",
   title: "Random search: log-uniform and categorical sampling, and the search loop",
   notebook: "29_search_grid_random.ipynb",
-  checks,
+  checks: () => withNudges(checks(), NUDGES),
 };

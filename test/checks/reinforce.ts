@@ -16,38 +16,90 @@ import {
   policyProbabilities,
   reinforceStep,
 } from "../../lib/nas/reinforce.ts";
-import type { Check, Exercise } from "../../grader/types.ts";
-import { matches } from "./diagnose.ts";
+import type { Check, Diagnosis, Exercise } from "../../grader/types.ts";
+import { matches, mistake } from "./diagnose.ts";
 
 /** The messages naming each mistake; the unit test matches on these. */
 export const MISTAKE = {
   noShift: () =>
-    "NaN or Infinity on large logits: e^θ overflows once θ > 709; subtract the largest logit " +
-    "first, softmax(θ − max θ) = softmax(θ)",
-  notNormalised: () => "the probabilities do not sum to 1: divide the exponentials by their sum",
+    mistake(
+      "NaN or Infinity on large logits: the exponentials overflow; shifting every logit by the " +
+        "same amount leaves the probabilities unchanged",
+      "Subtract the largest logit first: softmax(θ − max θ) = softmax(θ), and e^θ overflows " +
+        "once θ > 709.",
+      "noShift",
+    ),
+  notNormalised: () =>
+    mistake(
+      "the probabilities do not sum to 1",
+      "π_k = e^{θ_k} / Σ_j e^{θ_j}: divide the exponentials by their sum.",
+      "notNormalised",
+    ),
   gradSign: () =>
-    "the gradient has the wrong sign: it is the gradient of −log π; ∂log π_d(a_d)/∂θ_d = " +
-    "onehot(a_d) − π_d",
+    mistake(
+      "the gradient has the wrong sign: it is the gradient of −log π",
+      "∂log π_d(a_d)/∂θ_d = onehot(a_d) − π_d.",
+      "gradSign",
+    ),
   onehotOnly: () =>
-    "the gradient is the one-hot alone: the log of the softmax's normaliser, −log Σ_k e^{θ_k}, " +
-    "also depends on every logit and contributes −π_d; each row should sum to 0",
-  probsOnly: () => "the gradient is −π_d alone: the chosen logit's own term, +1 at a_d, is missing",
+    mistake(
+      "the gradient is the one-hot alone: the softmax's normaliser also depends on every logit, " +
+        "and each row should sum to 0",
+      "The normaliser's term, −log Σ_k e^{θ_k}, contributes −π_d: the gradient is onehot − π_d.",
+      "onehotOnly",
+    ),
+  probsOnly: () =>
+    mistake(
+      "the gradient is minus the probabilities alone: the chosen logit's own term is missing",
+      "The chosen logit contributes +1 at a_d: the gradient is onehot(a_d) − π_d.",
+      "probsOnly",
+    ),
   diagonal: () =>
-    "the gradient uses only the diagonal of the softmax's Jacobian, π(1 − π) at the chosen " +
-    "option: that is ∂π/∂θ, not ∂log π/∂θ, and the off-diagonal terms −π_a·π_k are missing",
+    mistake(
+      "the gradient uses only the diagonal of the softmax's Jacobian at the chosen option: that " +
+        "is the gradient of π, not of log π, and the off-diagonal terms are missing",
+      "Not π(1 − π) at the chosen option: ∂log π_d(a_d)/∂θ_d[k] = [k = a_d] − π_d[k], the " +
+        "off-diagonal terms −π_a·π_k included.",
+      "diagonal",
+    ),
   noBaseline: () =>
-    "the update uses the reward itself, not reward − baseline: without the baseline every " +
-    "sampled architecture is pushed up and the estimate is far noisier",
+    mistake(
+      "the update uses the reward itself, not reward − baseline: without the baseline every " +
+        "sampled architecture is pushed up and the estimate is far noisier",
+      "θ ← θ + lr·(R − b)·∇log π.",
+      "noBaseline",
+    ),
   ascentSign: () =>
-    "the logits moved the wrong way: REINFORCE ascends (rewards are maximised), θ ← θ + " +
-    "lr·(R − b)·∇log π",
+    mistake(
+      "the logits moved the wrong way: REINFORCE ascends (rewards are maximised)",
+      "θ ← θ + lr·(R − b)·∇log π.",
+      "ascentSign",
+    ),
   newBaseline: () =>
-    "the advantage used the baseline after this reward's update: compute R − b with the " +
-    "baseline from before, then update b",
-  noLr: () => "the step is not scaled by the learning rate lr",
+    mistake(
+      "the advantage used the baseline after this reward's update: use the baseline from " +
+        "before, then update it",
+      "Compute R − b with the baseline passed in, then b ← β·b + (1 − β)·R.",
+      "newBaseline",
+    ),
+  noLr: () =>
+    mistake(
+      "the step is not scaled by the learning rate lr",
+      "θ ← θ + lr·(R − b)·∇log π.",
+      "noLr",
+    ),
   decaySwapped: () =>
-    "the baseline's weights are swapped: b ← β·b + (1 − β)·R keeps β of the old average",
-  baselineKept: () => "the baseline was not updated: b ← β·b + (1 − β)·R after each reward",
+    mistake(
+      "the baseline's weights are swapped: the decay is the weight of the old average",
+      "b ← β·b + (1 − β)·R keeps β of the old average.",
+      "decaySwapped",
+    ),
+  baselineKept: () =>
+    mistake(
+      "the baseline was not updated after the reward",
+      "b ← β·b + (1 − β)·R after each reward.",
+      "baselineKept",
+    ),
 };
 
 /** The known mistakes of {@link reinforceVariant}, one flag each. */
@@ -109,7 +161,7 @@ const finite = (v: unknown): boolean =>
 
 function policyMistakes(logits: number[]) {
   const m = Math.max(...logits);
-  return (actual: unknown): string | undefined => {
+  return (actual: unknown): Diagnosis | undefined => {
     if (Array.isArray(actual) && !finite(actual)) {
       return m > 700 ? MISTAKE.noShift() : undefined;
     }
@@ -121,7 +173,7 @@ function policyMistakes(logits: number[]) {
 }
 
 function gradMistakes(logits: Logits, choices: number[]) {
-  return (actual: unknown): string | undefined =>
+  return (actual: unknown): Diagnosis | undefined =>
     matches(actual, [
       [gradVariant(logits, choices, { gradSign: true }), MISTAKE.gradSign()],
       [gradVariant(logits, choices, { onehotOnly: true }), MISTAKE.onehotOnly()],
@@ -130,7 +182,7 @@ function gradMistakes(logits: Logits, choices: number[]) {
     ]);
 }
 
-const STEP_BUGS: [ReinforceBugs, () => string][] = [
+const STEP_BUGS: [ReinforceBugs, () => Diagnosis][] = [
   [{ noBaseline: true }, MISTAKE.noBaseline],
   [{ ascentSign: true }, MISTAKE.ascentSign],
   [{ newBaseline: true }, MISTAKE.newBaseline],
@@ -148,7 +200,7 @@ function stepMistakes(
   args: [Logits, number[], number, number, { lr: number; baselineDecay: number }],
   field: "logits" | "baseline",
 ) {
-  return (actual: unknown): string | undefined => {
+  return (actual: unknown): Diagnosis | undefined => {
     if (!actual || typeof actual !== "object") return undefined;
     const got = { [field]: (actual as Record<string, unknown>)[field] };
     return matches(
@@ -202,7 +254,8 @@ export function checks(): Check[] {
       args: [small],
       expected: policyProbabilities(small),
       diagnose: policyMistakes(small),
-      hint: "Exponentiate each logit and divide by the sum of the exponentials.",
+      nudge: "Turn the logits into probabilities: positive, and summing to 1.",
+      hint: "π_k = e^{θ_k} / Σ_j e^{θ_j}.",
     },
     {
       name: "policy: logits in the thousands stay finite",
@@ -211,8 +264,9 @@ export function checks(): Check[] {
       args: [large],
       expected: policyProbabilities(large),
       diagnose: policyMistakes(large),
-      hint: "softmax(θ + c) = softmax(θ) for any constant c: choose c so that no exponent is " +
-        "positive.",
+      nudge:
+        "Large logits overflow the exponential: which shift of all of them leaves the probabilities unchanged?",
+      hint: "softmax(θ − max θ) = softmax(θ): subtract the largest logit before exponentiating.",
     },
     {
       name: "logProbGrad: three decisions of 3, 4 and 2 options",
@@ -221,8 +275,9 @@ export function checks(): Check[] {
       args: [logits, choices],
       expected: logProbabilityGrad(logits, choices),
       diagnose: gradMistakes(logits, choices),
-      hint: "log π_d(a_d) = θ_d[a_d] − log Σ_k e^{θ_d[k]}: differentiate both terms with " +
-        "respect to every θ_d[k].",
+      nudge:
+        "log π_d(a_d) has two parts that depend on θ_d: the chosen logit, and the normaliser over all options.",
+      hint: "∂log π_d(a_d)/∂θ_d[k] = [k = a_d] − π_d[k]: one-hot minus the probabilities.",
     },
     {
       name: "logProbGrad: agrees with a numerical gradient of log π (central difference)",
@@ -233,7 +288,8 @@ export function checks(): Check[] {
       rtol: 1e-6,
       atol: 1e-9,
       diagnose: gradMistakes([[0.3, -0.5, 1.1]], [0]),
-      hint: "Each row of the gradient of a log-softmax sums to 0.",
+      nudge: "Each row of the gradient of a log-softmax sums to 0.",
+      hint: "∂log π_d(a_d)/∂θ_d[k] = [k = a_d] − π_d[k].",
     },
     {
       name: "reinforceStep: the logits after a reward above the baseline",
@@ -242,7 +298,8 @@ export function checks(): Check[] {
       args: stepArgs,
       expected: only("logits", stepArgs),
       diagnose: stepMistakes(stepArgs, "logits"),
-      hint: "θ ← θ + lr·(R − b)·∇log π, with b the baseline passed in (before this reward).",
+      nudge: "REINFORCE climbs: choices that did better than the baseline become more likely.",
+      hint: "θ ← θ + lr·(R − b)·∇log π, with b the baseline passed in (from before this reward).",
     },
     {
       name: "reinforceStep: a reward below the baseline makes the choices less likely",
@@ -251,7 +308,8 @@ export function checks(): Check[] {
       args: lowArgs,
       expected: only("logits", lowArgs),
       diagnose: stepMistakes(lowArgs, "logits"),
-      hint: "The advantage R − b is negative here: the step lowers the chosen options' logits.",
+      nudge: "The advantage R − b is negative here: the chosen options must lose probability.",
+      hint: "θ ← θ + lr·(R − b)·(onehot − π), with R − b < 0.",
     },
     {
       name: "reinforceStep: the baseline's moving average",
@@ -260,7 +318,8 @@ export function checks(): Check[] {
       args: stepArgs,
       expected: only("baseline", stepArgs),
       diagnose: stepMistakes(stepArgs, "baseline"),
-      hint: "An exponential moving average: β of the old value, 1 − β of the new reward.",
+      nudge: "The baseline is an exponential moving average of the rewards.",
+      hint: "b ← β·b + (1 − β)·R, with β = baselineDecay.",
     },
     {
       name: "reinforceStep: five options, negative rewards",
@@ -271,7 +330,8 @@ export function checks(): Check[] {
       diagnose: (actual) =>
         stepMistakes(hiddenArgs, "logits")(actual) ?? stepMistakes(hiddenArgs, "baseline")(actual),
       hidden: true,
-      hint: "Read the number of decisions and options from the logits themselves.",
+      nudge: "Read the number of decisions and options from the logits themselves.",
+      hint: "θ ← θ + lr·(R − b)·(onehot − π), then b ← β·b + (1 − β)·R.",
     },
   ];
 }

@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { Matrix } from "../../lib/core/matrix.ts";
 import { compare } from "../../grader/compare.ts";
 import { gradeExercise, ROOT } from "../../grader/grade.ts";
-import type { Check } from "../../grader/types.ts";
+import type { Check, Diagnosis } from "../../grader/types.ts";
 import { reportedOn, said } from "../checks/diagnose.ts";
 import { checks, dartsExercise, MISTAKE } from "../checks/darts.ts";
 import * as solution from "../../solutions/darts.ts";
@@ -107,7 +107,7 @@ describe("darts checks", () => {
     expect(Object.keys(byName("doutputs").expected as object)).toEqual(["doutputs"]);
   });
 
-  const cases: [Bug, string, string][] = [
+  const cases: [Bug, string, Diagnosis][] = [
     ["noShift", "thousands", MISTAKE.noShift()],
     ["notNormalised", "softmax of 5", MISTAKE.notNormalised()],
     ["notNormalised", "five operations' outputs", MISTAKE.notNormalised()],
@@ -129,7 +129,7 @@ describe("darts checks", () => {
     it(`${bug}: fails "${check}" and the feedback names the mistake`, () => {
       const c = byName(check);
       expect(fails(bug, c)).toBe(true);
-      expect(c.diagnose!(run(bug, c))).toBe(message);
+      expect(c.diagnose!(run(bug, c))).toEqual(message);
     });
   }
 

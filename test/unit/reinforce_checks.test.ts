@@ -7,7 +7,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { compare } from "../../grader/compare.ts";
 import { gradeExercise, ROOT } from "../../grader/grade.ts";
-import type { Check } from "../../grader/types.ts";
+import type { Check, Diagnosis } from "../../grader/types.ts";
 import { reportedOn, said } from "../checks/diagnose.ts";
 import { checks, MISTAKE, reinforceExercise } from "../checks/reinforce.ts";
 import * as solution from "../../solutions/reinforce.ts";
@@ -98,7 +98,7 @@ describe("reinforce checks", () => {
     expect(all.filter((c) => c.hidden).length).toBeGreaterThanOrEqual(1);
   });
 
-  const cases: [Bug, string, string][] = [
+  const cases: [Bug, string, Diagnosis][] = [
     ["noShift", "thousands", MISTAKE.noShift()],
     ["notNormalised", "softmax of 4", MISTAKE.notNormalised()],
     ["gradSign", "three decisions", MISTAKE.gradSign()],
@@ -123,7 +123,7 @@ describe("reinforce checks", () => {
     it(`${bug}: fails "${check}" and the feedback names the mistake`, () => {
       const c = byName(check);
       expect(fails(bug, c)).toBe(true);
-      expect(c.diagnose!(run(bug, c))).toBe(message);
+      expect(c.diagnose!(run(bug, c))).toEqual(message);
     });
   }
 
