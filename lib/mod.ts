@@ -55,7 +55,6 @@ export * from "./core/eigen.ts";
 
 // nn
 export * from "./nn/activations.ts";
-export * from "./nn/activation_props.ts";
 export * from "./nn/losses.ts";
 export * from "./nn/init.ts";
 export * from "./nn/neuron.ts";
@@ -93,6 +92,7 @@ export * from "./optim/proximal.ts";
 export * from "./check/gradcheck.ts";
 export * from "./check/problems.ts";
 export * from "./check/report.ts";
+export * from "./check/activation_props.ts";
 
 // display
 export * from "./display/plot.ts";

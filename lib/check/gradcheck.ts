@@ -32,6 +32,20 @@ export interface NumericalGradientOptions {
 }
 
 /**
+ * The central difference `(f(x + h) − f(x − h)) / 2h` of a function of one number: the
+ * numerical derivative an analytic one is checked against (error of order h², best near
+ * h = 1e-5 in float64, the default of `o.h`). For functions of a matrix see {@link numericalGradient}.
+ */
+export function centralDifference(
+  f: (x: number) => number,
+  x: number,
+  o: { h?: number } = {},
+): number {
+  const { h = 1e-5 } = o;
+  return (f(x + h) - f(x - h)) / (2 * h);
+}
+
+/**
  * Gradient of a scalar function `f` at `x`, one coordinate at a time.
  * `x` is perturbed in place and restored, so `f` may read it through a closure.
  */

@@ -1,7 +1,8 @@
 /**
  * Small numerical helpers used across the library, each defined once: evenly spaced grids
- * (linear and logarithmic), the slope of a log–log plot, the central difference of a scalar
- * function, and picking rows or columns of a matrix.
+ * (linear and logarithmic), the slope of a log–log plot, and picking rows or columns of a
+ * matrix. (The central difference of a scalar function is in lib/check/gradcheck.ts, out of
+ * the answers' reach: the gradcheck exercise asks for it.)
  *
  * @module
  */
@@ -64,20 +65,6 @@ export function geometricRate(xs: readonly number[], ys: readonly number[]): num
   const bad = ys.findIndex((y) => !(Number.isFinite(y) && y > 0));
   if (bad >= 0) throw new RangeError(`geometricRate: y[${bad}] is ${ys[bad]}, must be > 0`);
   return Math.exp(leastSquaresSlope("geometricRate", xs.map((x, i) => [x, Math.log(ys[i])])));
-}
-
-/**
- * The central difference `(f(x + h) − f(x − h)) / 2h` of a function of one number: the
- * numerical derivative an analytic one is checked against (error of order h², best near
- * h = 1e-5 in float64, the default of `o.h`). For functions of a matrix see `numericalGradient` (lib/check).
- */
-export function centralDifference(
-  f: (x: number) => number,
-  x: number,
-  o: { h?: number } = {},
-): number {
-  const { h = 1e-5 } = o;
-  return (f(x + h) - f(x - h)) / (2 * h);
 }
 
 /** Rows `idx` of `x`, in that order (a mini-batch, a split), as a new matrix. */

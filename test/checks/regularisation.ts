@@ -6,7 +6,7 @@
  */
 
 import { Matrix } from "../../lib/core/matrix.ts";
-import { centralDifference } from "../../lib/core/numeric.ts";
+import { centralDifference } from "../../lib/check/gradcheck.ts";
 import { Random } from "../../lib/core/random.ts";
 import { l1Penalty, l2Penalty } from "../../lib/nn/losses.ts";
 import { softThreshold } from "../../lib/optim/proximal.ts";

@@ -395,6 +395,29 @@ describe("points only for what the learner wrote between the markers", () => {
   });
 });
 
+describe("the gradcheck exercise's own formula stays out of reach", () => {
+  it("an answer that imports the library's central difference does not load", async () => {
+    // A static import, by closing the function inside the region (an answer region cannot
+    // hold an import otherwise): lib/check/gradcheck.ts is not readable, so the file fails.
+    const body = "const g = new Matrix(x.rows, x.cols);\n" +
+      "  for (let k = 0; k < x.data.length; k++) {\n" +
+      "    const old = x.data[k];\n" +
+      "    const at = (t: number) => { x.data[k] = t; const y = f(x); x.data[k] = old; return y; };\n" +
+      "    g.data[k] = centralDifference(at, old, { h });\n" +
+      "  }\n" +
+      "  return g;\n" +
+      "} import { centralDifference } from '../lib/check/gradcheck.ts'; {";
+    const source = withAnswer(await solution("gradcheck"), "numericalGradient", body);
+    const r = await grade(parent, "gradcheck", source);
+    expect(r.score).toBe(0);
+    for (const c of r.checks) {
+      expect(c.message).toMatch(
+        /gradcheck\.ts uses lib\/check\/gradcheck\.ts, which is not available while grading: an answer must not delegate to the course library/,
+      );
+    }
+  });
+});
+
 describe("a report that cannot be forged", () => {
   it("escapes control characters and caps learner text in text, HTML and JSON", async () => {
     const fake =

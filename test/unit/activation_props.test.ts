@@ -24,9 +24,10 @@ import {
   saturation,
   zeroCentring,
   zeroGradientFraction,
-} from "../../lib/nn/activation_props.ts";
+} from "../../lib/check/activation_props.ts";
 import { Matrix } from "../../lib/core/matrix.ts";
-import { centralDifference, linspace } from "../../lib/core/numeric.ts";
+import { linspace } from "../../lib/core/numeric.ts";
+import { centralDifference } from "../../lib/check/gradcheck.ts";
 import { expectClose } from "./_compare.ts";
 
 describe("linspace", () => {

@@ -9,9 +9,10 @@
  * @module
  */
 
-import type { Activation } from "./activations.ts";
+import type { Activation } from "../nn/activations.ts";
 import { Matrix } from "../core/matrix.ts";
-import { centralDifference, linspace } from "../core/numeric.ts";
+import { linspace } from "../core/numeric.ts";
+import { centralDifference } from "./gradcheck.ts";
 import { positive } from "../core/validate.ts";
 
 function checkRadius(op: string, radius: number): void {
