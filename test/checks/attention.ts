@@ -16,8 +16,8 @@ import {
   attentionForward,
   type AttentionMask,
 } from "../../lib/nn/layers/attention.ts";
-import type { Check, Exercise } from "../../grader/types.ts";
-import { matches, withNudges } from "./diagnose.ts";
+import type { Check, Diagnosis, Exercise } from "../../grader/types.ts";
+import { matches, mistake, withNudges } from "./diagnose.ts";
 
 /** One graded problem: the inputs of `attentionStep`. */
 export interface Problem {
@@ -137,27 +137,59 @@ export function attentionVariant(p: Problem, m: Mistakes = {}): Result {
   return { out, weights: a, dq, dk, dv: dV };
 }
 
-/** The messages naming each mistake; the unit test matches on these. */
+/**
+ * The known mistakes, each in two tiers: what is wrong (at once) and the formula-level fix
+ * (once the check's hint unlocks); the unit test matches on these.
+ */
 export const MISTAKE = {
-  noScale: "the scores are Q·Kᵀ without the factor 1/√d: with it their spread stays the same " +
-    "whatever the width d of the keys",
-  backwardNoScale: "the forward pass divides by √d but the backward does not: S = Q·Kᵀ/√d, so " +
-    "dQ = dS·K/√d and dK = dSᵀ·Q/√d",
-  wrongAxis: "the softmax runs down the columns (over the queries): each query's row of weights " +
-    "must sum to 1, over the keys",
-  maskAfterSoftmax: "the mask is applied after the softmax: blocked keys are zeroed but the row " +
-    "no longer sums to 1; block them before the softmax (score −∞)",
-  maskWithZero: "blocked scores are set to 0, which still gives them weight e⁰/Σ > 0: set them " +
-    "to −∞ so that their weight is exactly 0",
-  noMeanTerm: "through the softmax dS = A ⊙ dA is missing its second term: dS_ij = A_ij·(dA_ij − " +
-    "Σ_m A_im·dA_im)",
-  noSoftmaxBackward: "dS = dA skips the softmax: its Jacobian gives dS_ij = A_ij·(dA_ij − " +
-    "Σ_m A_im·dA_im)",
-  overflow: "the weights hold NaN or ±Infinity: exp() of a score above 709 overflows; subtract " +
-    "each row's largest score before exponentiating (the softmax is unchanged)",
+  noScale: mistake(
+    "the scores are not scaled by the width d of the keys: their spread then grows with d",
+    "S = Q·Kᵀ/√d keeps the scores' spread the same whatever d.",
+    "noScale",
+  ),
+  backwardNoScale: mistake(
+    "the forward pass scales the scores but the backward pass does not",
+    "S = Q·Kᵀ/√d, so dQ = dS·K/√d and dK = dSᵀ·Q/√d.",
+    "backwardNoScale",
+  ),
+  wrongAxis: mistake(
+    "the softmax runs down the columns (over the queries): each query's row of weights must " +
+      "sum to 1, over the keys",
+    "A_ij = exp(S_ij) / Σ_m exp(S_im): normalise each row.",
+    "wrongAxis",
+  ),
+  maskAfterSoftmax: mistake(
+    "the mask is applied after the softmax: blocked keys are zeroed but the row no longer sums " +
+      "to 1",
+    "Block before the softmax, with score −∞: the weight is then exactly 0 and the row still " +
+      "sums to 1.",
+    "maskAfterSoftmax",
+  ),
+  maskWithZero: mistake(
+    "blocked scores are set to 0, which still gives them a positive weight",
+    "Set a blocked score to −∞: e^(−∞) = 0, so its weight is exactly 0.",
+    "maskWithZero",
+  ),
+  noMeanTerm: mistake(
+    "the gradient through the softmax misses its second term: every weight of a row depends " +
+      "on every score of that row",
+    "dS_ij = A_ij·(dA_ij − Σ_m A_im·dA_im).",
+    "noMeanTerm",
+  ),
+  noSoftmaxBackward: mistake(
+    "the gradient skips the softmax: the scores get the weights' gradient unchanged",
+    "Through the softmax: dS_ij = A_ij·(dA_ij − Σ_m A_im·dA_im).",
+    "noSoftmaxBackward",
+  ),
+  overflow: mistake(
+    "the weights hold NaN or ±Infinity: the exponential of a score above 709 overflows",
+    "Subtract each row's largest score before exponentiating: the softmax is unchanged and no " +
+      "exponent exceeds 0.",
+    "overflow",
+  ),
 };
 
-const KNOWN: [Mistakes, string][] = [
+const KNOWN: [Mistakes, Diagnosis][] = [
   [{ noScale: true }, MISTAKE.noScale],
   [{ wrongAxis: true }, MISTAKE.wrongAxis],
   [{ maskAfterSoftmax: true }, MISTAKE.maskAfterSoftmax],
@@ -174,7 +206,7 @@ const pick = (r: Result, fields: readonly string[]) =>
 export function diagnoseFields(p: Problem, fields: readonly string[]) {
   const variants = KNOWN.map(([m, msg]) => [pick(attentionVariant(p, m), fields), msg]) as [
     unknown,
-    string,
+    Diagnosis,
   ][];
   return (actual: unknown) => {
     const got = (actual ?? {}) as Record<string, unknown>;

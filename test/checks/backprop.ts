@@ -98,21 +98,23 @@ export const MISTAKE = {
     says: `${g} is transposed: it must have the shape of ${g.slice(1)} (PyTorch's out×in layout)`,
     formula: `${g} = δᵀ·(layer input), not (layer input)ᵀ·δ.`,
   }),
-  missingMean: (g: GradName, N: number): Diagnosis => ({
+  missingMean: (): Diagnosis => ({
     id: "missingMean",
+    // One id for every gradient and batch size, so one statement: neither g nor N in it.
     says:
-      `${g} is N = ${N} times too large (N is the batch size): the loss is a mean over the batch, but the gradient is not divided by N`,
+      "the gradients are N times too large, N being the batch size: the loss is a mean over the batch, but its gradient is not divided by N",
     formula: "δ2 = (softmax − one-hot)/N: divide once, where the score gradient is made.",
   }),
-  twiceMean: (g: GradName, N: number): Diagnosis => ({
+  twiceMean: (): Diagnosis => ({
     id: "twiceMean",
-    says: `${g} is N = ${N} times too small: the batch mean is divided out twice`,
+    says:
+      "the gradients are N times too small, N being the batch size: the batch mean is divided out twice",
     formula:
       "Divide by N once, in δ2 = (softmax − one-hot)/N; the later products and sums must not divide again.",
   }),
-  sign: (g: GradName): Diagnosis => ({
+  sign: (): Diagnosis => ({
     id: "sign",
-    says: `${g} has the wrong sign: the gradient points downhill instead of uphill`,
+    says: "the gradients have the wrong sign: they point downhill instead of uphill",
     formula: "∂loss/∂scores is softmax − one-hot, not one-hot − softmax.",
   }),
   zeroBias: (g: GradName): Diagnosis => ({
@@ -121,16 +123,16 @@ export const MISTAKE = {
     formula:
       `A bias is a weight on a constant input 1, so ${g} is that layer's δ summed over the batch (rows).`,
   }),
-  atActivation: (g: GradName): Diagnosis => ({
+  atActivation: (): Diagnosis => ({
     id: "atActivation",
     says:
-      `${g} uses the activation's derivative at the wrong place: at the output a1 rather than the input z1 of f`,
+      "the first layer's gradients use the activation's derivative at the wrong place: at the output a1 rather than the input z1 of f",
     formula: "δ1 = (δ2·W2) ⊙ f'(z1), with f' taken at the pre-activation z1.",
   }),
-  noDerivative: (g: GradName): Diagnosis => ({
+  noDerivative: (): Diagnosis => ({
     id: "noDerivative",
     says:
-      `${g} is missing the activation's derivative: the error reaching the hidden units is passed through f unchanged`,
+      "the first layer's gradients miss the activation's derivative: the error reaching the hidden units is passed through f unchanged",
     formula: "δ1 = (δ2·W2) ⊙ f'(z1).",
   }),
   dW2FromZ1: (): Diagnosis => ({
@@ -138,9 +140,10 @@ export const MISTAKE = {
     says: "dW2 multiplies δ2 by the hidden pre-activations z1, not by the layer's input",
     formula: "dW2 = δ2ᵀ·a1 with a1 = f(z1), the input of the second layer.",
   }),
-  lossSum: (N: number): Diagnosis => ({
+  lossSum: (): Diagnosis => ({
     id: "lossSum",
-    says: `the loss is N = ${N} times too large: it is summed over the batch, not averaged`,
+    says:
+      "the loss is N times too large, N being the batch size: it is summed over the batch, not averaged",
     formula: "loss = (1/N) Σₙ (logsumexp(scoresₙ) − scoresₙ[yₙ]).",
   }),
   lossSign: (): Diagnosis => ({
@@ -163,19 +166,19 @@ function wrongGradients(g: GradName, p: ReturnType<typeof pieces>): [unknown, Di
   const out: [unknown, Diagnosis[]][] = [];
   const scaled: [Matrix, Diagnosis[]][] = [
     [right, []],
-    [scale(right, p.N), [MISTAKE.missingMean(g, p.N)]],
-    [scale(right, -1), [MISTAKE.sign(g)]],
-    [scale(right, -p.N), [MISTAKE.missingMean(g, p.N), MISTAKE.sign(g)]],
+    [scale(right, p.N), [MISTAKE.missingMean()]],
+    [scale(right, -1), [MISTAKE.sign()]],
+    [scale(right, -p.N), [MISTAKE.missingMean(), MISTAKE.sign()]],
   ];
-  if (p.N > 1) scaled.push([scale(right, 1 / p.N), [MISTAKE.twiceMean(g, p.N)]]);
+  if (p.N > 1) scaled.push([scale(right, 1 / p.N), [MISTAKE.twiceMean()]]);
   for (const [m, d] of scaled) {
     if (d.length) out.push([m, d]);
     if (g === "dW1" || g === "dW2") out.push([transpose(m), [MISTAKE.transposed(g), ...d]]);
   }
   if (g === "db1" || g === "db2") out.push([Matrix.zeros(1, right.cols), [MISTAKE.zeroBias(g)]]);
   if (g === "dW1" || g === "db1") {
-    out.push([p.atActivation[g], [MISTAKE.atActivation(g)]]);
-    out.push([p.noDerivative[g], [MISTAKE.noDerivative(g)]]);
+    out.push([p.atActivation[g], [MISTAKE.atActivation()]]);
+    out.push([p.noDerivative[g], [MISTAKE.noDerivative()]]);
   }
   if (g === "dW2") out.push([p.dW2FromZ1, [MISTAKE.dW2FromZ1()]]);
   return out;
@@ -205,7 +208,7 @@ export function diagnoseFields(p: Problem, fields: readonly ("loss" | GradName)[
     for (const f of fields) {
       if (matches(got[f], [[parts.ref[f], "same"]]) === "same") continue;
       const candidates: [unknown, Diagnosis[]][] = f === "loss"
-        ? [[parts.ref.loss * parts.N, [MISTAKE.lossSum(parts.N)]], [-parts.ref.loss, [
+        ? [[parts.ref.loss * parts.N, [MISTAKE.lossSum()]], [-parts.ref.loss, [
           MISTAKE.lossSign(),
         ]]]
         : wrongGradients(f, parts);

@@ -15,30 +15,60 @@ import { Random } from "../../lib/core/random.ts";
 import { flatView, Tensor } from "../../lib/core/tensor.ts";
 import { numericalGradientArray } from "../../lib/check/gradcheck.ts";
 import { conv2dBackward, conv2dForward } from "../../lib/nn/layers/conv2d.ts";
-import type { Check, Exercise } from "../../grader/types.ts";
-import { matches, withNudges } from "./diagnose.ts";
+import type { Check, Diagnosis, Exercise } from "../../grader/types.ts";
+import { matches, mistake, withNudges } from "./diagnose.ts";
 
-/** The messages naming each mistake; the unit test matches on these. */
+/**
+ * The known mistakes, each in two tiers: what is wrong (at once) and the formula-level fix
+ * (once the check's hint unlocks); the unit test matches on these.
+ */
 export const MISTAKE = {
   flipped: (what: string) =>
-    `${what} is what a true convolution gives, with the kernel flipped (w[f, c, KH−1−u, KW−1−v]): ` +
-    "a convolution layer (PyTorch's conv2d) is a cross-correlation, it slides the kernel as it is",
+    mistake(
+      `${what} is what a true convolution gives, with the kernel flipped: a convolution layer ` +
+        "(PyTorch's conv2d) is a cross-correlation, it slides the kernel as it is",
+      "out[n,f,i,j] = b[f] + Σ_{c,u,v} w[f,c,u,v]·xpad[n,c,i·s+u,j·s+v], with w[f, c, u, v] " +
+        "itself, not w[f, c, KH−1−u, KW−1−v].",
+      `flipped:${what}`,
+    ),
   padOutput: () =>
-    "the output is the unpadded convolution with zeros put around it: padding belongs around the " +
-    "INPUT, so windows near the border see the padding zeros and the image's edge pixels",
+    mistake(
+      "the output is the unpadded convolution with zeros put around it: padding belongs around " +
+        "the input",
+      "Pad x with p zeros on every side first: windows near the border then see the padding " +
+        "zeros and the image's edge pixels.",
+      "padOutput",
+    ),
   strideForward: () =>
-    "the output is the stride-1 output: the window must move by the stride, starting at " +
-    "row i·stride and column j·stride of the padded input",
+    mistake(
+      "the output is the stride-1 output: the window must move by the stride",
+      "Window (i, j) starts at row i·stride and column j·stride of the padded input.",
+      "strideForward",
+    ),
   strideBackward: (what: string) =>
-    `${what} uses the positions of stride 1: in the backward pass the output entry (i, j) still ` +
-    "saw the input rows i·stride + u and columns j·stride + v, as in the forward pass",
+    mistake(
+      `${what} uses the positions of stride 1: the backward pass must visit the windows the ` +
+        "forward pass used",
+      "Output (i, j) saw the input rows i·stride + u and columns j·stride + v; its gradient " +
+        "goes back to exactly those.",
+      `strideBackward:${what}`,
+    ),
   dxFlipped: () =>
-    "dx used the kernel flipped: each x entry receives dout · w[f, c, u, v] for the SAME (u, v) " +
-    "that multiplied it in the forward pass (written as a full convolution of dout, that is the " +
-    "flipped kernel convolved, i.e. the kernel itself correlated)",
+    mistake(
+      "dx used the kernel flipped: each x entry must receive dout times the weight that " +
+        "multiplied it in the forward pass",
+      "dxpad[n,c,i·s+u,j·s+v] += dout[n,f,i,j]·w[f,c,u,v], the same (u, v) as in the forward " +
+        "pass (written as a full convolution of dout, that is the flipped kernel convolved, " +
+        "i.e. the kernel itself correlated).",
+      "dxFlipped",
+    ),
   dbPositions: () =>
-    "db is summed over the batch but not over the output positions: the bias is added at every " +
-    "(i, j) of every image, so its gradient sums dout over n, i and j",
+    mistake(
+      "db is summed over the batch but not over the output positions: the bias is added at " +
+        "every position of every image",
+      "db[f] = Σ_{n,i,j} dout[n,f,i,j].",
+      "dbPositions",
+    ),
 };
 
 /** The known mistakes {@link convVariant} can make, one flag each. */
@@ -149,7 +179,7 @@ function backwardMistakes({ x, w, b, o }: Args, dout: Tensor, fields: Field[]) {
   const right = pick({});
   // dx with the kernel flipped in the backward pass alone equals a true convolution's dx: in
   // the dx check the narrower mistake is named (the forward checks catch a flipped forward).
-  const candidates = (field: Field): [ConvBugs, string][] => [
+  const candidates = (field: Field): [ConvBugs, Diagnosis][] => [
     [{ dxFlipped: true }, MISTAKE.dxFlipped()],
     [{ flipped: true }, MISTAKE.flipped(field)],
     [{ strideBackward: true }, MISTAKE.strideBackward(field)],

@@ -20,7 +20,25 @@ export function matches<T = string | Diagnosis>(
   actual: unknown,
   candidates: [unknown, NoInfer<T>][],
 ): T | undefined {
+  recorder?.(actual, candidates);
   return candidates.find(([wrong]) => !compare(actual, wrong, { rtol: 1e-9, atol: 1e-12 }))?.[1];
+}
+
+/** What {@link matches} was asked: the value it looked at and the known wrong values. */
+export type Candidates = (actual: unknown, candidates: [unknown, unknown][]) => void;
+let recorder: Candidates | undefined;
+
+/**
+ * Runs `run` with every call of {@link matches} reported to `record` (for tests that feed each
+ * known wrong value back through the real checks). Not reentrant.
+ */
+export function recordingCandidates<T>(record: Candidates, run: () => T): T {
+  recorder = record;
+  try {
+    return run();
+  } finally {
+    recorder = undefined;
+  }
 }
 
 /**

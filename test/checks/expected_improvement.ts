@@ -12,33 +12,79 @@ import { Random } from "../../lib/core/random.ts";
 import { expectedImprovement as ei } from "../../lib/search/acquisition.ts";
 import { gpFit } from "../../lib/search/gp.ts";
 import { normalCdf, normalPdf } from "../../lib/search/normal.ts";
-import type { Check, Exercise } from "../../grader/types.ts";
-import { matches, withNudges } from "./diagnose.ts";
+import type { Check, Diagnosis, Exercise } from "../../grader/types.ts";
+import { matches, mistake, withNudges } from "./diagnose.ts";
 
-/** The messages naming each mistake; the unit test matches on these. */
+/**
+ * The known mistakes, each in two tiers: what is wrong (at once) and the formula-level fix
+ * (once the check's hint unlocks); the unit test matches on these.
+ */
 export const MISTAKE = {
   upwards: () =>
-    "the improvement is measured upwards (mean − best): the search minimises, so an improvement " +
-    "is a value below the best, best − ξ − μ",
+    mistake(
+      "the improvement is measured upwards, the mean above the best: the search minimises, so " +
+        "an improvement is a value below the best",
+      "The gain is best − ξ − μ, positive when the mean is below the best.",
+      "upwards",
+    ),
   noExploration: () =>
-    "the σ·φ(z) term is missing: without it EI rewards only a low mean and never the " +
-    "uncertainty, so the search stops exploring",
+    mistake(
+      "the uncertainty term is missing: EI then rewards only a low mean and never the " +
+        "uncertainty, so the search stops exploring",
+      "EI = (best − ξ − μ)·Φ(z) + σ·φ(z): keep the σ·φ(z) term.",
+      "noExploration",
+    ),
   noExploitationTerm: () =>
-    "the (best − ξ − μ)·Φ(z) term is missing: EI = (best − ξ − μ)·Φ(z) + σ·φ(z)",
-  zNotScaled: () => "z is not divided by σ: z = (best − ξ − μ)/σ, the gain in standard deviations",
-  xiSign: () => "ξ is added to the best value: EI asks for improvement by at least ξ, best − ξ − μ",
+    mistake(
+      "the term for the expected gain of the mean is missing: only the uncertainty is rewarded",
+      "EI = (best − ξ − μ)·Φ(z) + σ·φ(z): keep the (best − ξ − μ)·Φ(z) term.",
+      "noExploitationTerm",
+    ),
+  zNotScaled: () =>
+    mistake(
+      "z is not measured in standard deviations: the gain is used as it is",
+      "z = (best − ξ − μ)/σ, the gain in standard deviations.",
+      "zNotScaled",
+    ),
+  xiSign: () =>
+    mistake(
+      "ξ pushes the wrong way: it is added to the best value, so EI demands less improvement " +
+        "instead of more",
+      "The gain is best − ξ − μ: EI asks for improvement by at least ξ.",
+      "xiSign",
+    ),
   zeroStd: () =>
-    "NaN when σ = 0: z = gain/0 is NaN when the mean equals the best; with no uncertainty the improvement is " +
-    "certain, max(0, best − ξ − μ)",
+    mistake(
+      "NaN where σ = 0: a prediction without uncertainty makes z a division by zero, yet its " +
+        "improvement is simply certain",
+      "Where σ = 0, EI = max(0, best − ξ − μ).",
+      "zeroStd",
+    ),
   lowestMean: () =>
-    "the candidate with the lowest mean was chosen: that ignores the uncertainty (pure " +
-    "exploitation); choose the largest expected improvement",
+    mistake(
+      "the candidate with the lowest mean was chosen: that ignores the uncertainty (pure " +
+        "exploitation)",
+      "Choose the candidate with the largest expected improvement.",
+      "lowestMean",
+    ),
   largestStd: () =>
-    "the candidate with the largest σ was chosen: that ignores the mean (pure exploration); " +
-    "choose the largest expected improvement",
-  smallestEi: () => "the smallest expected improvement was chosen: take the largest",
+    mistake(
+      "the candidate with the largest σ was chosen: that ignores the mean (pure exploration)",
+      "Choose the candidate with the largest expected improvement.",
+      "largestStd",
+    ),
+  smallestEi: () =>
+    mistake(
+      "the smallest expected improvement was chosen",
+      "Take the largest expected improvement (the argmax, not the argmin).",
+      "smallestEi",
+    ),
   lastOnTies: () =>
-    "on equal EI the last candidate was kept: keep the first (replace on a strictly larger EI)",
+    mistake(
+      "on equal EI the last candidate was kept: the first one counts",
+      "Replace the best candidate only on a strictly larger EI (>, not ≥).",
+      "lastOnTies",
+    ),
 };
 
 type EiBug = "upwards" | "noExploration" | "noExploitationTerm" | "zNotScaled" | "xiSign";
@@ -102,7 +148,7 @@ function maxMistakes(means: number[], stds: number[], best: number, xi: number) 
       [{ index: argBy(stds, (a, b) => a > b) }, MISTAKE.largestStd()],
       [{ index: argBy(eis, (a, b) => a < b) }, MISTAKE.smallestEi()],
       ...(last !== referenceMax(means, stds, best, xi).index
-        ? [[{ index: last }, MISTAKE.lastOnTies()] as [unknown, string]]
+        ? [[{ index: last }, MISTAKE.lastOnTies()] as [unknown, Diagnosis]]
         : []),
     ]);
   };

@@ -56,9 +56,9 @@ export const GRADCHECK_MISTAKE = {
     "Set x.data[k] = old − h for the second evaluation (or subtract 2h).",
     "minusAtX",
   ),
-  fixedH: (h: number) =>
+  fixedH: () =>
     mistake(
-      `it looks like a fixed step of 1e-5 was used instead of the h argument (${h})`,
+      "it looks like a fixed step of 1e-5 was used instead of the h argument",
       "Use the h you are given in (f(x + h) − f(x − h)) / 2h.",
       "fixedH",
     ),
@@ -101,7 +101,7 @@ function gradMistakes(problem: string, x: Matrix, h: number) {
       [reference(problem, x, h, "forward"), GRADCHECK_MISTAKE.forward],
       [unrestored(problem, x, h).grad, GRADCHECK_MISTAKE.unrestored],
       [minusAtX(problem, x, h), GRADCHECK_MISTAKE.minusAtX],
-      [reference(problem, x, 1e-5), GRADCHECK_MISTAKE.fixedH(h)],
+      [reference(problem, x, 1e-5), GRADCHECK_MISTAKE.fixedH()],
     ]);
 }
 

@@ -13,8 +13,8 @@ import { Matrix } from "../../lib/core/matrix.ts";
 import { Random } from "../../lib/core/random.ts";
 import { numericalGradient } from "../../lib/check/gradcheck.ts";
 import { type CellParams, lstmCellBackward, lstmCellForward } from "../../lib/nn/layers/rnn.ts";
-import type { Check, Exercise } from "../../grader/types.ts";
-import { matches, withNudges } from "./diagnose.ts";
+import type { Check, Diagnosis, Exercise } from "../../grader/types.ts";
+import { matches, mistake, withNudges } from "./diagnose.ts";
 
 /** One graded problem: the inputs of `lstmCellStep`. */
 export interface Problem {
@@ -153,41 +153,75 @@ export function lstmVariant(q: Problem, m: Mistakes = {}): Step {
   };
 }
 
-/** The messages naming each mistake; the unit test matches on these. */
+/**
+ * The known mistakes, each in two tiers: what is wrong (at once) and the formula-level fix
+ * (once the check's hint unlocks); the unit test matches on these.
+ */
 export const MISTAKE = {
   order: (o: string) =>
-    `the gate blocks are read in the order ${o.split("").join(", ")}: PyTorch stacks them as ` +
-    `i, f, g, o (input, forget, candidate, output)${
-      o === "ifog" ? " — CS231n's assignment uses i, f, o, g" : ""
-    }${o === "igfo" ? " — TensorFlow 1's BasicLSTMCell uses i, j(=g), f, o" : ""}`,
+    mistake(
+      `the gate blocks are read in the order ${o.split("").join(", ")}, not PyTorch's${
+        o === "ifog" ? " (CS231n's assignment uses i, f, o, g)" : ""
+      }${o === "igfo" ? " (TensorFlow 1's BasicLSTMCell uses i, j(=g), f, o)" : ""}`,
+      "PyTorch stacks the gate blocks as i, f, g, o (input, forget, candidate, output): rows " +
+        "0 … H−1 of the weights are i, H … 2H−1 are f, 2H … 3H−1 are g, 3H … 4H−1 are o.",
+      `order:${o}`,
+    ),
   swapped: (g: Gate) =>
     g === "g"
-      ? "the candidate g is squashed with a sigmoid: it must be tanh(a_g), so it can be negative " +
-        "and the cell can also decrease"
-      : `the ${
-        { i: "input", f: "forget", o: "output" }[g]
-      } gate ${g} uses tanh: gates use the sigmoid, so they lie in (0, 1) and act as soft switches`,
+      ? mistake(
+        "the candidate g is squashed with a sigmoid: it must be able to be negative, so that " +
+          "the cell can also decrease",
+        "g = tanh(a_g); only the gates i, f, o use the sigmoid.",
+        "swapped:g",
+      )
+      : mistake(
+        `the ${
+          { i: "input", f: "forget", o: "output" }[g]
+        } gate ${g} uses tanh: gates must lie in (0, 1) to act as soft switches`,
+        `${g} = σ(a_${g}); only the candidate g uses tanh.`,
+        `swapped:${g}`,
+      ),
   oneBias: (b: "bIh" | "bHh") =>
-    `only ${b === "bIh" ? "b_ih" : "b_hh"} is added: PyTorch's LSTMCell adds both biases, ` +
-    `b_ih + b_hh, and each gets the same gradient`,
+    mistake(
+      `only ${b === "bIh" ? "b_ih" : "b_hh"} is added: PyTorch's LSTMCell adds both biases`,
+      "a = x·W_ihᵀ + b_ih + h·W_hhᵀ + b_hh; each bias gets the same gradient, da summed over " +
+        "the batch.",
+      `oneBias:${b}`,
+    ),
   dropDc: () =>
-    "the cell state's gradient leaves out dc, what later steps send back along c': the total is " +
-    "dc + (the share through h')",
+    mistake(
+      "the cell state's gradient leaves out dc, what later steps send back along c'",
+      "The cell state's total gradient is dc + dout ⊙ o ⊙ tanh'(c').",
+      "dropDc",
+    ),
   dropOutputPath: () =>
-    "the cell state's gradient leaves out the path through h' = o ⊙ tanh(c'): add dout ⊙ o ⊙ " +
-    "tanh'(c') to dc",
+    mistake(
+      "the cell state's gradient leaves out the path through the output h'",
+      "h' = o ⊙ tanh(c'): add dout ⊙ o ⊙ (1 − tanh²(c')) to dc.",
+      "dropOutputPath",
+    ),
   dcPrevWithoutF: () =>
-    "dcPrev is the cell state's gradient without the factor f: c' = f ⊙ c + …, so ∂c'/∂c = f",
-  noTanhDerivative: () => "the share of dout that reaches c' misses tanh'(c') = 1 − tanh²(c')",
+    mistake(
+      "dcPrev is the cell state's gradient without the forget gate's factor",
+      "c' = f ⊙ c + i ⊙ g, so ∂c'/∂c = f: dcPrev is the cell state's total gradient ⊙ f.",
+      "dcPrevWithoutF",
+    ),
+  noTanhDerivative: () =>
+    mistake(
+      "the share of dout that reaches c' misses the derivative of tanh",
+      "tanh'(c') = 1 − tanh²(c'): the share is dout ⊙ o ⊙ (1 − tanh²(c')).",
+      "noTanhDerivative",
+    ),
 };
 
 /** Every known mistake with its message (forward mistakes first). */
-function known(): [Mistakes, string][] {
+function known(): [Mistakes, Diagnosis][] {
   return [
     [{ order: "ifog" }, MISTAKE.order("ifog")],
     [{ order: "igfo" }, MISTAKE.order("igfo")],
     [{ order: "fiog" }, MISTAKE.order("fiog")],
-    ...(["i", "f", "o", "g"] as Gate[]).map((g): [Mistakes, string] => [
+    ...(["i", "f", "o", "g"] as Gate[]).map((g): [Mistakes, Diagnosis] => [
       { swapped: g },
       MISTAKE.swapped(g),
     ]),
@@ -206,7 +240,7 @@ function known(): [Mistakes, string][] {
  */
 export function diagnoseFields(q: Problem, fields: readonly string[]) {
   const variants = known().map(([m, msg]) =>
-    [pick(lstmVariant(q, m), fields), msg] as [unknown, string]
+    [pick(lstmVariant(q, m), fields), msg] as [unknown, Diagnosis]
   );
   return (actual: unknown) => {
     const got = (actual ?? {}) as Record<string, unknown>;

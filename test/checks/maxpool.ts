@@ -13,29 +13,59 @@ import { flatView, Tensor } from "../../lib/core/tensor.ts";
 import { numericalGradientArray } from "../../lib/check/gradcheck.ts";
 import { maxpoolBackward, maxpoolForward } from "../../lib/nn/layers/maxpool.ts";
 import type { Check, Exercise } from "../../grader/types.ts";
-import { matches, withNudges } from "./diagnose.ts";
+import { matches, mistake, withNudges } from "./diagnose.ts";
 
-/** The messages naming each mistake; the unit test matches on these. */
+/**
+ * The known mistakes, each in two tiers: what is wrong (at once) and the formula-level fix
+ * (once the check's hint unlocks); the unit test matches on these.
+ */
 export const MISTAKE = {
   everyEntry: () =>
-    "every entry of a window got the window's gradient: only the maximum affects the output, so " +
-    "only it receives dout; the others get 0",
+    mistake(
+      "every entry of a window got the window's gradient: only the maximum affects the output",
+      "dx gets dout at each window's maximum and 0 at the window's other entries.",
+      "everyEntry",
+    ),
   average: () =>
-    "the gradient is shared equally over each window, as average pooling's is: max pooling " +
-    "sends all of it to the window's maximum",
+    mistake(
+      "the gradient is shared equally over each window, as average pooling's is",
+      "Max pooling sends all of dout to the window's maximum; the others get 0.",
+      "average",
+    ),
   tiesSplit: () =>
-    "on a tie the gradient is split between the equal maxima: PyTorch (and this course) give it " +
-    "all to the FIRST maximum in row-major order",
+    mistake(
+      "on a tie the gradient is split between the equal maxima: PyTorch (and this course) give " +
+        "it to one of them",
+      "All of it goes to the FIRST maximum in row-major order.",
+      "tiesSplit",
+    ),
   tiesLast: () =>
-    "on a tie the gradient goes to the LAST maximum: keep the first one in row-major order " +
-    "(replace the running maximum only when a value is strictly larger)",
+    mistake(
+      "on a tie the gradient goes to the LAST maximum: PyTorch (and this course) take the first",
+      "Replace the running maximum only when a value is strictly larger (>), so the first " +
+        "maximum in row-major order wins.",
+      "tiesLast",
+    ),
   overwrite: () =>
-    "where windows overlap, an entry that is the maximum of several windows kept only one " +
-    "window's gradient: add them up (+=), do not overwrite",
+    mistake(
+      "where windows overlap, an entry that is the maximum of several windows kept only one " +
+        "window's gradient",
+      "Add the windows' gradients up (+=); do not overwrite.",
+      "overwrite",
+    ),
   strideForward: () =>
-    "the windows moved by 1 instead of by the stride (the default stride is the kernel size, as " +
-    "in PyTorch)",
-  minimum: () => "the output holds each window's minimum: max pooling keeps the largest entry",
+    mistake(
+      "the windows moved by 1 instead of by the stride (the default stride is the kernel size, " +
+        "as in PyTorch)",
+      "Window (i, j) starts at row i·stride and column j·stride.",
+      "strideForward",
+    ),
+  minimum: () =>
+    mistake(
+      "the output holds each window's minimum",
+      "Max pooling keeps each window's largest entry.",
+      "minimum",
+    ),
 };
 
 /** The known mistakes {@link poolVariant} can make, one flag each. */

@@ -8,8 +8,9 @@
 import { Random } from "../../lib/core/random.ts";
 import { precisionRecallFscore } from "../../lib/train/classification.ts";
 import { kFold, stratifiedKFold } from "../../lib/data/folds.ts";
-import type { Check, Exercise } from "../../grader/types.ts";
-import { matches, withNudges } from "./diagnose.ts";
+import type { Check, Diagnosis, Exercise } from "../../grader/types.ts";
+import { matches, mistake, withNudges } from "./diagnose.ts";
+import { WHERE } from "../../grader/hints.ts";
 import { compare } from "../../grader/compare.ts";
 
 type PerClass = { precision: number[]; recall: number[]; f1: number[] };
@@ -91,26 +92,70 @@ export const MISTAKES = {
   },
 };
 
-const SAID = {
-  swapped:
-    "precision and recall are swapped: precision divides by how often a class was predicted, recall by how often it is true",
-  nan:
-    "NaN where a class was never predicted (or never present): a 0/0 ratio counts as 0 (scikit-learn's zero_division), and F1 is 0 when P + R = 0",
-  micro:
-    "these are micro averages (counts pooled over classes, all equal to the accuracy): macro is the plain mean of the per-class scores",
-  f1OfMeans:
-    "the macro F1 came out as the harmonic mean of the macro precision and recall: it is the mean of the per-class F1 scores",
-  notStratified:
-    "the folds are not stratified: a class's share differs between folds by more than one example",
-  sortedClasses:
-    "the classes were taken in sorted order: step 1 orders them by first appearance in y, which decides which folds get a class's extra examples",
-  roundRobin:
-    "each class was dealt to the folds one example at a time: step 3 gives each fold a consecutive block of the class's examples",
-  plainHere:
-    "these are consecutive blocks of indices (plain k-fold), which for these labels happen to be stratified but are not the folds the docstring describes",
-  plainKFold:
-    "these are plain k-fold blocks of consecutive indices, which ignore the classes: stratify them",
+/** The known mistakes' messages, each in two tiers (what is wrong, then the formula-level fix). */
+export const SAID = {
+  swapped: mistake(
+    "precision and recall are swapped",
+    "Precision divides the hits by how often a class was predicted, recall by how often it is " +
+      "true.",
+    "swapped",
+  ),
+  nan: mistake(
+    "NaN where a class was never predicted (or never present): a ratio with nothing to count " +
+      "must be 0, as scikit-learn's zero_division gives",
+    "A 0/0 ratio counts as 0, and F1 is 0 when P + R = 0.",
+    "nan",
+  ),
+  micro: mistake(
+    "these are micro averages (counts pooled over classes, all equal to the accuracy)",
+    "Macro is the plain mean of the per-class scores.",
+    "micro",
+  ),
+  f1OfMeans: mistake(
+    "the macro F1 came out as the harmonic mean of the macro precision and recall",
+    "Macro F1 is the mean of the per-class F1 scores, not 2PR/(P + R) of the means.",
+    "f1OfMeans",
+  ),
+  notStratified: mistake(
+    "the folds are not stratified: a class's share differs between folds by more than one " +
+      "example",
+    "Follow the docstring's steps class by class: the counts come from dealing the class-sorted " +
+      "line round-robin, so a fold's share of a class differs from another's by at most one.",
+    "notStratified",
+  ),
+  sortedClasses: mistake(
+    "the classes were taken in sorted order, not in order of first appearance",
+    "Step 1 orders the classes by first appearance in y, which decides which folds get a " +
+      "class's extra examples.",
+    "sortedClasses",
+  ),
+  roundRobin: mistake(
+    "each class was dealt to the folds one example at a time",
+    "Step 3 gives each fold a consecutive block of the class's examples.",
+    "roundRobin",
+  ),
+  plainHere: mistake(
+    "these are consecutive blocks of indices (plain k-fold), which for these labels happen to " +
+      "be stratified",
+    "They are not the folds the docstring describes: follow its steps class by class.",
+    "plainHere",
+  ),
+  plainKFold: mistake(
+    "these are plain k-fold blocks of consecutive indices, which ignore the classes",
+    "Stratify them: follow the docstring's steps class by class.",
+    "plainKFold",
+  ),
+  otherAssignment: mistake(
+    "the folds are stratified and cover every example once, but not with the assignment the " +
+      "docstring describes",
+    "Per class, consecutive blocks in index order (the first ones to fold 0), with the counts " +
+      "from dealing the class-sorted line round-robin.",
+    "otherAssignment",
+  ),
 };
+
+/** A fact about this check's answer alone (stated on the check, never above it). */
+const where = (id: string, says: string): Diagnosis => ({ id: `${WHERE}${id}`, says });
 
 /** Replaces NaN by 0 everywhere in a per-class or macro result (to spot the NaN mistake). */
 function nanToZero(actual: unknown): unknown {
@@ -152,7 +197,11 @@ function macroMistakes(yTrue: number[], yPred: number[], n: number) {
 }
 
 /** What is wrong with `actual` as the k test folds of `y`: overlaps, gaps, then the shares. */
-export function foldProblem(actual: unknown, y: number[], k: number): string | undefined {
+export function foldProblem(
+  actual: unknown,
+  y: number[],
+  k: number,
+): Diagnosis | Diagnosis[] | undefined {
   if (!Array.isArray(actual) || actual.length !== k || !actual.every(Array.isArray)) {
     return undefined; // the comparison already says what the value is
   }
@@ -160,36 +209,44 @@ export function foldProblem(actual: unknown, y: number[], k: number): string | u
   for (const [f, fold] of (actual as unknown[][]).entries()) {
     for (const i of fold) {
       if (typeof i !== "number" || !Number.isInteger(i) || i < 0 || i >= y.length) {
-        return `fold ${f} holds ${String(i)}, which is not an index of y (0 … ${y.length - 1})`;
+        return where(
+          "index",
+          `fold ${f} holds ${String(i)}, which is not an index of y (0 … ${y.length - 1})`,
+        );
       }
       if (foldOf.has(i)) {
-        return `sample ${i} is in two folds (${
-          foldOf.get(i)
-        } and ${f}): each example must be tested exactly once, or its score counts twice and it is trained on while tested`;
+        return where(
+          "twice",
+          `sample ${i} is in two folds (${foldOf.get(i)} and ${f}): each example must be ` +
+            "tested exactly once, or its score counts twice and it is trained on while tested",
+        );
       }
       foldOf.set(i, f);
     }
   }
   const missing = y.findIndex((_, i) => !foldOf.has(i));
-  if (missing >= 0) return `sample ${missing} is in no fold: the folds must cover every example`;
+  if (missing >= 0) {
+    return where("missing", `sample ${missing} is in no fold: the folds must cover every example`);
+  }
   const plain = compare(actual, MISTAKES.notStratified(y, k), { rtol: 0, atol: 0 }) === undefined;
   for (const c of new Set(y)) {
     const counts = (actual as number[][]).map((fold) => fold.filter((i) => y[i] === c).length);
     if (Math.max(...counts) - Math.min(...counts) > 1) {
-      return plain
-        ? SAID.plainKFold
-        : `${SAID.notStratified} (class ${c}: ${counts.join(", ")} examples per fold)`;
+      return plain ? SAID.plainKFold : [
+        SAID.notStratified,
+        where("counts", `class ${c}: ${counts.join(", ")} examples per fold`),
+      ];
     }
   }
-  const named = matches<string>(actual, [
+  const named = matches<Diagnosis>(actual, [
     [MISTAKES.sortedClasses(y, k), SAID.sortedClasses],
     [MISTAKES.roundRobin(y, k), SAID.roundRobin],
   ]);
-  if (named && plain) return `${SAID.plainHere}; ${named}`;
+  if (named && plain) return [SAID.plainHere, named];
   if (named || plain) return named ?? SAID.plainHere;
   const unsorted = (actual as number[][]).findIndex((f) => f.some((v, j) => j > 0 && v < f[j - 1]));
-  if (unsorted >= 0) return `fold ${unsorted} is not in increasing order of index`;
-  return "the folds are stratified and cover every example once, but not with the assignment the docstring describes: per class, consecutive blocks in index order (the first ones to fold 0), with the counts from dealing the class-sorted line round-robin";
+  if (unsorted >= 0) return where("order", `fold ${unsorted} is not in increasing order of index`);
+  return SAID.otherAssignment;
 }
 
 function labels(seed: number, n: number, c: number, accuracy: number) {

@@ -215,7 +215,10 @@ function checks(): Check[] {
             mistake("the hidden layer has no sigmoid", HIDDEN, "hidden:noSigmoid"),
           ],
         ]) ??
-          matches(h, [[hLinear, mistake("h is missing its sigmoid", HIDDEN, "hidden:noSigmoid")]]);
+          matches(h, [[
+            hLinear,
+            mistake("the hidden layer has no sigmoid", HIDDEN, "hidden:noSigmoid"),
+          ]]);
       },
       nudge: "The hidden layer is a sigmoid layer; the output scores are not squashed.",
       hint: "h = layerForward(x, w1, b1); then s = h·w2ᵀ + b2, with no sigmoid.",

@@ -23,35 +23,75 @@ import {
 } from "../../lib/search/space.ts";
 import type { Check, Exercise } from "../../grader/types.ts";
 import { OBJECTIVES, type ParamSpec } from "../../solutions/random_search.ts";
-import { matches, withNudges } from "./diagnose.ts";
+import { matches, mistake, withNudges } from "./diagnose.ts";
 
-/** The messages naming each mistake; the unit test matches on these. */
+/**
+ * The known mistakes, each in two tiers: what is wrong (at once) and the formula-level fix
+ * (once the check's hint unlocks); the unit test matches on these.
+ */
 export const MISTAKE = {
   linear: () =>
-    "the value is uniform between low and high, not log-uniform: most draws then land in the top " +
-    "decade; make the logarithm uniform, exp(log low + u·(log high − log low))",
+    mistake(
+      "the value is uniform between low and high, not log-uniform: most draws then land in the " +
+        "top decade",
+      "Make the logarithm uniform: exp(log low + u·(log high − log low)).",
+      "linear",
+    ),
   mixedBases: () =>
-    "the logarithm and the power use different bases (e.g. Math.log with 10 ** …): the endpoints " +
-    "no longer map to low and high; use exp with log, or 10 ** with log10",
-  reversed: () => "u = 0 gives high and u → 1 gives low: the interval is walked backwards",
+    mistake(
+      "the logarithm and the power use different bases: the endpoints no longer map to low and " +
+        "high",
+      "Use exp with Math.log, or 10 ** with Math.log10, never one with the other.",
+      "mixedBases",
+    ),
+  reversed: () =>
+    mistake(
+      "u = 0 gives high and u → 1 gives low: the interval is walked backwards",
+      "Start from low: exp(log low + u·(log high − log low)) is low at u = 0.",
+      "reversed",
+    ),
   roundChoice: () =>
-    "Math.round(u·(k − 1)) gives the first and last choices half the probability of the others; " +
-    "cut [0, 1) into k equal slices with Math.floor(u·k)",
+    mistake(
+      "rounding gives the first and last choices half the probability of the others",
+      "Cut [0, 1) into k equal slices, one per choice: choices[Math.floor(u·k)].",
+      "roundChoice",
+    ),
   neverLast: () =>
-    "Math.floor(u·(k − 1)) never returns the last choice; cut [0, 1) into k slices: Math.floor(u·k)",
+    mistake(
+      "the last choice is never returned",
+      "Cut [0, 1) into k slices, one per choice: Math.floor(u·k), not Math.floor(u·(k − 1)).",
+      "neverLast",
+    ),
   intMissesTop: () =>
-    "the integer never reaches high: {low, …, high} has high − low + 1 values, so use " +
-    "low + Math.floor(u·(high − low + 1))",
+    mistake(
+      "the integer never reaches high: there is one more value from low to high than high − low",
+      "{low, …, high} has high − low + 1 values: low + Math.floor(u·(high − low + 1)).",
+      "intMissesTop",
+    ),
   intRounded: () =>
-    "the integer is rounded, so low and high get half the probability of the values between; " +
-    "use low + Math.floor(u·(high − low + 1))",
+    mistake(
+      "the integer is rounded, so low and high get half the probability of the values between",
+      "Cut [0, 1) into high − low + 1 equal slices: low + Math.floor(u·(high − low + 1)).",
+      "intRounded",
+    ),
   bestIsMax: () =>
-    "best is the trial with the largest value: the search minimises, keep the smallest",
+    mistake(
+      "best is the trial with the largest value: the search minimises",
+      "Keep the trial with the smallest value.",
+      "bestIsMax",
+    ),
   incumbentIsValues: () =>
-    "incumbent holds each trial's own value: it is the best value found so far, a running minimum",
+    mistake(
+      "incumbent holds each trial's own value, not the best value found so far",
+      "incumbent[t] is the smallest of values[0 … t], a running minimum.",
+      "incumbentIsValues",
+    ),
   sameConfig: () =>
-    "every trial has the same configuration: make one generator new Random(seed) before the loop, " +
-    "not one per trial",
+    mistake(
+      "every trial has the same configuration: the random numbers start afresh for each trial",
+      "Make one generator new Random(seed) before the loop, not one per trial.",
+      "sameConfig",
+    ),
 };
 
 /** The exercise's space description as a lib/ search space. */

@@ -79,7 +79,7 @@ export const MISTAKE = {
   cosineFromZero:
     "your cosine is counted from step 0; it must start (at its top, baseLr) when the warm-up ends",
   warmupFromZero:
-    "your warm-up starts from 0; it starts from startFactor·baseLr, as PyTorch's LinearLR",
+    "your warm-up starts from 0; it starts from the fraction startFactor of baseLr, as PyTorch's LinearLR",
   triangleShifted:
     "your whole curve is shifted one step to the left (it looks like t counted from 1): at t = 0 the rate is baseLr",
   peakLate:

@@ -38,9 +38,10 @@ export const MISTAKE = {
     formula: "Take log-softmax directly, log p_y = (s_y − m) − log Σ_j e^{s_j − m}, which never " +
       "takes the log of 0.",
   }),
-  lossSum: (N: number): Diagnosis => ({
+  lossSum: (): Diagnosis => ({
     id: "lossSum",
-    says: `the loss is N = ${N} times too large: it is summed over the batch, not averaged`,
+    says: "the loss is N times too large, N being the number of rows: it is summed over the " +
+      "batch, not averaged",
     formula: "L = (1/N)·Σ_i (log Σ_j e^{s_ij} − s_{i,y_i}).",
   }),
   lseOnly: (): Diagnosis => ({
@@ -60,10 +61,10 @@ export const MISTAKE = {
     says: "the loss has the wrong sign: cross-entropy is never below 0",
     formula: "cross-entropy is −log softmax(s)_y ≥ 0.",
   }),
-  gradNoMean: (N: number): Diagnosis => ({
+  gradNoMean: (): Diagnosis => ({
     id: "gradNoMean",
-    says: `grad is N = ${N} times too large: the loss is the mean over the N rows, but its ` +
-      "gradient is not divided by N",
+    says: "grad is N times too large, N being the number of rows: the loss is the mean over " +
+      "the rows, but its gradient is not divided by N",
     formula: "∂L/∂s = (softmax − one-hot)/N.",
   }),
   gradSign: (): Diagnosis => ({
@@ -140,7 +141,6 @@ const underflows = (scores: Matrix, labels: readonly number[]) =>
 
 /** Names the mistake behind a wrong `{ loss, grad }` (only the fields the check compares). */
 function lossMistakes(scores: Matrix, labels: readonly number[], fields: ("loss" | "grad")[]) {
-  const N = scores.rows;
   const wrong = (bugs: SoftmaxBugs, field: "loss" | "grad") => ({
     [field]: softmaxVariant(scores, labels, bugs)[field],
   });
@@ -160,13 +160,13 @@ function lossMistakes(scores: Matrix, labels: readonly number[], fields: ("loss"
       if (!compare(a[field], right[field], { rtol: 1e-9, atol: 1e-12 })) continue; // not wrong
       const message = field === "loss"
         ? matches<Diagnosis>({ loss: a.loss }, [
-          [wrong({ lossSum: true }, "loss"), MISTAKE.lossSum(N)],
+          [wrong({ lossSum: true }, "loss"), MISTAKE.lossSum()],
           [wrong({ lseOnly: true }, "loss"), MISTAKE.lseOnly()],
           [wrong({ shiftNotAddedBack: true }, "loss"), MISTAKE.shiftNotAddedBack()],
           [wrong({ lossSign: true }, "loss"), MISTAKE.lossSign()],
         ])
         : matches<Diagnosis>({ grad: a.grad }, [
-          [wrong({ gradNoMean: true }, "grad"), MISTAKE.gradNoMean(N)],
+          [wrong({ gradNoMean: true }, "grad"), MISTAKE.gradNoMean()],
           [wrong({ gradSign: true }, "grad"), MISTAKE.gradSign()],
           [wrong({ noOnehot: true }, "grad"), MISTAKE.noOnehot()],
         ]);

@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { compare } from "../../grader/compare.ts";
+import { differs, mistakeHarness } from "./_mistakes.ts";
 import type { Check } from "../../grader/types.ts";
 import {
   type QuadraticBowl,
@@ -83,12 +84,6 @@ function learner(decoupled: boolean, bug?: Bug): UpdateRule<AdamConfig> {
   };
 }
 
-const all = checks();
-const byName = (part: string) => {
-  const found = all.filter((c) => c.name.includes(part));
-  expect(found.length, part).toBe(1);
-  return found[0];
-};
 const isAdamW = (c: Check) => c.fn === "runAdamW";
 /** Runs a rule on a check's arguments, exactly as the exercise's runAdam/runAdamW do. */
 function runOn(rule: UpdateRule<AdamConfig>, c: Check): unknown {
@@ -100,9 +95,10 @@ function runOn(rule: UpdateRule<AdamConfig>, c: Check): unknown {
   ];
   return runRule(rule, quadraticBowl(problem).grad, w0, structuredClone(config), o);
 }
-const tol = (c: Check) => ({ rtol: c.rtol ?? 1e-9, atol: c.atol ?? 1e-12 });
-const fails = (rule: UpdateRule<AdamConfig>, c: Check) =>
-  compare(runOn(rule, c), c.expected, tol(c)) !== undefined;
+const { all, byName, fails } = mistakeHarness(
+  checks(),
+  (rule: UpdateRule<AdamConfig>, c: Check) => runOn(rule, c),
+);
 const saysOf = (c: Check, flag: string) =>
   (isAdamW(c) ? ADAMW_MISTAKES : ADAM_MISTAKES).find((m) => m.flag === flag)!.says;
 
@@ -184,7 +180,7 @@ describe("adam checks", () => {
     it(`${bug}: fails "${check}", and the feedback names where and the mistake`, () => {
       const c = byName(check);
       const got = runOn(learner(isAdamW(c), bug), c);
-      expect(compare(got, c.expected, tol(c))).toBeDefined();
+      expect(differs(got, c)).toBeDefined();
       const message = said(c.diagnose!(got));
       expect(message).toContain(where);
       expect(message).toContain(`it looks like ${saysOf(c, flag ?? bug)}`);

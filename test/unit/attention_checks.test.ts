@@ -4,9 +4,9 @@
  * fails the checks it should and gets the message that names it.
  */
 import { describe, expect, it } from "vitest";
+import { differs, mistakeHarness } from "./_mistakes.ts";
 import { matmul, Matrix, transpose } from "../../lib/core/matrix.ts";
-import { compare } from "../../grader/compare.ts";
-import type { Check } from "../../grader/types.ts";
+import type { Check, Diagnosis } from "../../grader/types.ts";
 import { checks, MISTAKE } from "../checks/attention.ts";
 import { attentionStep as solution } from "../../solutions/attention.ts";
 
@@ -69,17 +69,14 @@ function learner(bug: Bug) {
 }
 
 type Args = [Matrix, Matrix, Matrix, Matrix, boolean[][] | undefined];
-const all = checks();
 const run = (bug: Bug, c: Check) => learner(bug)(...(c.args as Args));
-const tol = (c: Check) => ({ rtol: c.rtol ?? 1e-9, atol: c.atol ?? 1e-12 });
-const failing = (bug: Bug) => all.filter((c) => compare(run(bug, c), c.expected, tol(c)));
-const byName = (part: string) => all.find((c) => c.name.includes(part))!;
+const { all, byName, failing } = mistakeHarness(checks(), run);
 
 describe("attention checks", () => {
   it("the solution and a bug-free independent implementation pass every check", () => {
-    expect(failing("none").map((c) => c.name)).toEqual([]);
+    expect(failing("none")).toEqual([]);
     for (const c of all) {
-      expect(compare(solution(...(c.args as Args)), c.expected, tol(c)), c.name).toBeUndefined();
+      expect(differs(solution(...(c.args as Args)), c), c.name).toBeUndefined();
     }
   });
 
@@ -91,13 +88,13 @@ describe("attention checks", () => {
     expect(all.some((c) => c.hidden)).toBe(true);
   });
 
-  const cases: [Bug, string, string][] = [
+  const cases: [Bug, string, Diagnosis][] = [
     ["noScale", "forward, the weights", MISTAKE.noScale],
     ["noScale", "numerical gradient", MISTAKE.noScale],
     ["wrongAxis", "forward, the weights", MISTAKE.wrongAxis],
-    ["maskAfterSoftmax", "causal mask", MISTAKE.maskAfterSoftmax],
+    ["maskAfterSoftmax", "forward with a causal mask", MISTAKE.maskAfterSoftmax],
     ["maskAfterSoftmax", "not causal", MISTAKE.maskAfterSoftmax],
-    ["maskWithZero", "causal mask", MISTAKE.maskWithZero],
+    ["maskWithZero", "forward with a causal mask", MISTAKE.maskWithZero],
     ["maskWithZero", "not causal", MISTAKE.maskWithZero],
     ["backwardNoScale", "backward, dq and dk", MISTAKE.backwardNoScale],
     ["noMeanTerm", "backward, dq and dk", MISTAKE.noMeanTerm],
@@ -110,30 +107,30 @@ describe("attention checks", () => {
     it(`${bug}: fails "${check}" and the feedback names the mistake`, () => {
       const c = byName(check);
       const got = run(bug, c);
-      expect(compare(got, c.expected, tol(c))).toBeDefined();
-      expect(c.diagnose!(got)).toBe(message);
+      expect(differs(got, c)).toBeDefined();
+      expect(c.diagnose!(got)).toEqual(message);
     });
   }
 
   it("mask mistakes pass the unmasked checks; backward mistakes pass the forward checks", () => {
     for (const bug of ["maskAfterSoftmax", "maskWithZero"] as const) {
-      const names = failing(bug).map((c) => c.name);
+      const names = failing(bug);
       expect(names.some((n) => n.includes("(N=3, M=4, d=5)") || n.includes("the output A·V")))
         .toBe(false);
     }
     for (const bug of ["backwardNoScale", "noMeanTerm", "noSoftmaxBackward"] as const) {
-      expect(failing(bug).map((c) => c.name).some((n) => n.startsWith("attention: forward")))
+      expect(failing(bug).some((n) => n.startsWith("attention: forward")))
         .toBe(false);
     }
     // without the max shift only the large scores overflow
-    expect(failing("noMaxShift").map((c) => c.name)).toEqual([byName("large scores").name]);
+    expect(failing("noMaxShift")).toEqual([byName("large scores").name]);
   });
 
   it("a wrong answer that is no known mistake gets no diagnosis", () => {
     const c = byName("backward, dv");
     const got = run("none", c);
     got.dv.data[0] += 0.5;
-    expect(compare(got, c.expected, tol(c))).toBeDefined();
+    expect(differs(got, c)).toBeDefined();
     expect(c.diagnose!(got)).toBeUndefined();
   });
 });

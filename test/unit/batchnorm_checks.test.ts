@@ -4,8 +4,8 @@
  * names it.
  */
 import { describe, expect, it } from "vitest";
+import { differs, mistakeHarness } from "./_mistakes.ts";
 import { Matrix } from "../../lib/core/matrix.ts";
-import { compare } from "../../grader/compare.ts";
 import type { Check, Diagnosis } from "../../grader/types.ts";
 import { checks, MISTAKE } from "../checks/batchnorm.ts";
 import * as solution from "../../solutions/batchnorm.ts";
@@ -129,19 +129,16 @@ function learner(bug: Bug) {
   };
 }
 
-const all = checks();
-const tol = (c: Check) => ({ rtol: c.rtol ?? 1e-9, atol: c.atol ?? 1e-12 });
 // deno-lint-ignore no-explicit-any
 const call = (mod: any, c: Check) => mod[c.fn](...c.args);
 const run = (bug: Bug, c: Check) => call(learner(bug), c);
-const failing = (bug: Bug) => all.filter((c) => compare(run(bug, c), c.expected, tol(c)));
-const byName = (part: string) => all.find((c) => c.name.includes(part))!;
+const { all, byName, failing } = mistakeHarness(checks(), run);
 
 describe("batchnorm checks", () => {
   it("the solution and a bug-free independent implementation pass every check", () => {
-    expect(failing("none").map((c) => c.name)).toEqual([]);
+    expect(failing("none")).toEqual([]);
     for (const c of all) {
-      expect(compare(call(solution, c), c.expected, tol(c)), c.name).toBeUndefined();
+      expect(differs(call(solution, c), c), c.name).toBeUndefined();
     }
   });
 
@@ -187,7 +184,7 @@ describe("batchnorm checks", () => {
     it(`${bug}: fails "${check}" and the feedback names the mistake`, () => {
       const c = byName(check);
       const got = run(bug, c);
-      expect(compare(got, c.expected, tol(c))).toBeDefined();
+      expect(differs(got, c)).toBeDefined();
       expect(c.diagnose!(got)).toEqual(message);
     });
   }
@@ -195,12 +192,12 @@ describe("batchnorm checks", () => {
   it("the three-batch check fails for a swapped momentum and for stale running statistics", () => {
     const c = byName("three batches");
     for (const bug of ["momentumSwapped", "notUpdated", "biasedRunning"] as const) {
-      expect(compare(run(bug, c), c.expected, tol(c)), bug).toBeDefined();
+      expect(differs(run(bug, c), c), bug).toBeDefined();
     }
   });
 
   it("the forward mistakes leave the evaluation checks passing, and the backward ones the forward checks", () => {
-    const names = (bug: Bug) => failing(bug).map((c) => c.name.split(": ")[1]);
+    const names = (bug: Bug) => failing(bug).map((n) => n.split(": ")[1]);
     expect(names("momentumSwapped").every((n) => /running|batch of 4|momentum 0.2/.test(n))).toBe(
       true,
     );

@@ -4,8 +4,8 @@
  * it should and gets the message that names it. One also goes through the real grader.
  */
 import { afterAll, describe, expect, it } from "vitest";
+import { differs, mistakeHarness } from "./_mistakes.ts";
 import { Matrix } from "../../lib/core/matrix.ts";
-import { compare } from "../../grader/compare.ts";
 import { gradeExercise, ROOT } from "../../grader/grade.ts";
 import type { Check, Diagnosis } from "../../grader/types.ts";
 import { reportedOn, said } from "../checks/diagnose.ts";
@@ -80,23 +80,15 @@ function learner(bug: Bug) {
   >;
 }
 
-const all = checks();
-const byName = (part: string) => {
-  const found = all.filter((c) => c.name.includes(part));
-  if (found.length !== 1) throw new Error(`${found.length} checks match "${part}"`);
-  return found[0];
-};
 const run = (bug: Bug, c: Check) => learner(bug)[c.fn](...c.args);
-const fails = (bug: Bug, c: Check) =>
-  compare(run(bug, c), c.expected, { rtol: c.rtol ?? 1e-9, atol: c.atol ?? 1e-12 }) !== undefined;
-const failing = (bug: Bug) => all.filter((c) => fails(bug, c)).map((c) => c.name);
+const { all, byName, fails, failing } = mistakeHarness(checks(), run);
 
 describe("darts checks", () => {
   it("the solution and a bug-free independent implementation pass every check", () => {
     expect(failing("none")).toEqual([]);
     for (const c of all) {
       const fn = (solution as Record<string, (...a: unknown[]) => unknown>)[c.fn];
-      expect(compare(fn(...c.args), c.expected, { rtol: c.rtol ?? 1e-9, atol: c.atol ?? 1e-12 }))
+      expect(differs(fn(...c.args), c))
         .toBeUndefined();
     }
   });

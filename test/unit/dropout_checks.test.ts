@@ -4,9 +4,9 @@
  * names it.
  */
 import { describe, expect, it } from "vitest";
+import { differs, mistakeHarness } from "./_mistakes.ts";
 import { Matrix } from "../../lib/core/matrix.ts";
 import { Random } from "../../lib/core/random.ts";
-import { compare } from "../../grader/compare.ts";
 import type { Check, Diagnosis } from "../../grader/types.ts";
 import { said } from "../checks/diagnose.ts";
 import { checks, MISTAKE } from "../checks/dropout.ts";
@@ -72,19 +72,16 @@ function learner(bug: Bug) {
   };
 }
 
-const all = checks();
-const tol = (c: Check) => ({ rtol: c.rtol ?? 1e-9, atol: c.atol ?? 1e-12 });
 // deno-lint-ignore no-explicit-any
 const call = (mod: any, c: Check) => mod[c.fn](...c.args);
 const run = (bug: Bug, c: Check) => call(learner(bug), c);
-const failing = (bug: Bug) => all.filter((c) => compare(run(bug, c), c.expected, tol(c)));
-const byName = (part: string) => all.find((c) => c.name.includes(part))!;
+const { all, byName, failing } = mistakeHarness(checks(), run);
 
 describe("dropout checks", () => {
   it("the solution and a bug-free independent implementation pass every check", () => {
-    expect(failing("none").map((c) => c.name)).toEqual([]);
+    expect(failing("none")).toEqual([]);
     for (const c of all) {
-      expect(compare(call(solution, c), c.expected, tol(c)), c.name).toBeUndefined();
+      expect(differs(call(solution, c), c), c.name).toBeUndefined();
     }
   });
 
@@ -124,7 +121,7 @@ describe("dropout checks", () => {
     it(`${bug}: fails "${check}" and the feedback names the mistake`, () => {
       const c = byName(check);
       const got = run(bug, c);
-      expect(compare(got, c.expected, tol(c))).toBeDefined();
+      expect(differs(got, c)).toBeDefined();
       expect(c.diagnose!(got)).toEqual(message);
     });
   }
@@ -132,14 +129,14 @@ describe("dropout checks", () => {
   it("a mask of the right rate drawn in another order is named as such, with the fraction kept", () => {
     const c = byName("p = 0.3 (20×30)");
     const got = run("columnMajor", c);
-    expect(compare(got, c.expected, tol(c))).toBeDefined();
+    expect(differs(got, c)).toBeDefined();
     const kept = got.out.data.filter((v: number) => v !== 0).length / 600;
     expect(c.diagnose!(got)).toEqual(MISTAKE.otherMask(kept, 0.3));
     expect(said(c.diagnose!(got))).toMatch(/about the right 1 − p = 70%/);
   });
 
   it("each bug fails only the checks it touches", () => {
-    const names = (bug: Bug) => failing(bug).map((c) => c.name.split(": ")[1]);
+    const names = (bug: Bug) => failing(bug).map((n) => n.split(": ")[1]);
     expect(names("evalScaled")).toEqual(["forward in evaluation is the identity (p = 0.3)"]);
     expect(names("backwardNoMask").every((n) => n.startsWith("backward"))).toBe(true);
     expect(names("keepIsP").length).toBeGreaterThanOrEqual(5);

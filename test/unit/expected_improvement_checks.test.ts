@@ -5,8 +5,8 @@
  * gets no diagnosis.
  */
 import { describe, expect, it } from "vitest";
-import { compare } from "../../grader/compare.ts";
-import type { Check } from "../../grader/types.ts";
+import { mistakeHarness } from "./_mistakes.ts";
+import type { Check, Diagnosis } from "../../grader/types.ts";
 import { gpFit } from "../../lib/search/gp.ts";
 import { normalCdf, normalPdf } from "../../lib/search/normal.ts";
 import { checks, MISTAKE } from "../checks/expected_improvement.ts";
@@ -71,26 +71,19 @@ function learner(bug: Bug) {
   };
 }
 
-const all = checks();
-const byName = (part: string): Check => {
-  const found = all.filter((c) => c.name.includes(part));
-  if (found.length !== 1) throw new Error(`${found.length} checks match "${part}"`);
-  return found[0];
-};
 // deno-lint-ignore no-explicit-any
 const call = (impl: any, c: Check) => impl[c.fn](...c.args);
-const fails = (impl: unknown, c: Check) =>
-  compare(call(impl, c), c.expected, { rtol: c.rtol ?? 1e-9, atol: c.atol ?? 1e-12 }) !== undefined;
-const failing = (bug: Bug) => all.filter((c) => fails(learner(bug), c)).map((c) => c.name);
+const { all, byName, fails, failing: failingImpl } = mistakeHarness(checks(), call);
+const failing = (bug: Bug) => failingImpl(learner(bug));
 
 describe("expected_improvement checks", () => {
   it("the solution and a bug-free independent implementation pass every check", () => {
-    expect(all.filter((c) => fails(solution, c)).map((c) => c.name)).toEqual([]);
+    expect(failingImpl(solution)).toEqual([]);
     expect(failing("none")).toEqual([]);
     expect(all.filter((c) => c.hidden).length).toBeGreaterThanOrEqual(2);
   });
 
-  const cases: [Bug, string, string][] = [
+  const cases: [Bug, string, Diagnosis][] = [
     ["upwards", "six predictions", MISTAKE.upwards()],
     ["noExploration", "six predictions", MISTAKE.noExploration()],
     ["noGainTerm", "six predictions", MISTAKE.noExploitationTerm()],
@@ -106,7 +99,7 @@ describe("expected_improvement checks", () => {
     it(`${bug}: fails "${check}" and the feedback names the mistake`, () => {
       const c = byName(check), impl = learner(bug);
       expect(fails(impl, c)).toBe(true);
-      expect(c.diagnose!(call(impl, c))).toBe(message);
+      expect(c.diagnose!(call(impl, c))).toEqual(message);
     });
   }
 

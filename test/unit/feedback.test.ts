@@ -12,6 +12,9 @@ import { exerciseText, gradescope } from "../../grader/report.ts";
 import type { Check, Diagnosis, ExerciseResult } from "../../grader/types.ts";
 import { findExercise } from "../../grader/grade.ts";
 import { Matrix } from "../../lib/core/matrix.ts";
+import { Tensor } from "../../lib/core/tensor.ts";
+import { compare } from "../../grader/compare.ts";
+import { recordingCandidates } from "../checks/diagnose.ts";
 import {
   type QuadraticBowl,
   quadraticBowl,
@@ -178,7 +181,7 @@ const ISSUE_MISTAKES: {
     exercise: "backprop",
     impl: { twoLayerLoss: backprop("twiceMean") },
     check: "dW2 matches",
-    mistakes: [BACKPROP.twiceMean("dW2", 6)],
+    mistakes: [BACKPROP.twiceMean()],
   },
   {
     what: "the bias gradient of the second layer forgotten",
@@ -216,7 +219,7 @@ const ISSUE_MISTAKES: {
     exercise: "backprop",
     impl: { twoLayerLoss: backprop("transposedNoMeanDW2") },
     check: "dW2 matches",
-    mistakes: [BACKPROP.transposed("dW2"), BACKPROP.missingMean("dW2", 6)],
+    mistakes: [BACKPROP.transposed("dW2"), BACKPROP.missingMean()],
   },
 ];
 
@@ -254,10 +257,10 @@ describe("the mistakes of issue 11, at the first attempt and after several", () 
     expect(line).toMatch(/has shape 5×3, expected 3×5 — see mistakes 1 and 2 above$/);
     const [one, two] = first.diagnoses!;
     expect(one.says).toBe(BACKPROP.transposed("dW2").says);
-    expect(two.says).toBe(BACKPROP.missingMean("dW2", 6).says);
+    expect(two.says).toBe(BACKPROP.missingMean().says);
     for (const d of [one, two]) expect(d.checks).toContain("dW2 matches the reference (sigmoid)");
     expect(exerciseText(first)).toMatch(
-      /! mistake 1: dW2 is transposed.*\n {2}! mistake 2: dW2 is N = 6/,
+      /! mistake 1: dW2 is transposed.*\n {2}! mistake 2: the gradients are N times too large/,
     );
   });
 });
@@ -276,6 +279,22 @@ describe("one diagnosis once", () => {
     expect(r.diagnoses).toEqual([{ says, checks: cost.map((c) => c.name) }]);
     expect(cost.length).toBe(3);
     for (const c of cost) expect(c.message).toMatch(/— see the mistake above$/);
+  });
+
+  it("the missing 1/N, on checks with batches of 6, 9 and 5, is stated once, true of each", () => {
+    const [r] = retry("backprop", { twoLayerLoss: backprop("noMean") }, 1);
+    const [d] = r.diagnoses!;
+    expect(d.says).toBe(BACKPROP.missingMean().says);
+    // the checks it cost have different N (6, the hidden 9, the batch of 5 near 1000) and
+    // different gradients: the statement above them names no number and no gradient
+    expect(d.checks).toEqual(expect.arrayContaining([
+      "db1 matches the reference (sigmoid)",
+      "sigmoid, another seed and shape (N=9, D=3, H=7, C=4)",
+    ]));
+    expect(exerciseText(r)).toMatch(
+      /! mistake: the gradients are N times too large, N being the batch size: .*\. It cost 9 checks: /,
+    );
+    expect(d.says).not.toMatch(/\d|dW|db/);
   });
 
   it("β^i from 0 costs the constant series, the noisy series and the hidden check: once", () => {
@@ -362,7 +381,7 @@ describe("tiers: the formula only after several failed attempts", () => {
     // the missing 1/N fails dW2 first (now its first failure), then db2 (its third)
     const attempts: Attempts = { backprop: { "backprop: db2 matches the reference (sigmoid)": 2 } };
     const r = gradeWith("backprop", { twoLayerLoss: backprop("noMean") }, attempts);
-    const formula = BACKPROP.missingMean("dW2", 6).formula!;
+    const formula = BACKPROP.missingMean().formula!;
     expect(checkOf(r, "dW2 matches").formula).toBeUndefined();
     expect(checkOf(r, "dW2 matches").unlockIn).toBe(HINT_UNLOCK_ATTEMPTS - 1);
     expect(checkOf(r, "db2 matches").formula).toBe(formula);
@@ -486,4 +505,122 @@ describe("every check has two tiers", () => {
       }
     }
   });
+});
+
+/** A plain record (not a Matrix, a Tensor or an array). */
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  !!v && typeof v === "object" && Object.getPrototypeOf(v) === Object.prototype;
+
+/** `v` with every number changed: wrong everywhere, and like no known mistake. */
+const perturb = (v: unknown): unknown => {
+  const f = (x: number) => x * 1.37 + 0.11;
+  if (typeof v === "number") return f(v);
+  if (v instanceof Matrix) return v.map(f);
+  if (v instanceof Tensor) return new Tensor(v.shape, Array.from(v.data, f));
+  if (Array.isArray(v)) return v.map(perturb);
+  if (isRecord(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, perturb(x)]));
+  return v;
+};
+
+/**
+ * The known wrong answers of a check: its `diagnose` is given a wrong answer (wholly, and one
+ * field at a time), and every candidate it compares with (diagnose.ts's `matches`) becomes an
+ * answer of its own: the candidate, or the reference with that field replaced by it.
+ */
+function knownWrongAnswers(c: Check): unknown[] {
+  if (!c.diagnose) return [];
+  const expected = c.expected;
+  const probes = [perturb(expected)];
+  if (isRecord(expected)) {
+    for (const k of Object.keys(expected)) probes.push({ ...expected, [k]: perturb(expected[k]) });
+  }
+  const out: unknown[] = [];
+  for (const probe of probes) {
+    recordingCandidates((actual, candidates) => {
+      // what `matches` looked at: the answer, one of its fields, or some of its fields
+      const answer = (wrong: unknown): unknown => {
+        if (actual === probe) return wrong;
+        if (!isRecord(probe)) return undefined;
+        const field = Object.keys(probe).find((k) => probe[k] === actual);
+        if (field !== undefined) return { ...(expected as object), [field]: wrong };
+        const picked = isRecord(actual) && Object.keys(actual).length > 0 &&
+          Object.entries(actual).every(([k, v]) => probe[k] === v);
+        return picked && isRecord(wrong) ? { ...(expected as object), ...wrong } : undefined;
+      };
+      for (const [wrong] of candidates) {
+        const a = answer(wrong);
+        if (a !== undefined) out.push(a);
+      }
+    }, () => {
+      try {
+        c.diagnose!(probe);
+      } catch {
+        // a diagnose that cannot read this probe consults nothing
+      }
+    });
+  }
+  return out;
+}
+
+/** Text that states a formula (the nudges' rule). */
+const FORMULA = /[·ᵀΣ√⊙]|\bMath\.|[a-z]\(.*\) =/;
+
+/**
+ * Exercises whose known mistakes are sentences without a formula tier of their own: the
+ * check's formula-level hint stands for them once unlocked (hints.ts). Every other exercise
+ * gives each known mistake in two tiers, `says` and `formula`.
+ */
+const ONE_TIER = new Set(["neuron", "activations", "ema", "adam", "schedules", "sgd_momentum"]);
+
+describe("every known mistake, fed through the real checks", () => {
+  for (const exercise of EXERCISES) {
+    it(`${exercise.name}: named at the first attempt without a formula; one id, one statement`, () => {
+      const problems: string[] = [];
+      const statement = new Map<string, string>();
+      let fed = 0;
+      for (const c of exercise.checks()) {
+        const tol = { rtol: c.rtol ?? 1e-9, atol: c.atol ?? 1e-12 };
+        for (const answer of knownWrongAnswers(c)) {
+          if (!compare(answer, c.expected, tol)) continue; // right on this check's data
+          const r = judge(c, { kind: "value", value: answer } as never, 0, "f.ts", []);
+          const first = tier(
+            {
+              name: exercise.name,
+              title: exercise.name,
+              file: "f.ts",
+              score: 0,
+              maxScore: c.points,
+              checks: [r],
+              notes: [],
+              typeErrors: [],
+            },
+            [c],
+            {},
+          );
+          const text = exerciseText(first);
+          if (text.includes(c.hint)) {
+            problems.push(`${c.name}: its formula-level hint shows at once`);
+          }
+          const known = (r.mistakes ?? []).filter((m) => !/^(analysis|where):/.test(m.id));
+          if (!known.length) continue; // a candidate another field's mistake hides
+          fed++;
+          for (const m of known) {
+            const at = `${c.name}: "${m.says}"`;
+            if (!m.formula && !ONE_TIER.has(exercise.name)) problems.push(`${at}: no formula tier`);
+            if (m.formula && text.includes(m.formula)) {
+              problems.push(`${at}: formula shows at once`);
+            }
+            if (FORMULA.test(m.says)) problems.push(`${at} states a formula`);
+            const said = statement.get(m.id) ?? m.says;
+            if (said !== m.says) problems.push(`id ${m.id} says both "${said}" and "${m.says}"`);
+            statement.set(m.id, said);
+          }
+        }
+      }
+      expect([...new Set(problems)]).toEqual([]);
+      // every exercise whose checks name mistakes through diagnose.ts's `matches` is covered
+      // (the optimisers' trajectory checks name theirs apart: test/unit/*_checks.test.ts)
+      if (!["adam", "sgd_momentum"].includes(exercise.name)) expect(fed).toBeGreaterThan(0);
+    });
+  }
 });

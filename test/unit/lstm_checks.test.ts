@@ -4,9 +4,9 @@
  * checks it should and gets the message that names it.
  */
 import { describe, expect, it } from "vitest";
+import { differs, mistakeHarness } from "./_mistakes.ts";
 import { add, matmul, Matrix, mul, sumRows, transpose } from "../../lib/core/matrix.ts";
-import { compare } from "../../grader/compare.ts";
-import type { Check } from "../../grader/types.ts";
+import type { Check, Diagnosis } from "../../grader/types.ts";
 import { checks, MISTAKE } from "../checks/lstm.ts";
 import { lstmCellStep as solution } from "../../solutions/lstm.ts";
 
@@ -91,17 +91,14 @@ function learner(bug: Bug) {
 }
 
 type Args = [Matrix, Matrix, Matrix, Params, Matrix, Matrix];
-const all = checks();
 const run = (bug: Bug, c: Check) => learner(bug)(...(c.args as Args));
-const tol = (c: Check) => ({ rtol: c.rtol ?? 1e-9, atol: c.atol ?? 1e-12 });
-const failing = (bug: Bug) => all.filter((c) => compare(run(bug, c), c.expected, tol(c)));
-const byName = (part: string) => all.find((c) => c.name.includes(part))!;
+const { all, byName, failing } = mistakeHarness(checks(), run);
 
 describe("lstm checks", () => {
   it("the solution and a bug-free independent implementation pass every check", () => {
-    expect(failing("none").map((c) => c.name)).toEqual([]);
+    expect(failing("none")).toEqual([]);
     for (const c of all) {
-      expect(compare(solution(...(c.args as Args)), c.expected, tol(c)), c.name).toBeUndefined();
+      expect(differs(solution(...(c.args as Args)), c), c.name).toBeUndefined();
     }
   });
 
@@ -113,7 +110,7 @@ describe("lstm checks", () => {
     expect(all.reduce((s, c) => s + c.points, 0)).toBe(17);
   });
 
-  const cases: [Bug, string, string][] = [
+  const cases: [Bug, string, Diagnosis][] = [
     ["orderIfog", "new cell state", MISTAKE.order("ifog")],
     ["orderIgfo", "new cell state", MISTAKE.order("igfo")],
     ["tanhForget", "new cell state", MISTAKE.swapped("f")],
@@ -133,33 +130,35 @@ describe("lstm checks", () => {
     it(`${bug}: fails "${check}" and the feedback names the mistake`, () => {
       const c = byName(check);
       const got = run(bug, c);
-      expect(compare(got, c.expected, tol(c))).toBeDefined();
-      expect(c.diagnose!(got)).toBe(message);
+      expect(differs(got, c)).toBeDefined();
+      expect(c.diagnose!(got)).toEqual(message);
     });
   }
 
   it("backward-only mistakes leave the forward checks passing", () => {
     for (const bug of ["dropDc", "dropOutputPath", "dcPrevWithoutF", "noTanhDerivative"] as const) {
-      const names = failing(bug).map((c) => c.name);
+      const names = failing(bug);
       expect(names.some((n) => n.includes("forward,"))).toBe(false);
       expect(names.length).toBeGreaterThan(0);
     }
     // the cell state's own path alone: dropping the output path is harmless when dout = 0
-    expect(failing("dropOutputPath").map((c) => c.name).some((n) => n.includes("dout = 0")))
+    expect(failing("dropOutputPath").some((n) => n.includes("dout = 0")))
       .toBe(false);
   });
 
-  it("messages say what PyTorch does", () => {
-    expect(MISTAKE.order("ifog")).toMatch(/i, f, g, o.*CS231n/);
-    expect(MISTAKE.swapped("f")).toMatch(/forget gate f uses tanh/);
-    expect(MISTAKE.oneBias("bIh")).toMatch(/only b_ih is added/);
+  it("messages say what is wrong at once and what PyTorch does with the formula", () => {
+    expect(MISTAKE.order("ifog").says).toMatch(/order i, f, o, g, not PyTorch's.*CS231n/);
+    expect(MISTAKE.order("ifog").formula).toMatch(/i, f, g, o/);
+    expect(MISTAKE.swapped("f").says).toMatch(/forget gate f uses tanh/);
+    expect(MISTAKE.oneBias("bIh").says).toMatch(/only b_ih is added/);
+    expect(MISTAKE.oneBias("bIh").formula).toMatch(/b_ih \+ h·W_hhᵀ \+ b_hh/);
   });
 
   it("a wrong answer that is no known mistake gets no diagnosis", () => {
     const c = byName("dhPrev and dx");
     const got = run("none", c);
     got.dx.data[0] += 0.5;
-    expect(compare(got, c.expected, tol(c))).toBeDefined();
+    expect(differs(got, c)).toBeDefined();
     expect(c.diagnose!(got)).toBeUndefined();
   });
 });

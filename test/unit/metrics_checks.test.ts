@@ -3,7 +3,7 @@
  * written as a learner would, fails the checks of its function and the feedback names it.
  */
 import { describe, expect, it } from "vitest";
-import { compare } from "../../grader/compare.ts";
+import { mistakeHarness } from "./_mistakes.ts";
 import type { Check } from "../../grader/types.ts";
 import { checks, foldProblem, MISTAKES } from "../checks/metrics.ts";
 import { said } from "../checks/diagnose.ts";
@@ -11,16 +11,15 @@ import * as solution from "../../solutions/metrics.ts";
 
 type Impl = Record<string, (...args: never[]) => unknown>;
 
+/** Calls `impl`'s function of check `c` on a copy of its arguments. */
+const call = (impl: Impl, c: Check) => impl[c.fn](...(structuredClone(c.args) as never[]));
+const { all, fails } = mistakeHarness(checks(), call);
+
 /** Runs every check of `impl`; for each failing check, the diagnosis (or "" when none). */
 function grade(impl: Impl): Map<string, string> {
-  const failed = new Map<string, string>();
-  for (const c of checks() as Check[]) {
-    const actual = impl[c.fn](...(structuredClone(c.args) as never[]));
-    if (compare(actual, c.expected, { rtol: c.rtol ?? 1e-7, atol: c.atol ?? 1e-10 })) {
-      failed.set(c.name, said(c.diagnose?.(actual)));
-    }
-  }
-  return failed;
+  return new Map(
+    all.filter((c) => fails(impl, c)).map((c) => [c.name, said(c.diagnose?.(call(impl, c)))]),
+  );
 }
 
 const base = solution as unknown as Impl;
@@ -106,9 +105,9 @@ describe("metrics checks", () => {
 
   it("folds that miss a sample or are out of order are named", () => {
     const y = [0, 0, 0, 1, 1, 1];
-    expect(foldProblem([[0, 3], [1, 4]], y, 2)).toMatch(/sample 2 is in no fold/);
-    expect(foldProblem([[3, 0, 4], [1, 2, 5]], y, 2)).toMatch(/not in increasing order/);
-    expect(foldProblem([[0, 9], [1, 2, 3, 4, 5]], y, 2)).toMatch(/not an index of y/);
-    expect(foldProblem([[0, 1, 2], [3, 4, 5]], y, 2)).toMatch(/plain k-fold/);
+    expect(said(foldProblem([[0, 3], [1, 4]], y, 2))).toMatch(/sample 2 is in no fold/);
+    expect(said(foldProblem([[3, 0, 4], [1, 2, 5]], y, 2))).toMatch(/not in increasing order/);
+    expect(said(foldProblem([[0, 9], [1, 2, 3, 4, 5]], y, 2))).toMatch(/not an index of y/);
+    expect(said(foldProblem([[0, 1, 2], [3, 4, 5]], y, 2))).toMatch(/plain k-fold/);
   });
 });

@@ -5,9 +5,9 @@
  * diagnosis.
  */
 import { describe, expect, it } from "vitest";
+import { mistakeHarness } from "./_mistakes.ts";
 import { Random } from "../../lib/core/random.ts";
-import { compare } from "../../grader/compare.ts";
-import type { Check } from "../../grader/types.ts";
+import type { Check, Diagnosis } from "../../grader/types.ts";
 import { checks, MISTAKE } from "../checks/random_search.ts";
 import * as solution from "../../solutions/random_search.ts";
 import type { Config, ParamSpec } from "../../solutions/random_search.ts";
@@ -83,26 +83,19 @@ function learner(bug: Bug) {
   };
 }
 
-const all = checks();
-const byName = (part: string): Check => {
-  const found = all.filter((c) => c.name.includes(part));
-  if (found.length !== 1) throw new Error(`${found.length} checks match "${part}"`);
-  return found[0];
-};
 // deno-lint-ignore no-explicit-any
 const call = (impl: any, c: Check) => impl[c.fn](...c.args);
-const fails = (impl: unknown, c: Check) =>
-  compare(call(impl, c), c.expected, { rtol: c.rtol ?? 1e-9, atol: c.atol ?? 1e-12 }) !== undefined;
-const failing = (bug: Bug) => all.filter((c) => fails(learner(bug), c)).map((c) => c.name);
+const { all, byName, fails, failing: failingImpl } = mistakeHarness(checks(), call);
+const failing = (bug: Bug) => failingImpl(learner(bug));
 
 describe("random_search checks", () => {
   it("the solution and a bug-free independent implementation pass every check", () => {
-    expect(all.filter((c) => fails(solution, c)).map((c) => c.name)).toEqual([]);
+    expect(failingImpl(solution)).toEqual([]);
     expect(failing("none")).toEqual([]);
     expect(all.filter((c) => c.hidden).length).toBeGreaterThanOrEqual(2);
   });
 
-  const cases: [Bug, string, string][] = [
+  const cases: [Bug, string, Diagnosis][] = [
     ["linear", "u = 0.5 on", MISTAKE.linear()],
     ["linear", "five configurations", MISTAKE.linear()],
     ["linear", "40 configurations", MISTAKE.linear()],
@@ -121,7 +114,7 @@ describe("random_search checks", () => {
     it(`${bug}: fails "${check}" and the feedback names the mistake`, () => {
       const c = byName(check), impl = learner(bug);
       expect(fails(impl, c)).toBe(true);
-      expect(c.diagnose!(call(impl, c))).toBe(message);
+      expect(c.diagnose!(call(impl, c))).toEqual(message);
     });
   }
 

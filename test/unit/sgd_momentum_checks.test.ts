@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { compare } from "../../grader/compare.ts";
+import { differs, mistakeHarness, tol } from "./_mistakes.ts";
 import type { Check } from "../../grader/types.ts";
 import {
   type QuadraticBowl,
@@ -83,12 +84,6 @@ const inPlace: UpdateRule<SgdConfig> = (w, dw, c) => {
   };
 };
 
-const all = checks();
-const byName = (part: string) => {
-  const found = all.filter((c) => c.name.includes(part));
-  expect(found.length, part).toBe(1);
-  return found[0];
-};
 /** Runs a rule on a check's arguments, exactly as the exercise's runSgd does in the sandbox. */
 function runOn(rule: UpdateRule<SgdConfig>, c: Check): unknown {
   const [problem, w0, config, o] = c.args as [
@@ -99,9 +94,10 @@ function runOn(rule: UpdateRule<SgdConfig>, c: Check): unknown {
   ];
   return runRule(rule, quadraticBowl(problem).grad, w0, structuredClone(config), o);
 }
-const tol = (c: Check) => ({ rtol: c.rtol ?? 1e-9, atol: c.atol ?? 1e-12 });
-const fails = (rule: () => UpdateRule<SgdConfig>, c: Check) =>
-  compare(runOn(rule(), c), c.expected, tol(c)) !== undefined;
+const { all, byName, fails } = mistakeHarness(
+  checks(),
+  (rule: () => UpdateRule<SgdConfig>, c: Check) => runOn(rule(), c),
+);
 const says = (bug: string) =>
   SGD_MISTAKES.find((m) => m.flag === (bug === "nesterovIgnored" ? "nesterovOldBuffer" : bug))!
     .says;
@@ -169,7 +165,7 @@ describe("sgd_momentum checks", () => {
     it(`${bug}: fails "${check}", and the feedback names where and the mistake`, () => {
       const c = byName(check);
       const got = runOn(learner(bug), c);
-      expect(compare(got, c.expected, tol(c))).toBeDefined();
+      expect(differs(got, c)).toBeDefined();
       const message = said(c.diagnose!(got));
       expect(message).toContain(where);
       expect(message).toContain(`it looks like ${says(bug)}`);

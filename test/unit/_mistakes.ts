@@ -1,0 +1,32 @@
+/**
+ * The harness the exercises' check tests share: a learner's answer with one deliberate bug is
+ * run on the real checks of test/checks/ and compared as the grader compares (judge.ts: the
+ * check's own tolerance, else rtol 1e-9 and atol 1e-12). Only `run`, how a buggy answer is
+ * called on a check, differs from one exercise to the next.
+ */
+
+import { compare, type Mismatch } from "../../grader/compare.ts";
+import type { Check } from "../../grader/types.ts";
+
+/** The grader's tolerance for check `c`. */
+export const tol = (c: Check) => ({ rtol: c.rtol ?? 1e-9, atol: c.atol ?? 1e-12 });
+
+/** What the grader's comparison says of `got` on check `c`; undefined when `got` passes. */
+export const differs = (got: unknown, c: Check): Mismatch | undefined =>
+  compare(got, c.expected, tol(c));
+
+/**
+ * The lookups a check test needs, for the checks `all` and a `run` that calls the answer
+ * with `bug` on a check: the one check whose name contains `part`, whether an answer fails a check, and the
+ * names of the checks it fails, in order.
+ */
+export function mistakeHarness<Bug>(all: Check[], run: (bug: Bug, c: Check) => unknown) {
+  const byName = (part: string): Check => {
+    const found = all.filter((c) => c.name.includes(part));
+    if (found.length !== 1) throw new Error(`${found.length} checks are named like "${part}"`);
+    return found[0];
+  };
+  const fails = (bug: Bug, c: Check) => differs(run(bug, c), c) !== undefined;
+  const failing = (bug: Bug) => all.filter((c) => fails(bug, c)).map((c) => c.name);
+  return { all, byName, fails, failing };
+}
