@@ -17,7 +17,7 @@ import {
   type AttentionMask,
 } from "../../lib/nn/layers/attention.ts";
 import type { Check, Diagnosis, Exercise } from "../../grader/types.ts";
-import { matches, mistake, withNudges } from "./diagnose.ts";
+import { matches, mistake } from "./diagnose.ts";
 
 /** One graded problem: the inputs of `attentionStep`. */
 export interface Problem {
@@ -255,6 +255,7 @@ const HINTS = {
 export function checks(): Check[] {
   const check = (
     name: string,
+    nudge: string,
     points: number,
     p: Problem,
     fields: string[],
@@ -262,6 +263,7 @@ export function checks(): Check[] {
     hidden = false,
   ): Check => ({
     name: `attention: ${name}`,
+    nudge,
     points,
     fn: "attentionStep",
     args: args(p),
@@ -281,18 +283,69 @@ export function checks(): Check[] {
     mask: [[T, T, F], [F, T, F], [T, F, T], [F, F, T], [T, T, T]],
   });
   return [
-    check("forward, the weights A (N=3, M=4, d=5)", 2, main, ["weights"], HINTS.weights),
-    check("forward, the output A·V", 1, main, ["out"], HINTS.out),
-    check("forward with a causal mask (query i sees keys 0 … i)", 2, causalP, [
-      "weights",
-      "out",
-    ], HINTS.mask),
-    check("forward with a mask that is not causal (N=3, M=5)", 1, masked, ["weights"], HINTS.mask),
-    check("backward, dv", 1, main, ["dv"], HINTS.dv),
-    check("backward, dq and dk", 2, main, ["dq", "dk"], HINTS.dqdk),
-    check("backward with a mask, dq, dk and dv", 2, masked, ["dq", "dk", "dv"], HINTS.masked),
+    check(
+      "forward, the weights A (N=3, M=4, d=5)",
+      "Each row of the weights is a softmax over that query's scores; look at what keeps the scores' spread from growing with the width d.",
+      2,
+      main,
+      ["weights"],
+      HINTS.weights,
+    ),
+    check(
+      "forward, the output A·V",
+      "Each output row is the weighted average of the value rows, with that query's weights.",
+      1,
+      main,
+      ["out"],
+      HINTS.out,
+    ),
+    check(
+      "forward with a causal mask (query i sees keys 0 … i)",
+      "A blocked key must get weight exactly 0 and the row must still sum to 1: look at the stage where you block it.",
+      2,
+      causalP,
+      [
+        "weights",
+        "out",
+      ],
+      HINTS.mask,
+    ),
+    check(
+      "forward with a mask that is not causal (N=3, M=5)",
+      "The mask is given, not derived from positions: block exactly the keys it marks.",
+      1,
+      masked,
+      ["weights"],
+      HINTS.mask,
+    ),
+    check(
+      "backward, dv",
+      "The gradient of a value row collects each query's output gradient, weighted by how much that query looked at it.",
+      1,
+      main,
+      ["dv"],
+      HINTS.dv,
+    ),
+    check(
+      "backward, dq and dk",
+      "Go back through the output, then through each row's softmax (every weight of a row depends on every score of that row), then through the scaled scores.",
+      2,
+      main,
+      ["dq", "dk"],
+      HINTS.dqdk,
+    ),
+    check(
+      "backward with a mask, dq, dk and dv",
+      "Blocked keys have weight 0 and a constant score: no gradient may flow through them.",
+      2,
+      masked,
+      ["dq", "dk", "dv"],
+      HINTS.masked,
+    ),
     {
       name: "attention: every gradient agrees with a numerical gradient",
+      nudge:
+        "The message names the first gradient (dq, dk, dv) that disagrees with the numerical one: start there.",
       points: 2,
       fn: "attentionStep",
       args: args(main),
@@ -304,6 +357,8 @@ export function checks(): Check[] {
     },
     {
       name: "attention: with the causal mask too, every gradient agrees with a numerical one",
+      nudge:
+        "With the mask, the message names the first gradient that disagrees: look at how blocked keys are handled backwards.",
       points: 1,
       fn: "attentionStep",
       args: args(causalP),
@@ -313,13 +368,21 @@ export function checks(): Check[] {
       diagnose: diagnoseFields(causalP, ["dq", "dk", "dv"]),
       hint: HINTS.numeric,
     },
-    check("large scores (up to about 1200), forward and backward", 1, large, [
-      "weights",
-      "out",
-      "dq",
-    ], HINTS.large),
+    check(
+      "large scores (up to about 1200), forward and backward",
+      "Scores of several hundred overflow the exponential: which shift of a row's scores leaves its softmax unchanged?",
+      1,
+      large,
+      [
+        "weights",
+        "out",
+        "dq",
+      ],
+      HINTS.large,
+    ),
     check(
       "another seed and shape with a mask (N=5, M=3, d=7), forward and backward",
+      "Nothing may depend on the sizes of the visible checks: read N, M and d from the shapes.",
       2,
       hidden,
       ["weights", "out", "dq", "dk", "dv"],
@@ -329,35 +392,9 @@ export function checks(): Check[] {
   ];
 }
 
-/** First-attempt help, without the formula (each check's `hint` holds the formula level). */
-const NUDGES: Record<string, string> = {
-  "attention: forward, the weights A (N=3, M=4, d=5)":
-    "Each row of the weights is a softmax over that query's scores; look at what keeps the scores' spread from growing with the width d.",
-  "attention: forward, the output A·V":
-    "Each output row is the weighted average of the value rows, with that query's weights.",
-  "attention: forward with a causal mask (query i sees keys 0 … i)":
-    "A blocked key must get weight exactly 0 and the row must still sum to 1: look at the stage where you block it.",
-  "attention: forward with a mask that is not causal (N=3, M=5)":
-    "The mask is given, not derived from positions: block exactly the keys it marks.",
-  "attention: backward, dv":
-    "The gradient of a value row collects each query's output gradient, weighted by how much that query looked at it.",
-  "attention: backward, dq and dk":
-    "Go back through the output, then through each row's softmax (every weight of a row depends on every score of that row), then through the scaled scores.",
-  "attention: backward with a mask, dq, dk and dv":
-    "Blocked keys have weight 0 and a constant score: no gradient may flow through them.",
-  "attention: every gradient agrees with a numerical gradient":
-    "The message names the first gradient (dq, dk, dv) that disagrees with the numerical one: start there.",
-  "attention: with the causal mask too, every gradient agrees with a numerical one":
-    "With the mask, the message names the first gradient that disagrees: look at how blocked keys are handled backwards.",
-  "attention: large scores (up to about 1200), forward and backward":
-    "Scores of several hundred overflow the exponential: which shift of a row's scores leaves its softmax unchanged?",
-  "attention: another seed and shape with a mask (N=5, M=3, d=7), forward and backward":
-    "Nothing may depend on the sizes of the visible checks: read N, M and d from the shapes.",
-};
-
 export const attentionExercise: Exercise = {
   name: "attention",
   title: "Scaled dot-product attention, forward and backward",
   notebook: "28_attention.ipynb",
-  checks: () => withNudges(checks(), NUDGES),
+  checks,
 };

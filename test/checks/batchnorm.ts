@@ -21,7 +21,7 @@ import {
   type BatchNormRunning,
 } from "../../lib/nn/layers/batchnorm.ts";
 import type { Check, Diagnosis, Exercise } from "../../grader/types.ts";
-import { matches, mistake, withNudges } from "./diagnose.ts";
+import { matches, mistake } from "./diagnose.ts";
 
 /** One graded case. */
 export interface Case {
@@ -296,12 +296,14 @@ export function checks(): Check[] {
   const refHidden = reference(hidden);
   const forward = (
     name: string,
+    nudge: string,
     c: Case,
     points: number,
     expected: object,
     more: Partial<Check>,
   ) => ({
     name,
+    nudge,
     points,
     fn: "batchnormForward",
     args: FORWARD_ARGS(c),
@@ -311,12 +313,14 @@ export function checks(): Check[] {
   });
   const backward = (
     name: string,
+    nudge: string,
     c: Case,
     points: number,
     expected: object,
     more: Partial<Check>,
   ) => ({
     name,
+    nudge,
     points,
     fn: "forwardBackward",
     args: BACKWARD_ARGS(c),
@@ -326,27 +330,64 @@ export function checks(): Check[] {
     ...more,
   });
   return [
-    forward("batchnorm: forward in training (N=8, D=5)", main, 3, { out: refMain.out }, {
-      diagnose: diagnoseOut(main),
-    }),
-    forward("batchnorm: running statistics after one training step (momentum 0.1)", main, 3, {
-      running: refMain.running,
-    }, { diagnose: diagnoseRunning(main), hint: HINTS.running }),
-    forward("batchnorm: a batch of 4, momentum 0.3: output and running statistics", small, 2, {
-      out: refSmall.out,
-      running: refSmall.running,
-    }, {
-      diagnose: (a) => diagnoseOut(small)(a) ?? diagnoseRunning(small)(a),
-      hint: HINTS.running,
-    }),
-    forward("batchnorm: evaluation uses the running statistics", evalCase, 2, {
-      out: refEval.out,
-    }, { diagnose: diagnoseOut(evalCase), hint: HINTS.eval }),
-    forward("batchnorm: evaluation leaves the running statistics unchanged", evalCase, 1, {
-      running: evalCase.running,
-    }, { diagnose: diagnoseRunning(evalCase), hint: HINTS.eval }),
+    forward(
+      "batchnorm: forward in training (N=8, D=5)",
+      "Normalise each feature (column) with statistics of that column over the batch; look at which variance you use and where the small ε goes.",
+      main,
+      3,
+      { out: refMain.out },
+      {
+        diagnose: diagnoseOut(main),
+      },
+    ),
+    forward(
+      "batchnorm: running statistics after one training step (momentum 0.1)",
+      "Look at which side PyTorch's momentum weighs (the new batch statistic or the old estimate) and which variance goes into the running estimate.",
+      main,
+      3,
+      {
+        running: refMain.running,
+      },
+      { diagnose: diagnoseRunning(main), hint: HINTS.running },
+    ),
+    forward(
+      "batchnorm: a batch of 4, momentum 0.3: output and running statistics",
+      "On a small batch the two variances (divide by N or by N − 1) differ a lot: which one normalises and which one is remembered?",
+      small,
+      2,
+      {
+        out: refSmall.out,
+        running: refSmall.running,
+      },
+      {
+        diagnose: (a) => diagnoseOut(small)(a) ?? diagnoseRunning(small)(a),
+        hint: HINTS.running,
+      },
+    ),
+    forward(
+      "batchnorm: evaluation uses the running statistics",
+      "In evaluation the batch's own statistics are not used: look at which statistics replace them.",
+      evalCase,
+      2,
+      {
+        out: refEval.out,
+      },
+      { diagnose: diagnoseOut(evalCase), hint: HINTS.eval },
+    ),
+    forward(
+      "batchnorm: evaluation leaves the running statistics unchanged",
+      "In evaluation the running statistics are read, never updated.",
+      evalCase,
+      1,
+      {
+        running: evalCase.running,
+      },
+      { diagnose: diagnoseRunning(evalCase), hint: HINTS.eval },
+    ),
     {
       name: "batchnorm: running statistics over three batches (momentum 0.3, from mean 0, var 1)",
+      nudge:
+        "Each batch updates the running estimates from their previous values: check the weight of the new batch and the variance you remember.",
       points: 2,
       fn: "trainSteps",
       args: [steps, Matrix.filled(1, 4, 1), new Matrix(1, 4), start(), {
@@ -356,67 +397,81 @@ export function checks(): Check[] {
       expected: stepsRef,
       hint: HINTS.running,
     },
-    backward("batchnorm: backward in training, dx", main, 3, { dx: refMain.dx }, {}),
-    backward("batchnorm: backward in training, dgamma and dbeta", main, 2, {
-      dgamma: refMain.dgamma,
-      dbeta: refMain.dbeta,
-    }, { hint: HINTS.params }),
-    backward("batchnorm: dx agrees with a numerical gradient", main, 2, { dx: numeric }, {
-      rtol: 1e-6,
-      atol: 1e-8,
-      hint: HINTS.numeric,
-    }),
-    backward("batchnorm: backward in evaluation", evalCase, 1, {
-      dx: refEval.dx,
-      dgamma: refEval.dgamma,
-      dbeta: refEval.dbeta,
-    }, { hint: "In evaluation μ and σ² are constants: out is an affine function of x." }),
-    forward("batchnorm: another shape, momentum 0.2, ε = 1e-3 (hidden)", hidden, 2, {
-      out: refHidden.out,
-      running: refHidden.running,
-    }, {
-      diagnose: (a) => diagnoseOut(hidden)(a) ?? diagnoseRunning(hidden)(a),
-      hidden: true,
-    }),
-    backward("batchnorm: backward, another shape (hidden)", hidden, 2, {
-      dx: refHidden.dx,
-      dgamma: refHidden.dgamma,
-      dbeta: refHidden.dbeta,
-    }, { hidden: true }),
+    backward(
+      "batchnorm: backward in training, dx",
+      "In training every x of a column reaches the output three ways: directly, through the mean and through the variance; all three paths must come back.",
+      main,
+      3,
+      { dx: refMain.dx },
+      {},
+    ),
+    backward(
+      "batchnorm: backward in training, dgamma and dbeta",
+      "γ and β are shared by all N examples: their gradients collect a contribution from every row.",
+      main,
+      2,
+      {
+        dgamma: refMain.dgamma,
+        dbeta: refMain.dbeta,
+      },
+      { hint: HINTS.params },
+    ),
+    backward(
+      "batchnorm: dx agrees with a numerical gradient",
+      "If dx disagrees with the numbers, one of the paths through the batch mean or variance is missing or scaled wrongly.",
+      main,
+      2,
+      { dx: numeric },
+      {
+        rtol: 1e-6,
+        atol: 1e-8,
+        hint: HINTS.numeric,
+      },
+    ),
+    backward(
+      "batchnorm: backward in evaluation",
+      "In evaluation the statistics are constants, so the layer is a fixed scale and shift of x.",
+      evalCase,
+      1,
+      {
+        dx: refEval.dx,
+        dgamma: refEval.dgamma,
+        dbeta: refEval.dbeta,
+      },
+      { hint: "In evaluation μ and σ² are constants: out is an affine function of x." },
+    ),
+    forward(
+      "batchnorm: another shape, momentum 0.2, ε = 1e-3 (hidden)",
+      "Nothing may depend on the visible checks' shapes, momentum or ε: read them from the arguments.",
+      hidden,
+      2,
+      {
+        out: refHidden.out,
+        running: refHidden.running,
+      },
+      {
+        diagnose: (a) => diagnoseOut(hidden)(a) ?? diagnoseRunning(hidden)(a),
+        hidden: true,
+      },
+    ),
+    backward(
+      "batchnorm: backward, another shape (hidden)",
+      "Nothing may depend on the visible checks' shapes in the backward pass either.",
+      hidden,
+      2,
+      {
+        dx: refHidden.dx,
+        dgamma: refHidden.dgamma,
+        dbeta: refHidden.dbeta,
+      },
+      { hidden: true },
+    ),
   ];
 }
-
-/** First-attempt help, without the formula (each check's `hint` holds the formula level). */
-const NUDGES: Record<string, string> = {
-  "batchnorm: forward in training (N=8, D=5)":
-    "Normalise each feature (column) with statistics of that column over the batch; look at which variance you use and where the small ε goes.",
-  "batchnorm: running statistics after one training step (momentum 0.1)":
-    "Look at which side PyTorch's momentum weighs (the new batch statistic or the old estimate) and which variance goes into the running estimate.",
-  "batchnorm: a batch of 4, momentum 0.3: output and running statistics":
-    "On a small batch the two variances (divide by N or by N − 1) differ a lot: which one normalises and which one is remembered?",
-  "batchnorm: evaluation uses the running statistics":
-    "In evaluation the batch's own statistics are not used: look at which statistics replace them.",
-  "batchnorm: evaluation leaves the running statistics unchanged":
-    "In evaluation the running statistics are read, never updated.",
-  "batchnorm: running statistics over three batches (momentum 0.3, from mean 0, var 1)":
-    "Each batch updates the running estimates from their previous values: check the weight of the new batch and the variance you remember.",
-  "batchnorm: backward in training, dx":
-    "In training every x of a column reaches the output three ways: directly, through the mean and through the variance; all three paths must come back.",
-  "batchnorm: backward in training, dgamma and dbeta":
-    "γ and β are shared by all N examples: their gradients collect a contribution from every row.",
-  "batchnorm: dx agrees with a numerical gradient":
-    "If dx disagrees with the numbers, one of the paths through the batch mean or variance is missing or scaled wrongly.",
-  "batchnorm: backward in evaluation":
-    "In evaluation the statistics are constants, so the layer is a fixed scale and shift of x.",
-  "batchnorm: another shape, momentum 0.2, ε = 1e-3 (hidden)":
-    "Nothing may depend on the visible checks' shapes, momentum or ε: read them from the arguments.",
-  "batchnorm: backward, another shape (hidden)":
-    "Nothing may depend on the visible checks' shapes in the backward pass either.",
-};
 
 export const batchnormExercise: Exercise = {
   name: "batchnorm",
   title: "Batch normalisation, forward and backward",
   notebook: "21_normalisation_residual.ipynb",
-  checks: () => withNudges(checks(), NUDGES),
+  checks,
 };

@@ -16,7 +16,7 @@ import { flatView, Tensor } from "../../lib/core/tensor.ts";
 import { numericalGradientArray } from "../../lib/check/gradcheck.ts";
 import { conv2dBackward, conv2dForward } from "../../lib/nn/layers/conv2d.ts";
 import type { Check, Diagnosis, Exercise } from "../../grader/types.ts";
-import { matches, mistake, withNudges } from "./diagnose.ts";
+import { matches, mistake } from "./diagnose.ts";
 
 /**
  * The known mistakes, each in two tiers: what is wrong (at once) and the formula-level fix
@@ -240,8 +240,16 @@ export function checks(): Check[] {
       t.shape,
       numericalGradientArray(() => flatView(forward(a).out), flatView(t), flatView(dout)).data,
     );
-  const fwdCheck = (name: string, a: Args, points: number, hint: string, hiddenCheck = false) => ({
+  const fwdCheck = (
+    name: string,
+    nudge: string,
+    a: Args,
+    points: number,
+    hint: string,
+    hiddenCheck = false,
+  ) => ({
     name,
+    nudge,
     points,
     fn: "convForward",
     args: [a.x, a.w, a.b, a.o],
@@ -254,24 +262,28 @@ export function checks(): Check[] {
   return [
     fwdCheck(
       "convForward: one 4×4 image, one 3×3 filter (stride 1, no padding)",
+      "Slide the kernel over the image as it is, multiplying it with the window under it, and add the bias; compare the output size with the number of window positions.",
       one,
       2,
       "Slide the kernel over the image as it is, summing kernel × pixel in each window, plus the bias.",
     ),
     fwdCheck(
       "convForward: the same with padding 1 (output 4×4)",
+      "Padding widens the input: a window may hang over the edge, where it reads zeros.",
       padded,
       2,
       "Pad x with p zeros on every side; then out[n,f,i,j] = b[f] + Σ_{c,u,v} w[f,c,u,v]·xpad[n,c,i·s+u,j·s+v].",
     ),
     fwdCheck(
       "convForward: 2 images, 3 channels, 4 filters, stride 2, padding 1",
+      "Each filter reads every input channel; the window moves by the stride, not by one.",
       strided,
       2,
       "Each filter sums over every input channel; the window's top-left corner moves by the stride.",
     ),
     {
       name: "convBackward: db (2 images, padding 1)",
+      nudge: "The bias of a filter touches every output entry of that filter, in every image.",
       points: 1,
       fn: "convBackward",
       args: bwdArgs(back, dBack),
@@ -281,6 +293,8 @@ export function checks(): Check[] {
     },
     {
       name: "convBackward: dw (2 images, padding 1)",
+      nudge:
+        "A weight meets one input pixel per output position and image: its gradient collects all of them.",
       points: 2,
       fn: "convBackward",
       args: bwdArgs(back, dBack),
@@ -291,6 +305,7 @@ export function checks(): Check[] {
     },
     {
       name: "convBackward: dx (2 images, padding 1)",
+      nudge: "A pixel sits in several windows: its gradient collects a share from each.",
       points: 2,
       fn: "convBackward",
       args: bwdArgs(back, dBack),
@@ -300,6 +315,8 @@ export function checks(): Check[] {
     },
     {
       name: "convBackward: dx and dw agree with numerical gradients (stride 2, padding 1)",
+      nudge:
+        "The backward pass must visit the same windows as the forward pass, stride and padding included.",
       points: 2,
       fn: "convBackward",
       args: bwdArgs(strided, dStrided),
@@ -315,6 +332,8 @@ export function checks(): Check[] {
     },
     {
       name: "convBackward: dx, dw, db with stride 2 and padding 1",
+      nudge:
+        "With a stride, look at where each output's window starts in the padded input: its gradient goes back to exactly those pixels.",
       points: 2,
       fn: "convBackward",
       args: bwdArgs(strided, dStrided),
@@ -325,6 +344,7 @@ export function checks(): Check[] {
     },
     fwdCheck(
       "convForward: 3 images, stride 2, padding 2",
+      "Read every size from the tensors' shapes; nothing may depend on the visible checks.",
       hidden,
       1,
       "Read every size from the tensors' shapes; the output size is ⌊(H + 2p − KH)/s⌋ + 1.",
@@ -332,6 +352,7 @@ export function checks(): Check[] {
     ),
     {
       name: "convBackward: 3 images, stride 2, padding 2",
+      nudge: "Padding positions are not part of x: they receive no gradient.",
       points: 2,
       fn: "convBackward",
       args: bwdArgs(hidden, dHidden),
@@ -344,33 +365,9 @@ export function checks(): Check[] {
   ];
 }
 
-/** First-attempt help, without the formula (each check's `hint` holds the formula level). */
-const NUDGES: Record<string, string> = {
-  "convForward: one 4×4 image, one 3×3 filter (stride 1, no padding)":
-    "Slide the kernel over the image as it is, multiplying it with the window under it, and add the bias; compare the output size with the number of window positions.",
-  "convForward: the same with padding 1 (output 4×4)":
-    "Padding widens the input: a window may hang over the edge, where it reads zeros.",
-  "convForward: 2 images, 3 channels, 4 filters, stride 2, padding 1":
-    "Each filter reads every input channel; the window moves by the stride, not by one.",
-  "convBackward: db (2 images, padding 1)":
-    "The bias of a filter touches every output entry of that filter, in every image.",
-  "convBackward: dw (2 images, padding 1)":
-    "A weight meets one input pixel per output position and image: its gradient collects all of them.",
-  "convBackward: dx (2 images, padding 1)":
-    "A pixel sits in several windows: its gradient collects a share from each.",
-  "convBackward: dx and dw agree with numerical gradients (stride 2, padding 1)":
-    "The backward pass must visit the same windows as the forward pass, stride and padding included.",
-  "convBackward: dx, dw, db with stride 2 and padding 1":
-    "With a stride, look at where each output's window starts in the padded input: its gradient goes back to exactly those pixels.",
-  "convForward: 3 images, stride 2, padding 2":
-    "Read every size from the tensors' shapes; nothing may depend on the visible checks.",
-  "convBackward: 3 images, stride 2, padding 2":
-    "Padding positions are not part of x: they receive no gradient.",
-};
-
 export const convExercise: Exercise = {
   name: "conv",
   title: "A naive convolution, forward and backward",
   notebook: "24_convolution.ipynb",
-  checks: () => withNudges(checks(), NUDGES),
+  checks,
 };

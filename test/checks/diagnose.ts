@@ -1,7 +1,7 @@
 /** Helpers for naming common mistakes: does a wrong answer equal a known wrong formula? */
 
 import { compare } from "../../grader/compare.ts";
-import type { Check, CheckResult, Diagnosis } from "../../grader/types.ts";
+import type { CheckResult, Diagnosis } from "../../grader/types.ts";
 
 /**
  * A known mistake in two tiers: what is wrong (shown at once) and the formula-level fix (shown
@@ -57,17 +57,4 @@ export function said(found: string | Diagnosis | Diagnosis[] | undefined): strin
  */
 export function reportedOn(r: CheckResult): string {
   return [r.message, ...(r.mistakes ?? []).map((m) => m.says)].join(" — ");
-}
-
-/**
- * Gives each check its first-attempt nudge from a table keyed by the check's name (for checks
- * built by helpers that take only a hint). A check missing from the table is an error, so a new
- * check cannot silently go without its first tier.
- */
-export function withNudges(checks: Check[], nudges: Record<string, string>): Check[] {
-  return checks.map((c) => {
-    const nudge = nudges[c.name];
-    if (!nudge) throw new Error(`no nudge for the check "${c.name}"`);
-    return { ...c, nudge };
-  });
 }

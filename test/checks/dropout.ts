@@ -16,7 +16,7 @@ import { Random } from "../../lib/core/random.ts";
 import { numericalGradientArray } from "../../lib/check/gradcheck.ts";
 import { bernoulliMask, dropoutBackward, dropoutForward } from "../../lib/nn/layers/dropout.ts";
 import type { Check, Diagnosis, Exercise } from "../../grader/types.ts";
-import { matches, mistake, withNudges } from "./diagnose.ts";
+import { matches, mistake } from "./diagnose.ts";
 
 /** One graded case: the input, the upstream gradient and the options. */
 export interface Case {
@@ -203,8 +203,16 @@ export function checks(): Check[] {
     const f = () => dropoutForward(x, { p, rng: new Random(seed) }).out;
     return numericalGradientArray(f, x, back.dout);
   })();
-  const fwd = (name: string, c: Case, points: number, hint: string, more: Partial<Check> = {}) => ({
+  const fwd = (
+    name: string,
+    nudge: string,
+    c: Case,
+    points: number,
+    hint: string,
+    more: Partial<Check> = {},
+  ) => ({
     name,
+    nudge,
     points,
     fn: "dropoutForward",
     args: [c.x, c.param],
@@ -215,12 +223,14 @@ export function checks(): Check[] {
   });
   const bwd = (
     name: string,
+    nudge: string,
     c: Case,
     points: number,
     expected: Matrix,
     more: Partial<Check> = {},
   ) => ({
     name,
+    nudge,
     points,
     fn: "forwardBackward",
     args: [c.x, c.dout, c.param],
@@ -230,56 +240,80 @@ export function checks(): Check[] {
     ...more,
   });
   return [
-    fwd("dropout: forward in training, p = 0.3 (20×30)", main, 3, HINTS.forward),
-    fwd("dropout: forward in training, p = 0.75 (12×40)", other, 2, HINTS.forward),
-    fwd("dropout: forward in evaluation is the identity (p = 0.3)", evalCase, 2, HINTS.eval),
-    fwd("dropout: p = 0 keeps everything, unscaled", none, 1, HINTS.forward),
+    fwd(
+      "dropout: forward in training, p = 0.3 (20×30)",
+      "Compare your mask's kept fraction with the drop probability, and check that the kept units are scaled up so the expected output is x.",
+      main,
+      3,
+      HINTS.forward,
+    ),
+    fwd(
+      "dropout: forward in training, p = 0.75 (12×40)",
+      "With a large drop probability few units survive: compare the kept fraction with 1 − p and the size of the kept values with x.",
+      other,
+      2,
+      HINTS.forward,
+    ),
+    fwd(
+      "dropout: forward in evaluation is the identity (p = 0.3)",
+      "Look at the branch for training = false: training already rescaled, so evaluation has nothing left to do.",
+      evalCase,
+      2,
+      HINTS.eval,
+    ),
+    fwd(
+      "dropout: p = 0 keeps everything, unscaled",
+      "With nothing dropped, nothing should be rescaled either: look at how the scale depends on p.",
+      none,
+      1,
+      HINTS.forward,
+    ),
     bwd(
       "dropout: backward in training matches the reference (p = 0.4)",
+      "The gradient goes back only through the units that were kept, scaled like the forward pass, with the same seeded mask.",
       back,
       3,
       reference(back).dx,
     ),
     bwd(
       "dropout: backward agrees with a numerical gradient (p = 0.4)",
+      "Your backward pass must use the very mask the forward pass drew from the seed.",
       back,
       2,
       numeric,
       { rtol: 1e-6, atol: 1e-8, hint: HINTS.numeric },
     ),
-    bwd("dropout: backward in evaluation passes dout through", evalCase, 1, reference(evalCase).dx),
-    fwd("dropout: another shape and p (hidden)", hidden, 2, HINTS.forward, { hidden: true }),
-    bwd("dropout: backward, another shape and p (hidden)", hidden, 2, reference(hidden).dx, {
-      hidden: true,
-    }),
+    bwd(
+      "dropout: backward in evaluation passes dout through",
+      "In evaluation the layer changes nothing, so neither does its backward pass.",
+      evalCase,
+      1,
+      reference(evalCase).dx,
+    ),
+    fwd(
+      "dropout: another shape and p (hidden)",
+      "Nothing may depend on the visible checks' shapes or drop probabilities: read both from the arguments.",
+      hidden,
+      2,
+      HINTS.forward,
+      { hidden: true },
+    ),
+    bwd(
+      "dropout: backward, another shape and p (hidden)",
+      "Nothing may depend on the visible checks' shapes or drop probabilities in the backward pass either.",
+      hidden,
+      2,
+      reference(hidden).dx,
+      {
+        hidden: true,
+      },
+    ),
   ];
 }
-
-/** First-attempt help, without the formula (each check's `hint` holds the formula level). */
-const NUDGES: Record<string, string> = {
-  "dropout: forward in training, p = 0.3 (20×30)":
-    "Compare your mask's kept fraction with the drop probability, and check that the kept units are scaled up so the expected output is x.",
-  "dropout: forward in training, p = 0.75 (12×40)":
-    "With a large drop probability few units survive: compare the kept fraction with 1 − p and the size of the kept values with x.",
-  "dropout: forward in evaluation is the identity (p = 0.3)":
-    "Look at the branch for training = false: training already rescaled, so evaluation has nothing left to do.",
-  "dropout: p = 0 keeps everything, unscaled":
-    "With nothing dropped, nothing should be rescaled either: look at how the scale depends on p.",
-  "dropout: backward in training matches the reference (p = 0.4)":
-    "The gradient goes back only through the units that were kept, scaled like the forward pass, with the same seeded mask.",
-  "dropout: backward agrees with a numerical gradient (p = 0.4)":
-    "Your backward pass must use the very mask the forward pass drew from the seed.",
-  "dropout: backward in evaluation passes dout through":
-    "In evaluation the layer changes nothing, so neither does its backward pass.",
-  "dropout: another shape and p (hidden)":
-    "Nothing may depend on the visible checks' shapes or drop probabilities: read both from the arguments.",
-  "dropout: backward, another shape and p (hidden)":
-    "Nothing may depend on the visible checks' shapes or drop probabilities in the backward pass either.",
-};
 
 export const dropoutExercise: Exercise = {
   name: "dropout",
   title: "Inverted dropout, forward and backward",
   notebook: "18_dropout.ipynb",
-  checks: () => withNudges(checks(), NUDGES),
+  checks,
 };

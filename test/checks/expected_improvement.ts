@@ -13,7 +13,7 @@ import { expectedImprovement as ei } from "../../lib/search/acquisition.ts";
 import { gpFit } from "../../lib/search/gp.ts";
 import { normalCdf, normalPdf } from "../../lib/search/normal.ts";
 import type { Check, Diagnosis, Exercise } from "../../grader/types.ts";
-import { matches, mistake, withNudges } from "./diagnose.ts";
+import { matches, mistake } from "./diagnose.ts";
 
 /**
  * The known mistakes, each in two tiers: what is wrong (at once) and the formula-level fix
@@ -185,6 +185,8 @@ export function checks(): Check[] {
   return [
     {
       name: "expectedImprovement: six predictions, best 0.4, ξ = 0",
+      nudge:
+        "The expected improvement has two parts: one for how far the mean lies below the best, one for how wide the prediction is.",
       points: 3,
       fn: "eiMany",
       args: [means, stds, best, 0],
@@ -197,6 +199,7 @@ export function checks(): Check[] {
     },
     {
       name: "expectedImprovement: the same with ξ = 0.1",
+      nudge: "ξ raises the bar: only values below the best minus ξ count as an improvement.",
       points: 1,
       fn: "eiMany",
       args: [means, stds, best, 0.1],
@@ -207,6 +210,7 @@ export function checks(): Check[] {
     },
     {
       name: "expectedImprovement: σ = 0 (a certain prediction) is max(0, best − ξ − μ)",
+      nudge: "With no uncertainty the improvement is certain: what is it, and can it be negative?",
       points: 1,
       fn: "eiMany",
       args: [zeroMeans, zeroStds, best, 0],
@@ -216,6 +220,8 @@ export function checks(): Check[] {
     },
     {
       name: "maximiseEi: five candidates (largest EI, not lowest mean nor largest σ)",
+      nudge:
+        "Rank candidates by their expected improvement, not by their mean or their uncertainty.",
       points: 2,
       fn: "maximiseEi",
       args: [cMeans, cStds, best, 0],
@@ -226,6 +232,8 @@ export function checks(): Check[] {
     },
     {
       name: "maximiseEi: two candidates with the same largest EI: the first",
+      nudge:
+        "On a tie the first candidate must stay: look at the comparison that replaces the current choice.",
       points: 1,
       fn: "maximiseEi",
       args: [tieMeans, tieStds, best, 0],
@@ -236,6 +244,8 @@ export function checks(): Check[] {
     },
     {
       name: "suggestNext: a GP fitted to 12 observations, 200 candidates",
+      nudge:
+        "Check what the best is (we minimise) and that the GP's predictions go to your maximiseEi.",
       points: 2,
       fn: "suggestNext",
       args: [g.X, g.y, g.candidates, 0],
@@ -247,6 +257,7 @@ export function checks(): Check[] {
     },
     {
       name: "expectedImprovement: 40 predictions, some with σ = 0",
+      nudge: "Look at what your code does when a prediction has no uncertainty.",
       points: 2,
       fn: "eiMany",
       args: [hMeans, hStds, 0.1, 0.01],
@@ -258,6 +269,7 @@ export function checks(): Check[] {
     },
     {
       name: "suggestNext: 20 observations, 300 candidates, ξ = 0.05",
+      nudge: "Check that ξ reaches every expected improvement.",
       points: 1,
       fn: "suggestNext",
       args: [gh.X, gh.y, gh.candidates, 0.05],
@@ -270,29 +282,9 @@ export function checks(): Check[] {
   ];
 }
 
-/** First-attempt help, without the formula (each check's `hint` holds the formula level). */
-const NUDGES: Record<string, string> = {
-  "expectedImprovement: six predictions, best 0.4, ξ = 0":
-    "The expected improvement has two parts: one for how far the mean lies below the best, one for how wide the prediction is.",
-  "expectedImprovement: the same with ξ = 0.1":
-    "ξ raises the bar: only values below the best minus ξ count as an improvement.",
-  "expectedImprovement: σ = 0 (a certain prediction) is max(0, best − ξ − μ)":
-    "With no uncertainty the improvement is certain: what is it, and can it be negative?",
-  "maximiseEi: five candidates (largest EI, not lowest mean nor largest σ)":
-    "Rank candidates by their expected improvement, not by their mean or their uncertainty.",
-  "maximiseEi: two candidates with the same largest EI: the first":
-    "On a tie the first candidate must stay: look at the comparison that replaces the current choice.",
-  "suggestNext: a GP fitted to 12 observations, 200 candidates":
-    "Check what the best is (we minimise) and that the GP's predictions go to your maximiseEi.",
-  "expectedImprovement: 40 predictions, some with σ = 0":
-    "Look at what your code does when a prediction has no uncertainty.",
-  "suggestNext: 20 observations, 300 candidates, ξ = 0.05":
-    "Check that ξ reaches every expected improvement.",
-};
-
 export const expectedImprovementExercise: Exercise = {
   name: "expected_improvement",
   title: "Expected improvement and its maximisation over candidates",
   notebook: "30_bayesian_optimisation.ipynb",
-  checks: () => withNudges(checks(), NUDGES),
+  checks,
 };

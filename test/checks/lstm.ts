@@ -14,7 +14,7 @@ import { Random } from "../../lib/core/random.ts";
 import { numericalGradient } from "../../lib/check/gradcheck.ts";
 import { type CellParams, lstmCellBackward, lstmCellForward } from "../../lib/nn/layers/rnn.ts";
 import type { Check, Diagnosis, Exercise } from "../../grader/types.ts";
-import { matches, mistake, withNudges } from "./diagnose.ts";
+import { matches, mistake } from "./diagnose.ts";
 
 /** One graded problem: the inputs of `lstmCellStep`. */
 export interface Problem {
@@ -305,6 +305,7 @@ export function checks(): Check[] {
   const ref = reference(main);
   const check = (
     name: string,
+    nudge: string,
     points: number,
     fields: string[],
     hint: string,
@@ -313,6 +314,7 @@ export function checks(): Check[] {
     hidden = false,
   ): Check => ({
     name: `lstm: ${name}`,
+    nudge,
     points,
     fn: "lstmCellStep",
     args: args(q),
@@ -325,14 +327,52 @@ export function checks(): Check[] {
   const other = problem(2, [2, 3, 6]);
   const one = problem(3, [1, 2, 3]);
   return [
-    check("forward, the new cell state c' (B=3, I=4, H=5)", 2, ["c"], HINTS.c),
-    check("forward, the new hidden state h'", 2, ["out"], HINTS.out),
-    check("backward, dcPrev along the cell state", 2, ["dcPrev"], HINTS.dcPrev),
-    check("backward, dhPrev and dx", 2, ["dhPrev", "dx"], HINTS.dhPrevDx),
-    check("backward, dwIh and dwHh", 2, ["dwIh", "dwHh"], HINTS.weights),
-    check("backward, dbIh and dbHh (two biases, one gradient)", 1, ["dbIh", "dbHh"], HINTS.biases),
+    check(
+      "forward, the new cell state c' (B=3, I=4, H=5)",
+      "Check the order of the four gate blocks in the pre-activation (PyTorch's order) and which of the four is squashed differently from the others.",
+      2,
+      ["c"],
+      HINTS.c,
+    ),
+    check(
+      "forward, the new hidden state h'",
+      "If c' is right and h' is not, look at the output gate's block and how the new cell state is squashed.",
+      2,
+      ["out"],
+      HINTS.out,
+    ),
+    check(
+      "backward, dcPrev along the cell state",
+      "Two gradients meet at the new cell state: the one handed to you and the one coming back from h'. Then look at how it depends on the old one.",
+      2,
+      ["dcPrev"],
+      HINTS.dcPrev,
+    ),
+    check(
+      "backward, dhPrev and dx",
+      "Once you have the gradient of all four gate blocks, h and x receive it through their weight matrices, as a linear layer's input does.",
+      2,
+      ["dhPrev", "dx"],
+      HINTS.dhPrevDx,
+    ),
+    check(
+      "backward, dwIh and dwHh",
+      "Each weight gradient pairs the gates' gradient with that layer's input (x for the input weights, h for the hidden ones); compare the shapes.",
+      2,
+      ["dwIh", "dwHh"],
+      HINTS.weights,
+    ),
+    check(
+      "backward, dbIh and dbHh (two biases, one gradient)",
+      "Both biases are added to the same pre-activation, so they get the same gradient, collected over the batch.",
+      1,
+      ["dbIh", "dbHh"],
+      HINTS.biases,
+    ),
     {
       name: "lstm: every gradient agrees with a numerical gradient",
+      nudge:
+        "The message names the first gradient that disagrees with the numerical one: start there.",
       points: 2,
       fn: "lstmCellStep",
       args: args(main),
@@ -344,6 +384,7 @@ export function checks(): Check[] {
     },
     check(
       "backward with dout = 0: only the cell state's own path",
+      "With no gradient on h', the cell state's own gradient must still reach every gate that feeds it, and the old cell state through the forget gate.",
       1,
       FIELDS.slice(2),
       "With dout = 0 the only gradient is the dc handed to you: it must still reach every gate " +
@@ -353,6 +394,7 @@ export function checks(): Check[] {
     ),
     check(
       "a batch of one (B=1, I=2, H=3), forward and backward",
+      "With a batch of one every matrix keeps its batch dimension.",
       1,
       FIELDS,
       "With B = 1 every matrix keeps its batch dimension: x is 1×I, dbIh is 1×4H.",
@@ -361,6 +403,7 @@ export function checks(): Check[] {
     ),
     check(
       "another seed and shape (B=2, I=3, H=6), forward and backward",
+      "Nothing may depend on the sizes of the visible checks: read B, I and H from the shapes.",
       2,
       FIELDS,
       "B and I from x (B×I), H from hPrev (B×H); W_ih is 4H×I, W_hh is 4H×H, the gates are blocks of H columns of a.",
@@ -371,33 +414,9 @@ export function checks(): Check[] {
   ];
 }
 
-/** First-attempt help, without the formula (each check's `hint` holds the formula level). */
-const NUDGES: Record<string, string> = {
-  "lstm: forward, the new cell state c' (B=3, I=4, H=5)":
-    "Check the order of the four gate blocks in the pre-activation (PyTorch's order) and which of the four is squashed differently from the others.",
-  "lstm: forward, the new hidden state h'":
-    "If c' is right and h' is not, look at the output gate's block and how the new cell state is squashed.",
-  "lstm: backward, dcPrev along the cell state":
-    "Two gradients meet at the new cell state: the one handed to you and the one coming back from h'. Then look at how it depends on the old one.",
-  "lstm: backward, dhPrev and dx":
-    "Once you have the gradient of all four gate blocks, h and x receive it through their weight matrices, as a linear layer's input does.",
-  "lstm: backward, dwIh and dwHh":
-    "Each weight gradient pairs the gates' gradient with that layer's input (x for the input weights, h for the hidden ones); compare the shapes.",
-  "lstm: backward, dbIh and dbHh (two biases, one gradient)":
-    "Both biases are added to the same pre-activation, so they get the same gradient, collected over the batch.",
-  "lstm: every gradient agrees with a numerical gradient":
-    "The message names the first gradient that disagrees with the numerical one: start there.",
-  "lstm: backward with dout = 0: only the cell state's own path":
-    "With no gradient on h', the cell state's own gradient must still reach every gate that feeds it, and the old cell state through the forget gate.",
-  "lstm: a batch of one (B=1, I=2, H=3), forward and backward":
-    "With a batch of one every matrix keeps its batch dimension.",
-  "lstm: another seed and shape (B=2, I=3, H=6), forward and backward":
-    "Nothing may depend on the sizes of the visible checks: read B, I and H from the shapes.",
-};
-
 export const lstmExercise: Exercise = {
   name: "lstm",
   title: "One LSTM step, forward and backward",
   notebook: "27_lstm_gru.ipynb",
-  checks: () => withNudges(checks(), NUDGES),
+  checks,
 };

@@ -13,7 +13,7 @@ import { flatView, Tensor } from "../../lib/core/tensor.ts";
 import { numericalGradientArray } from "../../lib/check/gradcheck.ts";
 import { maxpoolBackward, maxpoolForward } from "../../lib/nn/layers/maxpool.ts";
 import type { Check, Exercise } from "../../grader/types.ts";
-import { matches, mistake, withNudges } from "./diagnose.ts";
+import { matches, mistake } from "./diagnose.ts";
 
 /**
  * The known mistakes, each in two tiers: what is wrong (at once) and the formula-level fix
@@ -158,8 +158,16 @@ export function checks(): Check[] {
   const fwd = (x: Tensor, o: Options) => maxpoolForward(x, o);
   const dOf = (x: Tensor, o: Options) => normal(fwd(x, o).out.shape);
   const ref = (x: Tensor, o: Options, dout: Tensor) => maxpoolBackward(dout, fwd(x, o).cache).dx;
-  const forwardCheck = (name: string, x: Tensor, o: Options, points: number, hint: string) => ({
+  const forwardCheck = (
+    name: string,
+    nudge: string,
+    x: Tensor,
+    o: Options,
+    points: number,
+    hint: string,
+  ) => ({
     name,
+    nudge,
     points,
     fn: "maxpoolForward",
     args: [x, o],
@@ -167,10 +175,18 @@ export function checks(): Check[] {
     diagnose: forwardMistakes(x, o),
     hint,
   });
-  const backwardCheck = (name: string, x: Tensor, o: Options, points: number, hint: string) => {
+  const backwardCheck = (
+    name: string,
+    nudge: string,
+    x: Tensor,
+    o: Options,
+    points: number,
+    hint: string,
+  ) => {
     const dout = dOf(x, o);
     return {
       name,
+      nudge,
       points,
       fn: "maxpoolBackward",
       args: [dout, x, o],
@@ -188,6 +204,7 @@ export function checks(): Check[] {
   return [
     forwardCheck(
       "maxpoolForward: 2×2 windows (stride = kernel size), 2 images, 3 channels",
+      "Each output entry is the largest entry of its window; the windows do not overlap here.",
       plain,
       plainO,
       2,
@@ -195,6 +212,7 @@ export function checks(): Check[] {
     ),
     forwardCheck(
       "maxpoolForward: 3×3 windows, stride 2 (overlapping)",
+      "Look at where each window starts when the stride is smaller than the window.",
       over,
       overO,
       2,
@@ -202,6 +220,7 @@ export function checks(): Check[] {
     ),
     backwardCheck(
       "maxpoolBackward: 2×2 windows, distinct values",
+      "Only the entry that was the maximum changes the output when it moves a little.",
       plain,
       plainO,
       2,
@@ -209,6 +228,7 @@ export function checks(): Check[] {
     ),
     {
       name: "maxpoolBackward: agrees with a numerical gradient (3×3 windows, stride 2)",
+      nudge: "Overlapping windows: an entry can be the maximum of more than one window.",
       points: 2,
       fn: "maxpoolBackward",
       args: [dOver, over, overO],
@@ -220,6 +240,7 @@ export function checks(): Check[] {
     },
     backwardCheck(
       "maxpoolBackward: ties inside the windows go to the first maximum",
+      "When a window holds its maximum twice, exactly one entry gets the gradient: which one does PyTorch pick?",
       tied,
       tiedO,
       2,
@@ -228,6 +249,7 @@ export function checks(): Check[] {
     ),
     backwardCheck(
       "maxpoolBackward: ties and overlapping windows (3×3, stride 1)",
+      "Gradients from several windows may land on the same entry: they must add up, not overwrite.",
       tiedOver,
       tiedOverO,
       2,
@@ -236,6 +258,7 @@ export function checks(): Check[] {
     {
       ...backwardCheck(
         "maxpoolBackward: 3 images, 3×3 windows, stride 2, with ties",
+        "Read every size from the tensors' shapes.",
         hidden,
         hiddenO,
         2,
@@ -246,6 +269,7 @@ export function checks(): Check[] {
     {
       ...forwardCheck(
         "maxpoolForward: 3 images, 3×3 windows, stride 2",
+        "Count the window positions along each side from the shapes, the kernel size and the stride.",
         hidden,
         hiddenO,
         1,
@@ -256,29 +280,9 @@ export function checks(): Check[] {
   ];
 }
 
-/** First-attempt help, without the formula (each check's `hint` holds the formula level). */
-const NUDGES: Record<string, string> = {
-  "maxpoolForward: 2×2 windows (stride = kernel size), 2 images, 3 channels":
-    "Each output entry is the largest entry of its window; the windows do not overlap here.",
-  "maxpoolForward: 3×3 windows, stride 2 (overlapping)":
-    "Look at where each window starts when the stride is smaller than the window.",
-  "maxpoolBackward: 2×2 windows, distinct values":
-    "Only the entry that was the maximum changes the output when it moves a little.",
-  "maxpoolBackward: agrees with a numerical gradient (3×3 windows, stride 2)":
-    "Overlapping windows: an entry can be the maximum of more than one window.",
-  "maxpoolBackward: ties inside the windows go to the first maximum":
-    "When a window holds its maximum twice, exactly one entry gets the gradient: which one does PyTorch pick?",
-  "maxpoolBackward: ties and overlapping windows (3×3, stride 1)":
-    "Gradients from several windows may land on the same entry: they must add up, not overwrite.",
-  "maxpoolBackward: 3 images, 3×3 windows, stride 2, with ties":
-    "Read every size from the tensors' shapes.",
-  "maxpoolForward: 3 images, 3×3 windows, stride 2":
-    "Count the window positions along each side from the shapes, the kernel size and the stride.",
-};
-
 export const maxpoolExercise: Exercise = {
   name: "maxpool",
   title: "Max pooling, forward and backward",
   notebook: "25_pooling_cnn.ipynb",
-  checks: () => withNudges(checks(), NUDGES),
+  checks,
 };

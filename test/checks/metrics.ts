@@ -9,7 +9,7 @@ import { Random } from "../../lib/core/random.ts";
 import { precisionRecallFscore } from "../../lib/train/classification.ts";
 import { kFold, stratifiedKFold } from "../../lib/data/folds.ts";
 import type { Check, Diagnosis, Exercise } from "../../grader/types.ts";
-import { matches, mistake, withNudges } from "./diagnose.ts";
+import { matches, mistake } from "./diagnose.ts";
 import { WHERE } from "../../grader/hints.ts";
 import { compare } from "../../grader/compare.ts";
 
@@ -266,20 +266,45 @@ export function checks(): Check[] {
     yPred: [0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 2, 0, 0, 2, 1],
   };
   const big = labels(7, 300, 5, 0.6);
+  /** The hidden checks' nudge: they differ from the visible ones only in their sizes. */
+  const unseen = "Nothing may depend on the visible checks' number of classes or examples.";
   const foldCases = [
-    { y: [0, 0, 0, 0, 0, 0, 1, 1, 1, 1], k: 3, hidden: false },
-    { y: [2, 0, 1, 0, 2, 2, 1, 0, 0, 2, 1, 2, 0], k: 3, hidden: false },
-    { y: [1, 1, 1, 1, 1, 0, 0, 0, 2, 2, 2, 2, 2, 2, 2, 0, 1], k: 4, hidden: true },
-    { y: labels(11, 100, 10, 0).yTrue, k: 10, hidden: true },
+    {
+      y: [0, 0, 0, 0, 0, 0, 1, 1, 1, 1],
+      k: 3,
+      hidden: false,
+      nudge:
+        "Each fold should hold about 1/k of every class, and every example exactly one fold; follow the steps of the docstring in order.",
+    },
+    {
+      y: [2, 0, 1, 0, 2, 2, 1, 0, 0, 2, 1, 2, 0],
+      k: 3,
+      hidden: false,
+      nudge: "When a class does not split evenly, look at which folds get the extra examples.",
+    },
+    {
+      y: [1, 1, 1, 1, 1, 0, 0, 0, 2, 2, 2, 2, 2, 2, 2, 0, 1],
+      k: 4,
+      hidden: true,
+      nudge: "Compare each fold's class counts with the docstring's dealing order.",
+    },
+    {
+      y: labels(11, 100, 10, 0).yTrue,
+      k: 10,
+      hidden: true,
+      nudge: "Nothing may depend on the visible checks' sizes or k.",
+    },
   ];
   const scoreCheck = (
     name: string,
+    nudge: string,
     d: { yTrue: number[]; yPred: number[] },
     n: number,
     points: number,
     hidden = false,
   ): Check => ({
     name: `precisionRecallF1: ${name}`,
+    nudge,
     points,
     fn: "precisionRecallF1",
     args: [d.yTrue, d.yPred, n],
@@ -291,12 +316,14 @@ export function checks(): Check[] {
   });
   const macroCheck = (
     name: string,
+    nudge: string,
     d: { yTrue: number[]; yPred: number[] },
     n: number,
     points: number,
     hidden = false,
   ): Check => ({
     name: `macroScores: ${name}`,
+    nudge,
     points,
     fn: "macroScores",
     args: [d.yTrue, d.yPred, n],
@@ -306,15 +333,46 @@ export function checks(): Check[] {
     hint: "Macro: every class gets the same weight, whatever its size; average per-class scores.",
   });
   return [
-    scoreCheck("three classes", small, 3, 2),
-    scoreCheck("a class never predicted, a class never present", gaps, 4, 2),
-    scoreCheck("300 examples, 5 classes", big, 5, 1, true),
-    macroCheck("three classes", small, 3, 1),
-    macroCheck("imbalanced classes", skew, 3, 2),
-    macroCheck("a class never predicted, a class never present", gaps, 4, 1),
-    macroCheck("300 examples, 5 classes", big, 5, 1, true),
-    ...foldCases.map(({ y, k, hidden }): Check => ({
+    scoreCheck(
+      "three classes",
+      "Count, per class, the hits, how often it was predicted and how often it is truly present; precision and recall divide the hits by different counts.",
+      small,
+      3,
+      2,
+    ),
+    scoreCheck(
+      "a class never predicted, a class never present",
+      "Look at classes whose count is zero: the score must be 0 there, never NaN.",
+      gaps,
+      4,
+      2,
+    ),
+    scoreCheck("300 examples, 5 classes", unseen, big, 5, 1, true),
+    macroCheck(
+      "three classes",
+      "Macro averaging gives every class the same weight, whatever its size.",
+      small,
+      3,
+      1,
+    ),
+    macroCheck(
+      "imbalanced classes",
+      "With imbalanced classes, weighting by class size and weighting equally differ: which one is macro?",
+      skew,
+      3,
+      2,
+    ),
+    macroCheck(
+      "a class never predicted, a class never present",
+      "A class that is neither predicted nor present still counts in the average, with its score of 0.",
+      gaps,
+      4,
+      1,
+    ),
+    macroCheck("300 examples, 5 classes", unseen, big, 5, 1, true),
+    ...foldCases.map(({ y, k, hidden, nudge }): Check => ({
       name: `stratifiedKFold: ${y.length} labels, k = ${k}`,
+      nudge,
       points: 2,
       fn: "stratifiedKFold",
       args: [y, k],
@@ -327,34 +385,9 @@ export function checks(): Check[] {
   ];
 }
 
-/** First-attempt help, without the formula (each check's `hint` holds the formula level). */
-const NUDGES: Record<string, string> = {
-  "precisionRecallF1: three classes":
-    "Count, per class, the hits, how often it was predicted and how often it is truly present; precision and recall divide the hits by different counts.",
-  "precisionRecallF1: a class never predicted, a class never present":
-    "Look at classes whose count is zero: the score must be 0 there, never NaN.",
-  "precisionRecallF1: 300 examples, 5 classes":
-    "Nothing may depend on the visible checks' number of classes or examples.",
-  "macroScores: three classes":
-    "Macro averaging gives every class the same weight, whatever its size.",
-  "macroScores: imbalanced classes":
-    "With imbalanced classes, weighting by class size and weighting equally differ: which one is macro?",
-  "macroScores: a class never predicted, a class never present":
-    "A class that is neither predicted nor present still counts in the average, with its score of 0.",
-  "macroScores: 300 examples, 5 classes":
-    "Nothing may depend on the visible checks' number of classes or examples.",
-  "stratifiedKFold: 10 labels, k = 3":
-    "Each fold should hold about 1/k of every class, and every example exactly one fold; follow the steps of the docstring in order.",
-  "stratifiedKFold: 13 labels, k = 3":
-    "When a class does not split evenly, look at which folds get the extra examples.",
-  "stratifiedKFold: 17 labels, k = 4":
-    "Compare each fold's class counts with the docstring's dealing order.",
-  "stratifiedKFold: 100 labels, k = 10": "Nothing may depend on the visible checks' sizes or k.",
-};
-
 export const metricsExercise: Exercise = {
   name: "metrics",
   title: "Precision, recall, F1 and stratified folds",
   notebook: "23_evaluation.ipynb",
-  checks: () => withNudges(checks(), NUDGES),
+  checks,
 };

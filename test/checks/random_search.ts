@@ -23,7 +23,7 @@ import {
 } from "../../lib/search/space.ts";
 import type { Check, Exercise } from "../../grader/types.ts";
 import { OBJECTIVES, type ParamSpec } from "../../solutions/random_search.ts";
-import { matches, mistake, withNudges } from "./diagnose.ts";
+import { matches, mistake } from "./diagnose.ts";
 
 /**
  * The known mistakes, each in two tiers: what is wrong (at once) and the formula-level fix
@@ -251,6 +251,8 @@ export function checks(): Check[] {
   return [
     {
       name: "logUniform: u = 0.5 on [1e-4, 1] is the geometric mean 1e-2",
+      nudge:
+        "Which quantity of a rate should be spread evenly: the rate or its order of magnitude?",
       points: 1,
       fn: "logUniform",
       args: [1e-4, 1, 0.5],
@@ -260,6 +262,8 @@ export function checks(): Check[] {
     },
     {
       name: "logUniform: u = 0.25 on [1e-4, 1] is 1e-3",
+      nudge:
+        "A quarter of the way should be a quarter of the decades, not a quarter of the distance.",
       points: 1,
       fn: "logUniform",
       args: [1e-4, 1, 0.25],
@@ -269,6 +273,7 @@ export function checks(): Check[] {
     },
     {
       name: "logUniform: u = 0 gives low",
+      nudge: "At u = 0 the sample must be the lower end of the range.",
       points: 1,
       fn: "logUniform",
       args: [3e-5, 2e-2, 0],
@@ -278,6 +283,8 @@ export function checks(): Check[] {
     },
     {
       name: "choose: four choices, six uniforms (each slice of [0, 1) is one choice)",
+      nudge:
+        "Each of the k choices should own an equal slice of [0, 1); look at the last slice and its edge.",
       points: 2,
       fn: "chooseMany",
       args: [choices, us],
@@ -288,6 +295,8 @@ export function checks(): Check[] {
     {
       name:
         "sampleConfig: five configurations from new Random(3), lr log, layers 1–4, optimizer of 3",
+      nudge:
+        "Check the number of draws per parameter and their order, and whether both ends of an integer range can come out.",
       points: 3,
       fn: "sampleConfigs",
       args: [SPACE, 5, 3],
@@ -299,6 +308,8 @@ export function checks(): Check[] {
     },
     {
       name: "randomSearch: 30 trials on the bowl objective from seed 1 (trials, best, incumbent)",
+      nudge:
+        "Check how many generators you create, whether the search minimises, and what the incumbent holds after each trial.",
       points: 3,
       fn: "searchOn",
       args: ["bowl", SPACE, 30, 1],
@@ -310,6 +321,8 @@ export function checks(): Check[] {
     },
     {
       name: "sampleConfig: 40 configurations of another space (width 16–20, lr log, act of 2)",
+      nudge:
+        "Read each parameter's kind from its type; nothing may depend on the visible check's parameter names.",
       points: 2,
       fn: "sampleConfigs",
       args: [HIDDEN_SPACE, 40, 11],
@@ -321,6 +334,7 @@ export function checks(): Check[] {
     },
     {
       name: "randomSearch: 60 trials where only the rate matters, seed 7",
+      nudge: "Look at what happens when two trials score the same: which one stays the best?",
       points: 2,
       fn: "searchOn",
       args: ["rateOnly", HIDDEN_SPACE, 60, 7],
@@ -333,28 +347,9 @@ export function checks(): Check[] {
   ];
 }
 
-/** First-attempt help, without the formula (each check's `hint` holds the formula level). */
-const NUDGES: Record<string, string> = {
-  "logUniform: u = 0.5 on [1e-4, 1] is the geometric mean 1e-2":
-    "Which quantity of a rate should be spread evenly: the rate or its order of magnitude?",
-  "logUniform: u = 0.25 on [1e-4, 1] is 1e-3":
-    "A quarter of the way should be a quarter of the decades, not a quarter of the distance.",
-  "logUniform: u = 0 gives low": "At u = 0 the sample must be the lower end of the range.",
-  "choose: four choices, six uniforms (each slice of [0, 1) is one choice)":
-    "Each of the k choices should own an equal slice of [0, 1); look at the last slice and its edge.",
-  "sampleConfig: five configurations from new Random(3), lr log, layers 1–4, optimizer of 3":
-    "Check the number of draws per parameter and their order, and whether both ends of an integer range can come out.",
-  "randomSearch: 30 trials on the bowl objective from seed 1 (trials, best, incumbent)":
-    "Check how many generators you create, whether the search minimises, and what the incumbent holds after each trial.",
-  "sampleConfig: 40 configurations of another space (width 16–20, lr log, act of 2)":
-    "Read each parameter's kind from its type; nothing may depend on the visible check's parameter names.",
-  "randomSearch: 60 trials where only the rate matters, seed 7":
-    "Look at what happens when two trials score the same: which one stays the best?",
-};
-
 export const randomSearchExercise: Exercise = {
   name: "random_search",
   title: "Random search: log-uniform and categorical sampling, and the search loop",
   notebook: "29_search_grid_random.ipynb",
-  checks: () => withNudges(checks(), NUDGES),
+  checks,
 };
