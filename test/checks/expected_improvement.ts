@@ -14,6 +14,7 @@ import { gpFit } from "../../lib/search/gp.ts";
 import { normalCdf, normalPdf } from "../../lib/search/normal.ts";
 import type { Check, Diagnosis, Exercise } from "../../grader/types.ts";
 import { matches, mistake } from "./diagnose.ts";
+import { compare } from "../../grader/compare.ts";
 
 /**
  * The known mistakes, each in two tiers: what is wrong (at once) and the formula-level fix
@@ -79,6 +80,14 @@ export const MISTAKE = {
       "Take the largest expected improvement (the argmax, not the argmin).",
       "smallestEi",
     ),
+  eiFirst: () =>
+    mistake(
+      "the EI reported for the chosen candidate is not its expected improvement: the choice is " +
+        "made with your expectedImprovement, so that mistake decides it",
+      "Put expectedImprovement right first (its own checks say how); maximiseEi then keeps the " +
+        "candidate with the largest EI = (best − ξ − μ)·Φ(z) + σ·φ(z).",
+      "eiFirst",
+    ),
   lastOnTies: () =>
     mistake(
       "on equal EI the last candidate was kept: the first one counts",
@@ -134,6 +143,8 @@ export function referenceMax(
   return { index, ei: value };
 }
 
+const LOOSE = { rtol: 1e-6, atol: 1e-12 };
+
 function maxMistakes(means: number[], stds: number[], best: number, xi: number) {
   const eis = means.map((m, i) => ei(m, stds[i], best, xi));
   const argBy = (v: number[], better: (a: number, b: number) => boolean) =>
@@ -141,7 +152,15 @@ function maxMistakes(means: number[], stds: number[], best: number, xi: number) 
   const last = eis.lastIndexOf(Math.max(...eis));
   return (actual: unknown) => {
     if (!actual || typeof actual !== "object") return undefined;
-    const idx = { index: (actual as { index?: unknown }).index };
+    const { index, ei: reported } = actual as { index?: unknown; ei?: unknown };
+    // The learner's own EI ranked the candidates: when it is wrong, that is the mistake to name
+    // (the choice then often looks like another known mistake, or like nothing).
+    const at = typeof index === "number" ? eis[index] : undefined;
+    // (loosely: suggestNext's GP predictions may differ from the grader's in the last digits)
+    if (typeof reported === "number" && at !== undefined && compare(reported, at, LOOSE)) {
+      return MISTAKE.eiFirst();
+    }
+    const idx = { index };
     if (idx.index === referenceMax(means, stds, best, xi).index) return undefined; // the EI is off
     return matches(idx, [
       [{ index: argBy(means, (a, b) => a < b) }, MISTAKE.lowestMean()],

@@ -110,6 +110,16 @@ describe("expected_improvement checks", () => {
     expect(failing("noExploration")).not.toContain(byName("σ = 0 (a certain").name);
   });
 
+  it("a wrong EI is named on the checks that rank with it, not taken for a wrong choice", () => {
+    // with the gain measured upwards the ranking follows the largest σ here, and suggestNext's
+    // index is just another number: both are the EI's mistake, stated as such
+    for (const check of ["five candidates", "same largest EI", "12 observations", "ξ = 0.05"]) {
+      const c = byName(check), impl = learner("upwards");
+      expect(fails(impl, c), check).toBe(true);
+      expect(c.diagnose!(call(impl, c)), check).toEqual(MISTAKE.eiFirst());
+    }
+  });
+
   it("a wrong answer that is no known mistake gets no diagnosis", () => {
     const c = byName("six predictions");
     expect(fails(learner("erfScaled"), c)).toBe(true);
