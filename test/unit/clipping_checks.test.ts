@@ -4,8 +4,8 @@
  * message that names it.
  */
 import { describe, expect, it } from "vitest";
+import { differs, mistakeHarness } from "./_mistakes.ts";
 import { Matrix } from "../../lib/core/matrix.ts";
-import { compare } from "../../grader/compare.ts";
 import type { Check, Diagnosis } from "../../grader/types.ts";
 import { checks, MISTAKE } from "../checks/clipping.ts";
 import { clipGradNorm, globalNorm } from "../../solutions/clipping.ts";
@@ -61,14 +61,15 @@ function learnerClip(bug: ClipBug) {
   };
 }
 
-const all = checks();
-const byName = (part: string) => all.find((c) => c.name.includes(part))!;
 const copyArgs = (c: Check) =>
   [(c.args[0] as Matrix[]).map((g) => g.clone()), ...c.args.slice(1)] as [Matrix[], number];
 const run = (c: Check, norm: NormBug, clip: ClipBug): unknown =>
   c.fn === "globalNorm" ? learnerNorm(norm)(copyArgs(c)[0]) : learnerClip(clip)(...copyArgs(c));
-const fails = (c: Check, got: unknown) =>
-  compare(got, c.expected, { rtol: c.rtol ?? 1e-9, atol: c.atol ?? 1e-12 }) !== undefined;
+const { all, byName } = mistakeHarness(
+  checks(),
+  ([norm, clip]: [NormBug, ClipBug], c: Check) => run(c, norm, clip),
+);
+const fails = (c: Check, got: unknown) => differs(got, c) !== undefined;
 
 describe("clipping checks", () => {
   it("the solution and bug-free independent implementations pass every check", () => {

@@ -4,7 +4,7 @@
  * names the first step that differs and the mistake.
  */
 import { describe, expect, it } from "vitest";
-import { compare } from "../../grader/compare.ts";
+import { differs, mistakeHarness } from "./_mistakes.ts";
 import type { Check } from "../../grader/types.ts";
 import {
   checks,
@@ -85,14 +85,15 @@ function learnerTriangle(bug: TriangleBug) {
   };
 }
 
-const all = checks();
-const byName = (part: string) => all.find((c) => c.name.includes(part))!;
 const run = (c: Check, warm: WarmupBug, tri: TriangleBug): unknown =>
   c.fn === "warmupCosine"
     ? learnerWarmup(warm)(c.args[0] as WarmupCosineOptions)
     : learnerTriangle(tri)(c.args[0] as TriangularOptions, c.args[1] as number);
-const fails = (c: Check, got: unknown) =>
-  compare(got, c.expected, { rtol: c.rtol ?? 1e-9, atol: c.atol ?? 1e-12 }) !== undefined;
+const { all, byName } = mistakeHarness(
+  checks(),
+  ([warm, tri]: [WarmupBug, TriangleBug], c: Check) => run(c, warm, tri),
+);
+const fails = (c: Check, got: unknown) => differs(got, c) !== undefined;
 
 describe("schedules checks", () => {
   it("the solution and bug-free independent implementations pass every check", () => {
@@ -131,7 +132,7 @@ describe("schedules checks", () => {
       MISTAKE.cosineFromZero,
     ],
     ["warmupFromZero", "a short run", "at step 0 (during the warm-up)", MISTAKE.warmupFromZero],
-    ["holdPeak", "a long run", "at step 101", MISTAKE.warmupLate],
+    ["holdPeak", "warmupCosine: a long run", "at step 101", MISTAKE.warmupLate],
     [
       "cosineFromZero",
       "startFactor = 1",
