@@ -39,6 +39,15 @@ function numbers(v: unknown): number[] | undefined {
 
 const fmt = (x: number) => (Number.isFinite(x) ? x.toPrecision(8) : String(x));
 
+/**
+ * "got 3, expected 2" when both are integers (an index, a count, a class label), else both to
+ * eight significant digits ("got 4.5000000, expected 4.0000000").
+ */
+function gotExpected(a: number, e: number): string {
+  const whole = Number.isSafeInteger(a) && Number.isSafeInteger(e);
+  return whole ? `got ${a}, expected ${e}` : `got ${fmt(a)}, expected ${fmt(e)}`;
+}
+
 function compareNumbers(
   where: string,
   actual: readonly number[],
@@ -54,7 +63,7 @@ function compareNumbers(
     if (!(Math.abs(a - e) <= tol.atol + tol.rtol * Math.abs(e)) && a !== e) {
       return {
         problem: `${at} differs from the reference`,
-        detail: `got ${fmt(a)}, expected ${fmt(e)}`,
+        detail: gotExpected(a, e),
       };
     }
   }

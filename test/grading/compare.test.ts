@@ -18,6 +18,22 @@ describe("compare", () => {
     });
   });
 
+  it("prints integers as integers when both sides are integers, else both to 8 digits", () => {
+    // a class label, an index, a count: "got 3, expected 2", not "got 3.0000000"
+    expect(compare(3, 2, tol)).toEqual({
+      problem: "result differs from the reference",
+      detail: "got 3, expected 2",
+    });
+    expect(compare([0, 4, 1], [0, 2, 1], tol)?.detail).toBe("got 4, expected 2");
+    expect(compare(Matrix.from([[1, -7]]), Matrix.from([[1, 12]]), tol)?.detail)
+      .toBe("got -7, expected 12");
+    expect(compare({ count: 0 }, { count: 10 }, tol)?.detail).toBe("got 0, expected 10");
+    // one side not an integer: both as before
+    expect(compare(3, 2.5, tol)?.detail).toBe("got 3.0000000, expected 2.5000000");
+    expect(compare(2.5, 3, tol)?.detail).toBe("got 2.5000000, expected 3.0000000");
+    expect(compare(1e300, 2e300, tol)?.detail).toBe("got 1.0000000e+300, expected 2.0000000e+300");
+  });
+
   it("says when a list has the wrong length or is not a list", () => {
     expect(compare(grads().slice(0, 1), grads(), tol)?.problem).toBe(
       "result has length 1, expected 2",

@@ -30,6 +30,7 @@ import { GRADCHECK_MISTAKE as GRADCHECK } from "../checks/gradcheck.ts";
 import { gradcheckProblem } from "../../lib/check/problems.ts";
 import { type Bug, learner } from "./_backprop_learner.ts";
 import { EXERCISES } from "../checks/mod.ts";
+import { stratifiedKFold } from "../../solutions/metrics.ts";
 
 const TOL = { rtol: 1e-9, atol: 1e-12 };
 
@@ -118,6 +119,22 @@ describe("the numbers when no known mistake matches (analyse.ts)", () => {
     const m = new Matrix(2, 2, [1, 2, 3, 4]);
     expect(analyse({ g: new Matrix(2, 2, [1, 2, 3, 5]) }, { g: m }, TOL)?.says)
       .toBe("1 of 4 entries of result.g differ: [1][1]");
+  });
+
+  it("an integer result that is wrong prints as integers: 'got 9, expected 8'", () => {
+    // indices of the test folds: the last example of folds 1 and 2 swapped
+    const swapped = (y: number[], k: number) => {
+      const f = stratifiedKFold(y, k);
+      [f[1][f[1].length - 1], f[2][f[2].length - 1]] = [
+        f[2][f[2].length - 1],
+        f[1][f[1].length - 1],
+      ];
+      return f;
+    };
+    const r = gradeWith("metrics", { stratifiedKFold: swapped as never });
+    const c = checkOf(r, "stratifiedKFold: 10 labels, k = 3");
+    expect(c.message).toMatch(/^stratifiedKFold: result\[1\]\[2\] differs .*\(got 9, expected 8\)/);
+    expect(exerciseText(r)).not.toMatch(/got \d+\.0+, expected \d+\.0+/);
   });
 
   it("says nothing about a wrong type or shape (compare.ts's message says it)", () => {
