@@ -58,9 +58,20 @@ function sigmoidGradMistakes(xs: number[]) {
       ],
       [
         s.map((v) => sigmoid.df(v)),
-        "that is σ'(σ(x)): σ was applied twice. Take the derivative at x itself",
+        mistake(
+          "σ was applied twice: that is the derivative taken at σ(x), not at x",
+          "Compute s = σ(x) once, then s(1 − s).",
+          "sigmoidGrad:twice",
+        ),
       ],
-      [s, "that is σ(x) itself, not its derivative"],
+      [
+        s,
+        mistake(
+          "that is σ(x) itself, not its derivative",
+          "σ'(x) = σ(x)(1 − σ(x)).",
+          "sigmoidGrad:value",
+        ),
+      ],
     ]);
 }
 
@@ -77,7 +88,11 @@ function tanhMistakes(xs: number[]) {
       ],
       [
         xs.map((x) => 2 * sigmoid.f(2 * x)),
-        mistake("every value is exactly 1 too large: the result is not shifted down", TANH),
+        mistake(
+          "every value is exactly 1 too large: the result is not shifted down",
+          TANH,
+          "tanhShift",
+        ),
       ],
     ]);
 }
@@ -120,22 +135,33 @@ function softsignGradMistakes(xs: number[]) {
         mistake(
           "|x| became x: wrong for x < 0",
           "For x < 0 the derivative is 1/(1 − x)² = 1/(1 + |x|)².",
+          "softsignGrad:abs",
         ),
       ],
     ]);
 }
 
-function kinkMistakes(grad: (x: number) => number, name: string) {
+/** The kink's formula, the same for ReLU and leaky ReLU. */
+const KINK = "1 where x > 0 (strict); everywhere else, x = 0 included, the negative side's slope.";
+
+function kinkMistakes(grad: (x: number) => number) {
   return (actual: unknown) =>
     matches(actual, [
       [
         [-1, 0, 1].map((x) => (x >= 0 ? 1 : grad(x))),
-        `at x = 0 you return 1; PyTorch's ${name} takes the left branch there (x > 0 gives 1, ` +
-        "everything else the negative side's slope)",
+        mistake(
+          "at x = 0 you return 1; PyTorch takes the left branch there, the negative side's slope",
+          KINK,
+          "kink:one",
+        ),
       ],
       [
         [-1, 0, 1].map((x) => (x === 0 ? (1 + grad(-1)) / 2 : grad(x))),
-        "at x = 0 you return the average of the two slopes; PyTorch takes the left one",
+        mistake(
+          "at x = 0 you return the average of the two slopes; PyTorch takes the left one",
+          KINK,
+          "kink:average",
+        ),
       ],
     ]);
 }
@@ -216,7 +242,10 @@ function checks(): Check[] {
       args: [WIDE],
       expected: on(softsign, WIDE),
       diagnose: (actual) =>
-        matches(actual, [[WIDE.map((x) => x / (1 + x)), "|x| became x: softsign is x/(1 + |x|)"]]),
+        matches(actual, [[
+          WIDE.map((x) => x / (1 + x)),
+          mistake("|x| became x: wrong for x < 0", "softsign(x) = x/(1 + |x|).", "softsign:abs"),
+        ]]),
       nudge: "softsign divides x by something that grows with |x|, so its values stay in (−1, 1).",
       hint: "x / (1 + Math.abs(x)).",
     },
@@ -268,7 +297,7 @@ function checks(): Check[] {
       fn: "reluGrad",
       args: [[-1, 0, 1]],
       expected: [-1, 0, 1].map((x) => relu.df(x)),
-      diagnose: kinkMistakes((x) => relu.df(x), "ReLU"),
+      diagnose: kinkMistakes((x) => relu.df(x)),
       nudge: "At exactly x = 0 the course follows PyTorch's choice of slope.",
       hint: "Use x > 0 (strict): at exactly 0 the gradient is 0.",
     },
@@ -279,7 +308,14 @@ function checks(): Check[] {
       args: [WIDE, 0.1],
       expected: on(leaky, WIDE),
       diagnose: (actual) =>
-        matches(actual, [[on(relu, WIDE), "negative inputs give 0: multiply them by slope"]]),
+        matches(actual, [[
+          on(relu, WIDE),
+          mistake(
+            "negative inputs give 0, as in ReLU: the leak is missing",
+            "x if x > 0, else slope·x.",
+            "leaky:zero",
+          ),
+        ]]),
       nudge: "Leaky ReLU lets negative inputs through too, scaled down by the slope argument.",
       hint: "x if x > 0, else slope·x.",
     },
@@ -292,7 +328,14 @@ function checks(): Check[] {
       rtol: 1e-6,
       atol: 1e-9,
       diagnose: (actual) =>
-        matches(actual, [[dOn(relu, SMOOTH), "for x < 0 the slope is `slope`, not 0"]]),
+        matches(actual, [[
+          dOn(relu, SMOOTH),
+          mistake(
+            "for x < 0 the derivative is 0, as ReLU's: the leak is missing",
+            "1 where x > 0, slope where x < 0.",
+            "leakyGrad:zero",
+          ),
+        ]]),
       nudge: "Two straight pieces again: what is the slope of each?",
       hint: "1 where x > 0, slope where x < 0.",
     },
@@ -302,7 +345,7 @@ function checks(): Check[] {
       fn: "leakyReluGrad",
       args: [[-1, 0, 1], 0.25],
       expected: [-1, 0, 1].map((x) => leaky2.df(x)),
-      diagnose: kinkMistakes((x) => leaky2.df(x), "leaky ReLU"),
+      diagnose: kinkMistakes((x) => leaky2.df(x)),
       nudge: "At exactly x = 0 PyTorch uses the slope of the left piece.",
       hint: "Use x > 0 for the slope 1 and `slope` otherwise, including at 0.",
     },

@@ -12,7 +12,7 @@ import {
 } from "../../lib/optim/ema.ts";
 import { Random } from "../../lib/core/random.ts";
 import type { Check, Diagnosis, Exercise } from "../../grader/types.ts";
-import { matches } from "./diagnose.ts";
+import { matches, mistake } from "./diagnose.ts";
 
 /** A noisy sine, the kind of series an EMA is for. */
 function noisy(seed: number, n: number): number[] {
@@ -23,15 +23,9 @@ function noisy(seed: number, n: number): number[] {
 function emaMistakes(xs: number[], beta: number) {
   return (actual: unknown) =>
     matches(actual, [
-      [
-        emaAlpha(xs, beta),
-        "it looks like β and 1 − β are swapped: the new sample's weight is 1 − β",
-      ],
-      [
-        ema(xs, beta, { v0: xs[0] ?? 0 }),
-        "it looks like you started from v_0 = x_1; start from v_0 = 0",
-      ],
-      [emaDebiased(xs, beta), "it looks bias-corrected; ema returns the raw average"],
+      [emaAlpha(xs, beta), EMA_MISTAKE.swapped],
+      [ema(xs, beta, { v0: xs[0] ?? 0 }), EMA_MISTAKE.startsAtFirst],
+      [emaDebiased(xs, beta), EMA_MISTAKE.corrected],
     ]);
 }
 
@@ -49,7 +43,53 @@ function sameButFirstNotFinite(actual: unknown, expected: number[]): boolean {
     matches(actual.slice(1), [[expected.slice(1), "same"]]) === "same";
 }
 
+/**
+ * The known mistakes, each in two tiers: what is wrong (at once) and the formula-level fix
+ * (once the check's hint unlocks); one id each.
+ */
 export const EMA_MISTAKE = {
+  swapped: mistake(
+    "it looks like β and 1 − β are swapped: β weighs the new sample instead of the past",
+    "v = β·v + (1 − β)·x: the past keeps the weight β, the new sample gets 1 − β.",
+    "swapped",
+  ),
+  startsAtFirst: mistake(
+    "it looks like the average starts from the first sample instead of from 0",
+    "Start from v_0 = 0, so v_1 = (1 − β)·x_1.",
+    "startsAtFirst",
+  ),
+  corrected: mistake(
+    "it looks bias-corrected; ema returns the raw average",
+    "Return v_t itself; dividing by 1 − β^t is emaDebiased's job.",
+    "corrected",
+  ),
+  raw: mistake(
+    "it looks like the raw EMA: nothing corrects its bias towards 0",
+    "Divide step t (counted from 1) of the raw EMA by 1 − β^t.",
+    "raw",
+  ),
+  exponentAhead: mistake(
+    "off by one: the correction is one step ahead (its steps are counted from 2)",
+    "The first sample is t = 1, so it is divided by 1 − β^1 = 1 − β.",
+    "exponentAhead",
+  ),
+  seedMixUp: mistake(
+    "it looks like the seed's mix-up of the two conventions: the correction raises the new " +
+      "sample's weight to the power t, where the past's weight belongs",
+    "Divide by 1 − β^t, β being the weight of the past, not by 1 − (1 − β)^t.",
+    "seedMixUp",
+  ),
+  alphaSeed: mistake(
+    "that is the seed's correction, with the new sample's weight α where the weight of the " +
+      "past belongs",
+    "With α the new sample's weight the past decays by 1 − α per step: 1 − (1 − α)^t.",
+    "alphaSeed",
+  ),
+  vRaw: mistake(
+    "v is not bias-corrected",
+    "v̂ = v/(1 − β2^t), as m̂ = m/(1 − β1^t).",
+    "vRaw",
+  ),
   exponentFromZero: {
     id: "exponentFromZero",
     says: "the first corrected value is NaN or Infinity and the others are corrected too much: " +
@@ -71,17 +111,11 @@ function debiasedMistakes(xs: number[], beta: number) {
     if (sameButFirstNotFinite(actual, exponentFromZero(xs, beta, false))) {
       return EMA_MISTAKE.exponentFromZero;
     }
-    return matches<string | Diagnosis>(actual, [
-      [ema(xs, beta), "it looks like the raw EMA: it is not divided by the bias correction"],
+    return matches<Diagnosis>(actual, [
+      [ema(xs, beta), EMA_MISTAKE.raw],
       [exponentFromZero(xs, beta, true), EMA_MISTAKE.exponentFromZeroGuarded],
-      [
-        ema(xs, beta).map((v, i) => v / biasCorrection(i + 2, beta)),
-        "off by one: the first sample is t = 1, so it is divided by 1 − β",
-      ],
-      [
-        emaAlphaSeedCorrection(xs, 1 - beta),
-        "it looks like you divided by 1 − (1 − β)^t, the seed's mix-up of the two conventions",
-      ],
+      [ema(xs, beta).map((v, i) => v / biasCorrection(i + 2, beta)), EMA_MISTAKE.exponentAhead],
+      [emaAlphaSeedCorrection(xs, 1 - beta), EMA_MISTAKE.seedMixUp],
     ]);
   };
 }
@@ -180,11 +214,7 @@ function checks(): Check[] {
       fn: "alphaCorrection",
       args: [t, alpha],
       expected: biasCorrection(t, 1 - alpha),
-      diagnose: (actual) =>
-        matches(actual, [[
-          1 - alpha ** t,
-          "that is the seed's 1 − α^t: with α the weight of the new sample, the past decays by (1 − α) per step",
-        ]]),
+      diagnose: (actual) => matches(actual, [[1 - alpha ** t, EMA_MISTAKE.alphaSeed]]),
       nudge: "In the α convention α weighs the new sample; in the β convention β weighs the past.",
       hint: "Rewrite S_t = α·X_t + (1 − α)·S_{t−1} as v_t = β·v_{t−1} + (1 − β)·x_t: what is β?",
     })),
@@ -204,7 +234,7 @@ function checks(): Check[] {
           const guarded = exponentFromZero(xs, beta, true);
           if (matches(got[f], [[guarded, "hit"]])) return EMA_MISTAKE.exponentFromZeroGuarded;
         }
-        return matches(got.v, [[ema(squares, 0.999), "v is not bias-corrected"]]);
+        return matches(got.v, [[ema(squares, 0.999), EMA_MISTAKE.vRaw]]);
       },
       nudge:
         "m and v are both averages of past gradients, one of the gradients and one of their squares, each with its own β.",

@@ -53,7 +53,11 @@ function layerMistakes(x: Matrix, w: Matrix, b: Matrix) {
   if (w.rows === w.cols) {
     candidates.push([
       sig(addRow(matmul(x, w), b)),
-      mistake("it looks like w is used transposed: w is out×in (one unit per row)", LAYER),
+      mistake(
+        "it looks like w is used transposed: w is out×in (one unit per row)",
+        LAYER,
+        "layer:transposed",
+      ),
     ]);
   }
   return (actual: unknown) => matches(actual, candidates);
@@ -65,20 +69,32 @@ function windowMistakes(e: Matrix, window: number[]) {
   window.forEach((word, k) => {
     for (let j = 0; j < d; j++) interleaved.data[j * n + k] = e.get(word, j);
   });
-  const candidates: [unknown, string][] = [
+  const candidates: [unknown, Diagnosis][] = [
     [
       interleaved,
-      "the entries are interleaved (dimension by dimension); put each word's whole vector in one block",
+      mistake(
+        "the entries are interleaved (dimension by dimension) instead of one block per word",
+        "Entries k·d … k·d + d − 1 hold the whole row window[k] of the embeddings, copied as one block.",
+        "window:interleaved",
+      ),
     ],
     [
       windowVector(e, [...window].reverse()),
-      "the words are in reverse order; keep the window's order",
+      mistake(
+        "the words are in reverse order",
+        "Block k (entries k·d … k·d + d − 1) holds word window[k], for k = 0, 1, … in the window's order.",
+        "window:reversed",
+      ),
     ],
   ];
   if (window.every((k) => k + 1 < e.rows)) {
     candidates.push([
       windowVector(e, window.map((k) => k + 1)),
-      "off by one: word k is row k of the embeddings (indices start at 0)",
+      mistake(
+        "off by one: each block holds the row after the word's own (indices start at 0)",
+        "Word k is row k of the embeddings: block j copies row window[j], not window[j] + 1.",
+        "window:offByOne",
+      ),
     ]);
   }
   return (actual: unknown) => matches(actual, candidates);
@@ -144,10 +160,28 @@ function checks(): Check[] {
         matches(actual, [
           [
             { x: [1, ...x5], w: [b5, ...w5] },
-            "the 1 and b are put first; the course appends them at the end: [x, 1] and [w, b]",
+            mistake(
+              "the 1 and b are put first; the course appends them at the end",
+              "Return { x: [...x, 1], w: [...w, b] }: the new entry comes last in both.",
+              "biasTrick:first",
+            ),
           ],
-          [{ x: [...x5, 0], w: [...w5, b5] }, "x gets a 0 appended; it must be a constant 1"],
-          [{ x: [...x5, b5], w: [...w5, 1] }, "1 and b are swapped: x gets the 1, w gets b"],
+          [
+            { x: [...x5, 0], w: [...w5, b5] },
+            mistake(
+              "x gets a 0 appended, so the bias never counts",
+              "Append a constant 1 to x (and b to w): [x, 1]·[w, b] = w·x + b.",
+              "biasTrick:zero",
+            ),
+          ],
+          [
+            { x: [...x5, b5], w: [...w5, 1] },
+            mistake(
+              "the two appended values are swapped between x and w",
+              "x gets the 1 and w gets b: [x, 1] and [w, b].",
+              "biasTrick:swapped",
+            ),
+          ],
         ]),
       nudge: "The bias trick turns the bias into one more weight on an input that is always 1.",
       hint: "Return { x: [...x, 1], w: [...w, b] }; their dot product is w·x + b.",

@@ -17,7 +17,7 @@ import {
   sequentialLR,
 } from "../../lib/optim/schedules.ts";
 import type { Check, Diagnosis, Exercise } from "../../grader/types.ts";
-import { matches } from "./diagnose.ts";
+import { matches, mistake } from "./diagnose.ts";
 
 /** The options of the learner's warmupCosine (all given). */
 export interface WarmupCosineOptions {
@@ -62,40 +62,109 @@ export function triangularReference(o: TriangularOptions, steps: number): number
   return range(steps).map(cyclicLR({ ...o, mode: "triangular" }));
 }
 
-/** The messages naming each known mistake; the unit test matches on these. */
+/**
+ * The known mistakes, each in two tiers: what is wrong (at once) and the formula-level fix (once
+ * the check's hint unlocks); one id each, so a report states a mistake once. The unit test
+ * matches on these.
+ */
 export const MISTAKE = {
-  shifted:
-    "your whole curve is shifted one step to the left (it looks like t counted from 1): the first rate is that of step t = 0",
-  lengthShort: (n: number) =>
-    `off by one in the step count: you returned ${n} rates, one too few — the curve runs from t = 0 to t = totalSteps inclusive, ending at etaMin`,
-  lengthLong: (n: number) =>
-    `off by one in the step count: you returned ${n} rates, one too many — the curve runs from t = 0 to t = totalSteps inclusive`,
-  warmupLate:
-    "your warm-up ends one step late: the rate must be exactly baseLr at t = warmupSteps, and the cosine starts falling right after it",
-  warmupEarly:
-    "your warm-up ends one step early: the rate reaches baseLr at t = warmupSteps, not one step before",
-  cosineOverTotal:
-    "your cosine runs over totalSteps; after the warm-up only totalSteps − warmupSteps steps are left, and the cosine must fit into them to reach etaMin at t = totalSteps",
-  cosineFromZero:
+  shifted: mistake(
+    "your whole curve is shifted one step to the left (it looks like t counted from 1): the " +
+      "first rate must be that of step t = 0",
+    "Entry t is the rate at step t, t = 0 … totalSteps: entry 0 is baseLr·startFactor with a " +
+      "warm-up, baseLr without.",
+    "shifted",
+  ),
+  lengthShort: mistake(
+    "off by one in the step count: one rate too few — the curve runs from t = 0 to " +
+      "t = totalSteps inclusive, ending at etaMin",
+    "Return totalSteps + 1 rates, for t = 0 … totalSteps; the last one is etaMin.",
+    "lengthShort",
+  ),
+  lengthLong: mistake(
+    "off by one in the step count: one rate too many — the curve runs from t = 0 to " +
+      "t = totalSteps inclusive",
+    "Return totalSteps + 1 rates, for t = 0 … totalSteps, and stop there.",
+    "lengthLong",
+  ),
+  warmupLate: mistake(
+    "your warm-up ends one step late: the rate must be exactly baseLr at t = warmupSteps, and " +
+      "the cosine starts falling right after it",
+    "While t < warmupSteps, lr = baseLr·(startFactor + (1 − startFactor)·t/warmupSteps); at " +
+      "t = warmupSteps the cosine starts at its top, baseLr.",
+    "warmupLate",
+  ),
+  warmupEarly: mistake(
+    "your warm-up ends one step early: the rate reaches baseLr at t = warmupSteps, not one " +
+      "step before",
+    "Divide by warmupSteps in the ramp: lr = baseLr·(startFactor + (1 − startFactor)·t/warmupSteps).",
+    "warmupEarly",
+  ),
+  cosineOverTotal: mistake(
+    "your cosine runs over totalSteps; after the warm-up only totalSteps − warmupSteps steps " +
+      "are left, and the cosine must fit into them to reach etaMin at t = totalSteps",
+    "p = (t − warmupSteps)/(totalSteps − warmupSteps); lr = etaMin + (baseLr − etaMin)·(1 + cos(π·p))/2.",
+    "cosineOverTotal",
+  ),
+  cosineFromZero: mistake(
     "your cosine is counted from step 0; it must start (at its top, baseLr) when the warm-up ends",
-  warmupFromZero:
-    "your warm-up starts from 0; it starts from the fraction startFactor of baseLr, as PyTorch's LinearLR",
-  triangleShifted:
-    "your whole curve is shifted one step to the left (it looks like t counted from 1): at t = 0 the rate is baseLr",
-  peakLate:
-    "the peak of each cycle comes one step late: maxLr is reached stepSizeUp steps after a cycle starts",
-  peakEarly:
-    "the peak of each cycle comes one step early: maxLr is reached stepSizeUp steps after a cycle starts",
-  downIgnored:
-    "your falling leg lasts stepSizeUp steps: it lasts stepSizeDown steps, so the cycle is stepSizeUp + stepSizeDown long",
-  peakMiddle:
-    "your peak sits in the middle of the cycle: it comes after stepSizeUp steps, which need not be half the cycle",
-  legsSwapped:
+    "The cosine's own step is t − warmupSteps: p = (t − warmupSteps)/(totalSteps − warmupSteps).",
+    "cosineFromZero",
+  ),
+  warmupFromZero: mistake(
+    "your warm-up starts from 0; it starts from the fraction startFactor of baseLr, as " +
+      "PyTorch's LinearLR",
+    "lr = baseLr·(startFactor + (1 − startFactor)·t/warmupSteps) while t < warmupSteps.",
+    "warmupFromZero",
+  ),
+  triangleShifted: mistake(
+    "your whole curve is shifted one step to the left (it looks like t counted from 1): at " +
+      "t = 0 the rate is baseLr",
+    "Evaluate the cycle at t = 0, 1, …, steps − 1: x = t mod cycle starts at 0, where lr = baseLr.",
+    "triangleShifted",
+  ),
+  peakLate: mistake(
+    "the peak of each cycle comes one step late: maxLr is reached stepSizeUp steps after a " +
+      "cycle starts",
+    "height = x/stepSizeUp while x ≤ stepSizeUp, else (cycle − x)/stepSizeDown, x = t mod cycle.",
+    "peakLate",
+  ),
+  peakEarly: mistake(
+    "the peak of each cycle comes one step early: maxLr is reached stepSizeUp steps after a " +
+      "cycle starts",
+    "height = x/stepSizeUp while x ≤ stepSizeUp, else (cycle − x)/stepSizeDown, x = t mod cycle.",
+    "peakEarly",
+  ),
+  downIgnored: mistake(
+    "your falling leg lasts stepSizeUp steps: it lasts stepSizeDown steps, so the cycle is " +
+      "stepSizeUp + stepSizeDown long",
+    "cycle = stepSizeUp + stepSizeDown; on the falling leg height = (cycle − x)/stepSizeDown.",
+    "downIgnored",
+  ),
+  peakMiddle: mistake(
+    "your peak sits in the middle of the cycle: it comes after stepSizeUp steps, which need " +
+      "not be half the cycle",
+    "The rate rises while x ≤ stepSizeUp (height x/stepSizeUp), then falls over stepSizeDown steps.",
+    "peakMiddle",
+  ),
+  legsSwapped: mistake(
     "your rising and falling legs are swapped: the rate rises for stepSizeUp steps, then falls",
-  cosineLegs:
-    "your legs are curved like a cosine: a triangular schedule changes by the same amount at every step of a leg (a cosine between the bounds is cosine annealing — erratum 7)",
-  seedCosine:
-    'that is the source notes\' "cyclic" formula, a cosine starting at the top: it is cosine annealing (erratum 7); the triangular schedule starts at baseLr and moves in straight lines',
+    "height = x/stepSizeUp while x ≤ stepSizeUp, else (cycle − x)/stepSizeDown.",
+    "legsSwapped",
+  ),
+  cosineLegs: mistake(
+    "your legs are curved like a cosine: a triangular schedule changes by the same amount at " +
+      "every step of a leg (a cosine between the bounds is cosine annealing — erratum 7)",
+    "lr = baseLr + (maxLr − baseLr)·height, with height rising and falling in straight lines.",
+    "cosineLegs",
+  ),
+  seedCosine: mistake(
+    'that is the source notes\' "cyclic" formula, a cosine starting at the top: it is cosine ' +
+      "annealing (erratum 7); the triangular schedule starts at baseLr and moves in straight lines",
+    "lr = baseLr + (maxLr − baseLr)·height, height = x/stepSizeUp on the rising leg and " +
+      "(cycle − x)/stepSizeDown on the falling one.",
+    "seedCosine",
+  ),
 };
 
 /** The first index where two curves differ by more than the grader's tolerance, or -1. */
@@ -117,9 +186,9 @@ function departure(t: number, where: string): string {
  * The records of a wrong curve: where it departs (numbers about this check), then the known
  * mistake it equals, if any (one id per mistake, so a report states it once).
  */
-function records(t: number, where: string, known: string | undefined): Diagnosis[] {
+function records(t: number, where: string, known: Diagnosis | undefined): Diagnosis[] {
   const at: Diagnosis = { id: `where:${t}`, says: departure(t, where) };
-  return known ? [at, { id: known, says: known }] : [at];
+  return known ? [at, known] : [at];
 }
 
 function warmupPhase(o: WarmupCosineOptions, t: number): string {
@@ -146,7 +215,7 @@ export function diagnoseWarmupCosine(o: WarmupCosineOptions) {
   const T = o.totalSteps, w = o.warmupSteps;
   const expected = warmupCosineReference(o);
   const curve = (f: Schedule) => range(T + 1).map(f);
-  const candidates: [unknown, string][] = [
+  const candidates: [unknown, Diagnosis][] = [
     [range(T + 1).map((t) => warmupThenCosine(o)(t + 1)), MISTAKE.shifted],
     [curve(warmupThenCosine(o, { tMax: T })), MISTAKE.cosineOverTotal],
     [
@@ -181,15 +250,15 @@ export function diagnoseWarmupCosine(o: WarmupCosineOptions) {
   return (actual: unknown): Diagnosis[] | undefined => {
     if (!Array.isArray(actual)) return undefined;
     const length = actual.length === T
-      ? MISTAKE.lengthShort(T)
+      ? MISTAKE.lengthShort
       : actual.length === T + 2
-      ? MISTAKE.lengthLong(T + 2)
+      ? MISTAKE.lengthLong
       : undefined;
-    if (length) return [{ id: "stepCount", says: length }];
+    if (length) return [length];
     if (actual.length !== T + 1) return undefined;
     const t = firstDeparture(actual, expected);
     if (t < 0) return undefined;
-    return records(t, warmupPhase(o, t), matches<string>(actual, candidates));
+    return records(t, warmupPhase(o, t), matches<Diagnosis>(actual, candidates));
   };
 }
 
@@ -209,7 +278,7 @@ export function diagnoseTriangular(o: TriangularOptions, steps: number) {
   const tri = (u: number, d: number) =>
     triangularReference({ ...o, stepSizeUp: u, stepSizeDown: d }, steps);
   const f = cyclicLR({ ...o, mode: "triangular" });
-  const candidates: [unknown, string][] = [
+  const candidates: [unknown, Diagnosis][] = [
     [range(steps).map((t) => f(t + 1)), MISTAKE.triangleShifted],
     [cosineLegs(o, steps), MISTAKE.cosineLegs],
     [
@@ -230,7 +299,7 @@ export function diagnoseTriangular(o: TriangularOptions, steps: number) {
     if (!Array.isArray(actual) || actual.length !== steps) return undefined;
     const t = firstDeparture(actual, expected);
     if (t < 0) return undefined;
-    return records(t, trianglePhase(o, t), matches<string>(actual, candidates));
+    return records(t, trianglePhase(o, t), matches<Diagnosis>(actual, candidates));
   };
 }
 

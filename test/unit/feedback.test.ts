@@ -582,13 +582,6 @@ function knownWrongAnswers(c: Check): unknown[] {
 /** Text that states a formula (the nudges' rule). */
 const FORMULA = /[·ᵀΣ√⊙]|\bMath\.|[a-z]\(.*\) =/;
 
-/**
- * Exercises whose known mistakes are sentences without a formula tier of their own: the
- * check's formula-level hint stands for them once unlocked (hints.ts). Every other exercise
- * gives each known mistake in two tiers, `says` and `formula`.
- */
-const ONE_TIER = new Set(["neuron", "activations", "ema", "adam", "schedules", "sgd_momentum"]);
-
 describe("every known mistake, fed through the real checks", () => {
   for (const exercise of EXERCISES) {
     it(`${exercise.name}: named at the first attempt without a formula; one id, one statement`, () => {
@@ -623,7 +616,7 @@ describe("every known mistake, fed through the real checks", () => {
           fed++;
           for (const m of known) {
             const at = `${c.name}: "${m.says}"`;
-            if (!m.formula && !ONE_TIER.has(exercise.name)) problems.push(`${at}: no formula tier`);
+            if (!m.formula) problems.push(`${at}: no formula tier`);
             if (m.formula && text.includes(m.formula)) {
               problems.push(`${at}: formula shows at once`);
             }

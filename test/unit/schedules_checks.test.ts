@@ -115,29 +115,39 @@ describe("schedules checks", () => {
   });
 
   const warmCases: [WarmupBug, string, string, string][] = [
-    ["shifted", "5 warm-up steps", "at step 0 (during the warm-up)", MISTAKE.shifted],
+    ["shifted", "5 warm-up steps", "at step 0 (during the warm-up)", MISTAKE.shifted.says],
     [
       "holdPeak",
       "5 warm-up steps",
       "at step 6 (in the cosine after the warm-up)",
-      MISTAKE.warmupLate,
+      MISTAKE.warmupLate.says,
     ],
-    ["rampTooLong", "5 warm-up steps", "at step 1 (during the warm-up)", MISTAKE.warmupLate],
-    ["rampTooShort", "5 warm-up steps", "at step 1 (during the warm-up)", MISTAKE.warmupEarly],
-    ["cosineOverTotal", "5 warm-up steps", "at step 6 (in the cosine", MISTAKE.cosineOverTotal],
+    ["rampTooLong", "5 warm-up steps", "at step 1 (during the warm-up)", MISTAKE.warmupLate.says],
+    ["rampTooShort", "5 warm-up steps", "at step 1 (during the warm-up)", MISTAKE.warmupEarly.says],
+    [
+      "cosineOverTotal",
+      "5 warm-up steps",
+      "at step 6 (in the cosine",
+      MISTAKE.cosineOverTotal.says,
+    ],
     [
       "cosineFromZero",
       "5 warm-up steps",
       "at step 5 (where the warm-up ends",
-      MISTAKE.cosineFromZero,
+      MISTAKE.cosineFromZero.says,
     ],
-    ["warmupFromZero", "a short run", "at step 0 (during the warm-up)", MISTAKE.warmupFromZero],
-    ["holdPeak", "warmupCosine: a long run", "at step 101", MISTAKE.warmupLate],
+    [
+      "warmupFromZero",
+      "a short run",
+      "at step 0 (during the warm-up)",
+      MISTAKE.warmupFromZero.says,
+    ],
+    ["holdPeak", "warmupCosine: a long run", "at step 101", MISTAKE.warmupLate.says],
     [
       "cosineFromZero",
       "startFactor = 1",
       "at step 3 (where the warm-up ends",
-      MISTAKE.cosineFromZero,
+      MISTAKE.cosineFromZero.says,
     ],
   ];
   for (const [bug, check, where, message] of warmCases) {
@@ -153,23 +163,28 @@ describe("schedules checks", () => {
 
   it("warmupCosine: a curve one step too short or too long is an off-by-one in the count", () => {
     const c = byName("5 warm-up steps");
-    expect(said(c.diagnose!(run(c, "short", "none")))).toBe(MISTAKE.lengthShort(20));
-    expect(said(c.diagnose!(run(c, "long", "none")))).toBe(MISTAKE.lengthLong(22));
+    expect(said(c.diagnose!(run(c, "short", "none")))).toBe(MISTAKE.lengthShort.says);
+    expect(said(c.diagnose!(run(c, "long", "none")))).toBe(MISTAKE.lengthLong.says);
     expect(fails(c, run(c, "short", "none"))).toBe(true);
   });
 
   const triCases: [TriangleBug, string, string, string][] = [
-    ["shifted", "symmetric", "at step 0 (the start of cycle 1", MISTAKE.triangleShifted],
-    ["peakLate", "lopsided", "at step 1 (the rising leg of cycle 1)", MISTAKE.peakLate],
-    ["peakEarly", "lopsided", "at step 1 (the rising leg of cycle 1)", MISTAKE.peakEarly],
-    ["peakEarly", "symmetric", "at step 1 (the rising leg of cycle 1)", MISTAKE.peakEarly],
-    ["downIgnored", "lopsided", "at step 7 (the falling leg of cycle 1)", MISTAKE.downIgnored],
-    ["legsSwapped", "lopsided", "at step 1 (the rising leg", MISTAKE.legsSwapped],
-    ["peakMiddle", "lopsided", "at step 1 (the rising leg", MISTAKE.peakMiddle],
-    ["cosineLegs", "symmetric", "at step 1 (the rising leg", MISTAKE.cosineLegs],
-    ["seedCosine", "symmetric", "at step 0 (the start of cycle 1", MISTAKE.seedCosine],
-    ["peakLate", "50 steps up", "at step 1 (the rising leg", MISTAKE.peakLate],
-    ["downIgnored", "50 steps up", "at step 51 (the falling leg of cycle 1)", MISTAKE.downIgnored],
+    ["shifted", "symmetric", "at step 0 (the start of cycle 1", MISTAKE.triangleShifted.says],
+    ["peakLate", "lopsided", "at step 1 (the rising leg of cycle 1)", MISTAKE.peakLate.says],
+    ["peakEarly", "lopsided", "at step 1 (the rising leg of cycle 1)", MISTAKE.peakEarly.says],
+    ["peakEarly", "symmetric", "at step 1 (the rising leg of cycle 1)", MISTAKE.peakEarly.says],
+    ["downIgnored", "lopsided", "at step 7 (the falling leg of cycle 1)", MISTAKE.downIgnored.says],
+    ["legsSwapped", "lopsided", "at step 1 (the rising leg", MISTAKE.legsSwapped.says],
+    ["peakMiddle", "lopsided", "at step 1 (the rising leg", MISTAKE.peakMiddle.says],
+    ["cosineLegs", "symmetric", "at step 1 (the rising leg", MISTAKE.cosineLegs.says],
+    ["seedCosine", "symmetric", "at step 0 (the start of cycle 1", MISTAKE.seedCosine.says],
+    ["peakLate", "50 steps up", "at step 1 (the rising leg", MISTAKE.peakLate.says],
+    [
+      "downIgnored",
+      "50 steps up",
+      "at step 51 (the falling leg of cycle 1)",
+      MISTAKE.downIgnored.says,
+    ],
   ];
   for (const [bug, check, where, message] of triCases) {
     it(`triangularLR, ${bug}: fails "${check}", names the step and the mistake`, () => {
