@@ -59,27 +59,65 @@ export type AdamFlag =
   | "decayAfterStep"
   | "decayIgnored";
 
-const says: Record<AdamFlag, string> = {
-  noBiasCorrection: "Adam without bias correction: m and v start at zero and are used as they " +
-    "are, so the early steps have the wrong size",
-  noFirstCorrection: "only v is bias-corrected; m needs its own correction too",
-  noSecondCorrection: "only m is bias-corrected; v needs its own correction too",
-  tFromZero: "t is counted from 0: the corrections of the first step must use t = 1",
-  epsInsideRoot: "ε is inside the square root; PyTorch adds it after taking the root",
-  maxOfCorrected: "AMSGrad keeps the maximum of the corrected v̂; PyTorch keeps the maximum " +
-    "of the raw v (maxExpAvgSq) and corrects it with the current step's factor",
-  coupledDecay: "the weight decay is coupled (added to the gradient, Adam's L2 penalty) " +
-    "instead of decoupled as in AdamW",
-  decoupledDecay: "the weight decay is decoupled (AdamW's); Adam's weightDecay is an L2 term " +
-    "added to the gradient",
-  decayWithoutLr: "the weights shrink by a factor that ignores the learning rate; PyTorch's " +
-    "decoupled decay scales with lr",
-  decayAfterStep: "the decay is applied after the Adam step; PyTorch shrinks the weights first",
-  decayIgnored: "weightDecay is ignored",
+/** Each known mistake in two tiers: what is wrong (at once), then the formula-level fix. */
+const MISTAKE: Record<AdamFlag, Omit<Mistake<AdamFlag>, "flag">> = {
+  noBiasCorrection: {
+    says: "Adam without bias correction: m and v start at zero and are used as they are, so " +
+      "the early steps have the wrong size",
+    formula: "m̂ = m/(1 − β1^t) and v̂ = v/(1 − β2^t), t counted from 1; the step uses m̂ and v̂.",
+  },
+  noFirstCorrection: {
+    says: "only v is bias-corrected; m needs its own correction too",
+    formula: "m̂ = m/(1 − β1^t) beside v̂ = v/(1 − β2^t); the step is lr·m̂/(√v̂ + ε).",
+  },
+  noSecondCorrection: {
+    says: "only m is bias-corrected; v needs its own correction too",
+    formula: "v̂ = v/(1 − β2^t) beside m̂ = m/(1 − β1^t); the step is lr·m̂/(√v̂ + ε).",
+  },
+  tFromZero: {
+    says: "the step count in the bias corrections starts from 0, one step behind PyTorch's, " +
+      "so the first correction divides by zero",
+    formula: "Increment step first, so the first step has t = 1: m̂ = m/(1 − β1^t), " +
+      "v̂ = v/(1 − β2^t).",
+  },
+  epsInsideRoot: {
+    says: "ε is inside the square root; PyTorch adds it after taking the root",
+    formula: "w = w − lr·m̂/(√v̂ + ε).",
+  },
+  maxOfCorrected: {
+    says: "AMSGrad keeps the maximum of the corrected v̂; PyTorch keeps the maximum of the raw " +
+      "v (maxExpAvgSq) and corrects it with the current step's factor",
+    formula: "maxExpAvgSq = max(maxExpAvgSq, v) on the raw v; the step divides by " +
+      "√(maxExpAvgSq/(1 − β2^t)) + ε.",
+  },
+  coupledDecay: {
+    says: "the weight decay is coupled (added to the gradient, Adam's L2 penalty) instead of " +
+      "decoupled as in AdamW",
+    formula: "AdamW: first w = w − lr·λ·w, then the Adam step with the plain gradient g = ∇w.",
+  },
+  decoupledDecay: {
+    says: "the weight decay is decoupled (AdamW's); Adam's weightDecay is an L2 term added to " +
+      "the gradient",
+    formula: "Adam: g = ∇w + λ·w, and m and v are built from that g.",
+  },
+  decayWithoutLr: {
+    says: "the weights shrink by a factor that ignores the learning rate; PyTorch's decoupled " +
+      "decay scales with lr",
+    formula: "w = w·(1 − lr·λ) before the Adam step.",
+  },
+  decayAfterStep: {
+    says: "the decay is applied after the Adam step; PyTorch shrinks the weights first",
+    formula: "First w = w·(1 − lr·λ), then w = w − lr·m̂/(√v̂ + ε).",
+  },
+  decayIgnored: {
+    says: "weightDecay is ignored",
+    formula: "λ = weightDecay (AdamW's default 0.01): Adam adds λ·w to the gradient, AdamW " +
+      "first sets w = w − lr·λ·w.",
+  },
 };
 
 const mistakes = (flags: AdamFlag[]): Mistake<AdamFlag>[] =>
-  flags.map((flag) => ({ flag, says: says[flag] }));
+  flags.map((flag) => ({ flag, ...MISTAKE[flag] }));
 
 const COMMON: AdamFlag[] = [
   "noBiasCorrection",

@@ -40,6 +40,8 @@ export const SGD_QUANTITIES: readonly Quantity[] = [
 
 export type SgdFlag =
   | "lrInBuffer"
+  | "negativeVelocity"
+  | "stepBeforeBuffer"
   | "dampenedFirstStep"
   | "averagedBuffer"
   | "dampeningIgnored"
@@ -47,38 +49,69 @@ export type SgdFlag =
   | "decayOutsideBuffer"
   | "decayIgnored";
 
-/** The known mistakes, each a phrase completing "It looks like …". */
+/**
+ * The known mistakes, each in two tiers: a phrase completing "it looks like …" (at once), then
+ * the formula-level fix.
+ */
 export const SGD_MISTAKES: readonly Mistake<SgdFlag>[] = [
   {
     flag: "lrInBuffer",
     says: "the learning rate is inside the momentum buffer (the notes' velocity form). " +
       "PyTorch's buffer holds gradients only and the learning rate scales the step taken from " +
       "it, which makes a difference as soon as the learning rate changes",
+    formula: "b = μ·b + g (b = g on the first step) holds gradients only; then w = w − lr·b.",
+  },
+  {
+    flag: "negativeVelocity",
+    says: "the buffer holds the negative velocity of CS231n's code, with the learning rate and " +
+      "the minus sign inside it (for Nesterov, CS231n's form of the step). PyTorch's buffer " +
+      "holds gradients only; the learning rate and the sign come with the step",
+    formula: "CS231n's v is −lr·b while lr is constant. PyTorch: b = μ·b + g (b = g on the " +
+      "first step), then w = w − lr·b, or w = w − lr·(g + μ·b) with nesterov.",
+  },
+  {
+    flag: "stepBeforeBuffer",
+    says: "the step is taken with the buffer from before this step's gradient is added (the " +
+      "momentum is updated after the step), so every step lags one gradient behind",
+    formula: "Update the buffer first, b = μ·b + g (b = g on the first step), then step with " +
+      "it: w = w − lr·b.",
   },
   {
     flag: "dampenedFirstStep",
     says: "the buffer starts at zero, so dampening already shrinks the first gradient; " +
       "PyTorch's first buffer is the (decayed) gradient itself",
+    formula: "On the first step b = g, undampened; after that b = μ·b + (1 − τ)·g.",
   },
   {
     flag: "averagedBuffer",
     says: "the buffer averages the gradients (the notes' EMA form, weighting the new one by " +
       "1 − μ); PyTorch's buffer adds each gradient in full, unless dampening is set",
+    formula: "b = g on the first step, then b = μ·b + (1 − τ)·g with dampening τ (0 by default).",
   },
-  { flag: "dampeningIgnored", says: "dampening is ignored" },
+  {
+    flag: "dampeningIgnored",
+    says: "dampening is ignored",
+    formula: "After the first step b = μ·b + (1 − τ)·g, τ = dampening.",
+  },
   {
     flag: "nesterovOldBuffer",
     // g + μ·b_old is the updated buffer itself: this mistake and ignoring nesterov are one.
     says: "Nesterov's extra momentum term uses the buffer from before this step's update, " +
       "which makes the step plain momentum again (as if nesterov were ignored); PyTorch uses " +
       "the buffer just updated",
+    formula: "Update b = μ·b + g first, then step with g + μ·b, the new b: w = w − lr·(g + μ·b).",
   },
   {
     flag: "decayOutsideBuffer",
     says: "the weight decay is added to the step, not to the gradient, so it bypasses the " +
       "momentum buffer",
+    formula: "g = ∇w + λ·w first; the buffer is built from that g: b = μ·b + g.",
   },
-  { flag: "decayIgnored", says: "weightDecay is ignored" },
+  {
+    flag: "decayIgnored",
+    says: "weightDecay is ignored",
+    formula: "g = ∇w + λ·w (λ = weightDecay) before anything else uses the gradient.",
+  },
 ];
 
 /** `torch.optim.SGD` as an update rule, written apart from lib/, committing the `flags` mistakes. */
@@ -93,7 +126,8 @@ export function sgdVariant(flags: readonly SgdFlag[]): UpdateRule<SgdConfig> {
     if (momentum === 0) {
       return { w: w.map((x, k) => x - lr * g[k] - decayStep(k)), config: c };
     }
-    const unit = has("lrInBuffer") ? lr : 1; // what a gradient is multiplied by in the buffer
+    // what a gradient is multiplied by in the buffer
+    const unit = has("lrInBuffer") ? lr : has("negativeVelocity") ? -lr : 1;
     const share = has("averagedBuffer")
       ? 1 - momentum
       : has("dampeningIgnored")
@@ -105,8 +139,13 @@ export function sgdVariant(flags: readonly SgdFlag[]): UpdateRule<SgdConfig> {
       old === undefined && !fromZero ? unit * x : momentum * (old?.[k] ?? 0) + share * unit * x
     );
     const ahead = has("nesterovOldBuffer") ? g.map((_, k) => old?.[k] ?? 0) : buf;
-    const d = nesterov ? g.map((x, k) => unit * x + momentum * ahead[k]) : buf;
-    const stepLr = has("lrInBuffer") ? 1 : lr;
+    const before = g.map((_, k) => old?.[k] ?? 0);
+    const d = nesterov
+      ? g.map((x, k) => unit * x + momentum * ahead[k])
+      : has("stepBeforeBuffer")
+      ? before
+      : buf;
+    const stepLr = has("lrInBuffer") ? 1 : has("negativeVelocity") ? -1 : lr;
     return {
       w: w.map((x, k) => x - stepLr * d[k] - decayStep(k)),
       config: { ...c, momentumBuffer: buf },

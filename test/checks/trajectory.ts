@@ -51,8 +51,8 @@ export interface Mistake<F extends string> {
   flag: F;
   /** A phrase completing "it looks like …" (what is wrong, without the formula). */
   says: string;
-  /** The formula-level fix; without one the check's formula-level hint is shown. */
-  formula?: string;
+  /** The formula-level fix (shown once the check's hint unlocks). */
+  formula: string;
 }
 
 export interface Tolerance {

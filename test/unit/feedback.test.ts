@@ -23,6 +23,8 @@ import {
   type UpdateRule,
 } from "../../lib/core/update_rule.ts";
 import { EMA_MISTAKE } from "../checks/ema.ts";
+import { ADAM_MISTAKES, ADAMW_MISTAKES } from "../checks/adam.ts";
+import { SGD_MISTAKES } from "../checks/sgd_momentum.ts";
 import { MISTAKE as BACKPROP } from "../checks/backprop.ts";
 import { MISTAKE as SOFTMAX } from "../checks/softmax.ts";
 import { HINGE_MISTAKE as HINGE } from "../checks/hinge.ts";
@@ -413,25 +415,132 @@ describe("tiers: the formula only after several failed attempts", () => {
   });
 
   it("a known mistake without a formula of its own falls back on the check's formula", () => {
-    // SGD with the learning rate inside the buffer (the notes' velocity form)
-    const velocity: UpdateRule<{ lr: number; momentum?: number; momentumBuffer?: number[] }> = (
-      w,
-      dw,
-      c,
-    ) => {
-      const old = c.momentumBuffer ?? dw.map(() => 0);
-      const v = dw.map((g, k) => (c.momentum ?? 0) * old[k] + c.lr * g);
-      return { w: w.map((x, k) => x - v[k]), config: { ...c, momentumBuffer: v } };
+    // PyTorch's SGD with the buffer kept under another name: "your config has no momentumBuffer"
+    const renamed: UpdateRule<SgdState & { v?: number[] }> = (w, dw, c) => {
+      const mu = c.momentum ?? 0;
+      if (mu === 0) return { w: w.map((x, k) => x - c.lr * dw[k]), config: c };
+      const v = dw.map((g, k) => (c.v ? mu * c.v[k] + g : g));
+      return { w: w.map((x, k) => x - c.lr * v[k]), config: { ...c, v } };
     };
-    const runSgd = (p: QuadraticBowl, w0: number[], config: never, o: RunOptions) =>
-      runRule(velocity, quadraticBowl(p).grad, w0, config, o);
-    const [first, , third] = retry("sgd_momentum", { runSgd: runSgd as never });
-    const says = "the learning rate is inside the momentum buffer";
+    const [first, , third] = retry("sgd_momentum", { runSgd: runWith(renamed) });
+    const says = "after step 1 your config has no momentumBuffer";
     const c1 = at(first, "momentum 0.9 on a ravine");
+    expect(c1.mistakes!.map((m) => m.id)).toContain("missing:momentumBuffer:1");
     expect(exerciseText(first)).toContain(says);
     expect(c1.hint).toBeUndefined();
     expect(exerciseText(first)).not.toContain("PyTorch's step: g = ∇w");
     expect(exerciseText(third)).toContain("formula: PyTorch's step: g = ∇w");
+  });
+});
+
+/** The state of the exercises' sgd and adam (PyTorch's names). */
+interface SgdState {
+  lr: number;
+  momentum?: number;
+  dampening?: number;
+  weightDecay?: number;
+  momentumBuffer?: number[];
+}
+interface AdamState {
+  lr?: number;
+  betas?: [number, number];
+  eps?: number;
+  step?: number;
+  expAvg?: number[];
+  expAvgSq?: number[];
+}
+
+/** The exercise's provided driver (runSgd, runAdam) around a learner's update rule. */
+const runWith = <C extends object>(rule: UpdateRule<C>) =>
+  ((p: QuadraticBowl, w0: number[], config: C, o: RunOptions) =>
+    runRule(rule, quadraticBowl(p).grad, w0, config, o)) as never;
+
+// ---- learners' optimisers, each with one mistake, written apart from the checks' variants ----
+/** Adam with its bias corrections one step behind: 1 − β^(t−1). */
+const adamTMinusOne: UpdateRule<AdamState> = (w, dw, c) => {
+  const lr = c.lr ?? 1e-3, [b1, b2] = c.betas ?? [0.9, 0.999], eps = c.eps ?? 1e-8;
+  const t = (c.step ?? 0) + 1;
+  const m = dw.map((g, k) => b1 * (c.expAvg?.[k] ?? 0) + (1 - b1) * g);
+  const v = dw.map((g, k) => b2 * (c.expAvgSq?.[k] ?? 0) + (1 - b2) * g * g);
+  const mHat = m.map((x) => x / (1 - b1 ** (t - 1)));
+  const vHat = v.map((x) => x / (1 - b2 ** (t - 1)));
+  return {
+    w: w.map((x, k) => x - lr * mHat[k] / (Math.sqrt(vHat[k]) + eps)),
+    config: { ...c, step: t, expAvg: m, expAvgSq: v },
+  };
+};
+/** SGD that steps first and adds the new gradient to the momentum after the step. */
+const sgdStepThenMomentum: UpdateRule<SgdState> = (w, dw, c) => {
+  const mu = c.momentum ?? 0, g = dw.map((x, k) => x + (c.weightDecay ?? 0) * w[k]);
+  if (mu === 0) return { w: w.map((x, k) => x - c.lr * g[k]), config: c };
+  const old = c.momentumBuffer;
+  const stepped = w.map((x, k) => x - c.lr * (old?.[k] ?? 0));
+  const b = g.map((x, k) => (old ? mu * old[k] + (1 - (c.dampening ?? 0)) * x : x));
+  return { w: stepped, config: { ...c, momentumBuffer: b } };
+};
+/** CS231n's Nesterov code: v = μ·v − lr·g, x += −μ·v_prev + (1 + μ)·v. */
+const cs231nNesterov: UpdateRule<SgdState> = (w, dw, c) => {
+  const mu = c.momentum ?? 0, prev = c.momentumBuffer ?? w.map(() => 0);
+  const v = dw.map((g, k) => mu * prev[k] - c.lr * g);
+  return {
+    w: w.map((x, k) => x - mu * prev[k] + (1 + mu) * v[k]),
+    config: { ...c, momentumBuffer: v },
+  };
+};
+
+describe("the optimisers' known mistakes through their trajectory checks, at attempt 1 and 3", () => {
+  const known = (flag: string) => [...ADAM_MISTAKES, ...SGD_MISTAKES].find((m) => m.flag === flag)!;
+  const cases: [string, string, Record<string, (...a: never[]) => unknown>, string, string][] = [
+    [
+      "bias correction with t − 1",
+      "adam",
+      { runAdam: runWith(adamTMinusOne) },
+      "adam: PyTorch's defaults on a ravine",
+      "tFromZero",
+    ],
+    [
+      "the momentum added after the step",
+      "sgd_momentum",
+      { runSgd: runWith(sgdStepThenMomentum) },
+      "sgd: momentum 0.9 on a ravine",
+      "stepBeforeBuffer",
+    ],
+    [
+      "CS231n's Nesterov form instead of PyTorch's",
+      "sgd_momentum",
+      { runSgd: runWith(cs231nNesterov) },
+      "sgd: Nesterov momentum on a ravine",
+      "negativeVelocity",
+    ],
+  ];
+  for (const [what, exercise, impl, check, flag] of cases) {
+    it(what, () => {
+      const m = known(flag);
+      const says = `it looks like ${m.says}`;
+      const [first, second, third] = retry(exercise, impl);
+      const c1 = checkOf(first, check), text1 = exerciseText(first);
+      expect(c1.status).toBe("failed");
+      expect(c1.mistakes!.map((d) => d.id)).toContain(flag);
+      // named at once, stated once in the report, no formula and no nudge beside it
+      expect(text1.split(says).length - 1, says).toBe(1);
+      expect(text1).not.toContain(m.formula);
+      expect(c1.formula).toBeUndefined();
+      expect(c1.hint).toBeUndefined();
+      expect(exerciseText(second)).not.toContain(m.formula);
+      // the third failed attempt: the mistake's own formula, once
+      const c3 = checkOf(third, check), text3 = exerciseText(third);
+      expect(c3.attempts).toBe(HINT_UNLOCK_ATTEMPTS);
+      expect(c3.formula).toContain(m.formula);
+      expect(text3.split(m.formula).length - 1, m.formula).toBe(1);
+    });
+  }
+
+  it("every mistake of the trajectory checks has two tiers; what it says states no formula", () => {
+    for (const m of [...ADAM_MISTAKES, ...ADAMW_MISTAKES, ...SGD_MISTAKES]) {
+      expect(m.formula, m.flag).toBeTruthy();
+      expect(m.says, m.flag).not.toMatch(FORMULA);
+      expect(m.says, m.flag).not.toContain(m.formula);
+    }
   });
 });
 

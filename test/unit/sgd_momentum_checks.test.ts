@@ -22,6 +22,8 @@ import { said } from "../checks/diagnose.ts";
 
 type Bug =
   | "lrInBuffer"
+  | "negativeVelocity"
+  | "stepBeforeBuffer"
   | "dampenedFirstStep"
   | "averagedBuffer"
   | "dampeningIgnored"
@@ -49,6 +51,13 @@ function learner(bug?: Bug): UpdateRule<SgdConfig> {
         continue;
       }
       const old = buf?.[k];
+      if (bug === "negativeVelocity") {
+        // CS231n's code: v = μ·v − lr·g; x += v, or for Nesterov x += −μ·v_prev + (1 + μ)·v
+        const v = mu * (old ?? 0) - lr * g;
+        next.push(v);
+        out[k] += nesterov ? -mu * (old ?? 0) + (1 + mu) * v : v;
+        continue;
+      }
       let b: number;
       if (bug === "lrInBuffer") b = old === undefined ? lr * g : mu * old + lr * g;
       else if (bug === "dampenedFirstStep") b = mu * (old ?? 0) + (1 - dampening) * g;
@@ -56,7 +65,8 @@ function learner(bug?: Bug): UpdateRule<SgdConfig> {
       else if (bug === "dampeningIgnored") b = old === undefined ? g : mu * old + g;
       else b = old === undefined ? g : mu * old + (1 - dampening) * g;
       next.push(b);
-      let d = b;
+      // the step with the buffer as it was, the momentum added after it
+      let d = bug === "stepBeforeBuffer" ? old ?? 0 : b;
       if (nesterov && bug !== "nesterovIgnored") {
         d = bug === "nesterovOldBuffer" ? g + mu * (old ?? 0) : g + mu * b;
         if (bug === "lrInBuffer") d = lr * g + mu * b;
@@ -140,6 +150,23 @@ describe("sgd_momentum checks", () => {
     ],
     ["lrInBuffer", "a learning rate that drops", "momentumBuffer"],
     [
+      "negativeVelocity",
+      "momentum 0.9 on a ravine",
+      `your momentum buffer (momentumBuffer) departs from the reference at step 1${first}`,
+    ],
+    [
+      "negativeVelocity",
+      "Nesterov momentum on a ravine",
+      `your momentum buffer (momentumBuffer) departs from the reference at step 1${first}`,
+    ],
+    ["negativeVelocity", "a learning rate that drops", "momentumBuffer"],
+    [
+      "stepBeforeBuffer",
+      "momentum 0.9 on a ravine",
+      `your w departs from the reference at step 1${first}`,
+    ],
+    ["stepBeforeBuffer", "noisy problem", "your w departs"],
+    [
       "dampenedFirstStep",
       "dampening 0.5",
       `your momentum buffer (momentumBuffer) departs from the reference at step 1${first}`,
@@ -182,6 +209,19 @@ describe("sgd_momentum checks", () => {
     const got = runOn(learner("lrInBuffer"), c) as { w: number[] }[];
     const want = c.expected as { w: number[] }[];
     expect(compare(got.map((s) => s.w), want.map((s) => s.w), tol(c))).toBeUndefined();
+  });
+
+  it("CS231n's Nesterov code takes PyTorch's steps while lr is constant; only its buffer differs", () => {
+    const c = byName("Nesterov momentum on a ravine");
+    const got = runOn(learner("negativeVelocity"), c) as { w: number[] }[];
+    const want = c.expected as { w: number[] }[];
+    expect(compare(got.map((s) => s.w), want.map((s) => s.w), tol(c))).toBeUndefined();
+    expect(fails(() => learner("negativeVelocity"), c)).toBe(true);
+    // with a schedule the two part: lr is inside CS231n's velocity
+    const dropped = byName("Nesterov with weight decay and a warm-up schedule");
+    const steps = runOn(learner("negativeVelocity"), dropped) as { w: number[] }[];
+    const ref = dropped.expected as { w: number[] }[];
+    expect(compare(steps.map((s) => s.w), ref.map((s) => s.w), tol(dropped))).toBeDefined();
   });
 
   it("two mistakes at once are both named", () => {
