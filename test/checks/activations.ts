@@ -144,11 +144,12 @@ function softsignGradMistakes(xs: number[]) {
 /** The kink's formula, the same for ReLU and leaky ReLU. */
 const KINK = "1 where x > 0 (strict); everywhere else, x = 0 included, the negative side's slope.";
 
-function kinkMistakes(grad: (x: number) => number) {
+/** The kink mistakes of a (leaky) ReLU derivative `grad`, at the points `xs` (0 among them). */
+function kinkMistakes(xs: number[], grad: (x: number) => number) {
   return (actual: unknown) =>
     matches(actual, [
       [
-        [-1, 0, 1].map((x) => (x >= 0 ? 1 : grad(x))),
+        xs.map((x) => (x >= 0 ? 1 : grad(x))),
         mistake(
           "at x = 0 you return 1; PyTorch takes the left branch there, the negative side's slope",
           KINK,
@@ -156,7 +157,7 @@ function kinkMistakes(grad: (x: number) => number) {
         ),
       ],
       [
-        [-1, 0, 1].map((x) => (x === 0 ? (1 + grad(-1)) / 2 : grad(x))),
+        xs.map((x) => (x === 0 ? (1 + grad(-1)) / 2 : grad(x))),
         mistake(
           "at x = 0 you return the average of the two slopes; PyTorch takes the left one",
           KINK,
@@ -297,7 +298,7 @@ function checks(): Check[] {
       fn: "reluGrad",
       args: [[-1, 0, 1]],
       expected: [-1, 0, 1].map((x) => relu.df(x)),
-      diagnose: kinkMistakes((x) => relu.df(x)),
+      diagnose: kinkMistakes([-1, 0, 1], (x) => relu.df(x)),
       nudge: "At exactly x = 0 the course follows PyTorch's choice of slope.",
       hint: "Use x > 0 (strict): at exactly 0 the gradient is 0.",
     },
@@ -345,7 +346,7 @@ function checks(): Check[] {
       fn: "leakyReluGrad",
       args: [[-1, 0, 1], 0.25],
       expected: [-1, 0, 1].map((x) => leaky2.df(x)),
-      diagnose: kinkMistakes((x) => leaky2.df(x)),
+      diagnose: kinkMistakes([-1, 0, 1], (x) => leaky2.df(x)),
       nudge: "At exactly x = 0 PyTorch uses the slope of the left piece.",
       hint: "Use x > 0 for the slope 1 and `slope` otherwise, including at 0.",
     },
@@ -355,6 +356,8 @@ function checks(): Check[] {
       fn: "leakyReluGrad",
       args: [WIDE, 0.25],
       expected: dOn(leaky2, WIDE),
+      // WIDE holds 0: the kink's mistakes show here too (not as a shift by one position)
+      diagnose: kinkMistakes(WIDE, (x) => leaky2.df(x)),
       hidden: true,
       nudge: "Nothing may assume a particular slope.",
       hint: "Use the slope argument, not a fixed 0.01.",

@@ -63,9 +63,9 @@ export const SGD_MISTAKES: readonly Mistake<SgdFlag>[] = [
   },
   {
     flag: "negativeVelocity",
-    says: "the buffer holds the negative velocity of CS231n's code, with the learning rate and " +
-      "the minus sign inside it (for Nesterov, CS231n's form of the step). PyTorch's buffer " +
-      "holds gradients only; the learning rate and the sign come with the step",
+    says: "the buffer holds CS231n's negative velocity (the momentum and Nesterov forms of " +
+      "its code), with the learning rate and the minus sign inside it. PyTorch's buffer holds " +
+      "gradients only; the learning rate and the sign come with the step",
     formula: "CS231n's v is −lr·b while lr is constant. PyTorch: b = μ·b + g (b = g on the " +
       "first step), then w = w − lr·b, or w = w − lr·(g + μ·b) with nesterov.",
   },

@@ -570,6 +570,27 @@ describe("Part A mistakes: named at once, the formula later", () => {
   });
 });
 
+describe("the kink of ReLU and leaky ReLU: one mistake, on every check it costs", () => {
+  it("1 at x = 0 is named on both kink checks and the hidden wide one, not as a shift", () => {
+    const [first, , third] = retry("activations", {
+      reluGrad: (xs: number[]) => xs.map((x) => (x >= 0 ? 1 : 0)),
+      leakyReluGrad: (xs: number[], slope: number) => xs.map((x) => (x >= 0 ? 1 : slope)),
+    });
+    const [d] = first.diagnoses!;
+    expect(d.says).toMatch(/^at x = 0 you return 1; PyTorch takes the left branch there/);
+    expect(d.checks).toEqual([
+      "reluGrad: at the kink, ReLU'(0) = 0 as in PyTorch",
+      "leakyReluGrad: at the kink, PyTorch uses the slope at x = 0",
+      "leakyReluGrad: slope 0.25 on a wide range",
+    ]);
+    const text1 = exerciseText(first);
+    expect(text1).not.toMatch(/one position ahead/);
+    expect(text1).toContain("(got 1, expected 0)"); // an integer mismatch, printed as integers
+    expect(text1).not.toContain("(strict)");
+    expect(exerciseText(third).split("1 where x > 0 (strict)").length - 1).toBe(1);
+  });
+});
+
 describe("hinge and gradient-checking mistakes: what is wrong first, the formula later", () => {
   /** CS231n's multi-class SVM loss: MultiMarginLoss without the division by C. */
   const svm = (scores: Matrix, labels: number[], o: { margin: number }) => {
