@@ -32,10 +32,18 @@ function neuronMistakes(x: number[], w: number[], b: number) {
   const z = dot(w, x) + b;
   return (actual: unknown) =>
     matches(actual, [
-      [sigmoid.f(dot(w, x)), mistake("the bias is missing", "The unit computes σ(w·x + b).")],
+      // the same ids as the layer's: one misconception, stated once for both functions
+      [
+        sigmoid.f(dot(w, x)),
+        mistake("the bias is missing", "The unit computes σ(w·x + b).", "bias"),
+      ],
       [
         z,
-        mistake("that is the weighted sum before the sigmoid", "The output is σ(z), z = w·x + b."),
+        mistake(
+          "that is the weighted sum before the sigmoid",
+          "The output is σ(z), z = w·x + b.",
+          "noSigmoid",
+        ),
       ],
       [sigmoid.f(-z), mistake("the sign in the exponent is flipped", "σ(z) = 1 / (1 + e^(−z)).")],
       [sigmoid.f(dot(w, x) - b), mistake("the bias is subtracted instead of added", "σ(w·x + b).")],
@@ -44,10 +52,10 @@ function neuronMistakes(x: number[], w: number[], b: number) {
 
 function layerMistakes(x: Matrix, w: Matrix, b: Matrix) {
   const candidates: [unknown, Diagnosis][] = [
-    [sig(matmul(x, transpose(w))), mistake("the bias is missing", LAYER, "layer:bias")],
+    [sig(matmul(x, transpose(w))), mistake("the bias is missing", LAYER, "bias")],
     [
       linearForward(x, w, b).out,
-      mistake("that is the weighted sum before the sigmoid", LAYER, "layer:noSigmoid"),
+      mistake("that is the weighted sum before the sigmoid", LAYER, "noSigmoid"),
     ],
   ];
   if (w.rows === w.cols) {
@@ -239,7 +247,12 @@ function checks(): Check[] {
         const s = (actual as { s?: unknown })?.s;
         const h = (actual as { h?: unknown })?.h;
         const hLinear = linearForward(xh, w1, b1).out;
+        // a layerForward without its bias, used for the hidden layer
+        const hNoBias = sig(matmul(xh, transpose(w1)));
+        const noBias = (formula: string) => mistake("the bias is missing", formula, "bias");
         return matches(s, [
+          [linearForward(hNoBias, w2, b2).out, noBias(HIDDEN)],
+          [matmul(net.h, transpose(w2)), noBias("s = h·w2ᵀ + b2.")],
           [
             sig(net.s),
             mistake("σ was applied to the scores; they have no activation", "s = h·w2ᵀ + b2."),
@@ -249,10 +262,10 @@ function checks(): Check[] {
             mistake("the hidden layer has no sigmoid", HIDDEN, "hidden:noSigmoid"),
           ],
         ]) ??
-          matches(h, [[
-            hLinear,
-            mistake("the hidden layer has no sigmoid", HIDDEN, "hidden:noSigmoid"),
-          ]]);
+          matches(h, [
+            [hLinear, mistake("the hidden layer has no sigmoid", HIDDEN, "hidden:noSigmoid")],
+            [hNoBias, noBias(HIDDEN)],
+          ]);
       },
       nudge: "The hidden layer is a sigmoid layer; the output scores are not squashed.",
       hint: "h = layerForward(x, w1, b1); then s = h·w2ᵀ + b2, with no sigmoid.",

@@ -555,6 +555,45 @@ describe("Part A mistakes: named at once, the formula later", () => {
     expect(exerciseText(instructors)).toContain("formula: The unit computes σ(w·x + b).");
   });
 
+  it("the bias missing from the neuron and the layer is one mistake, also in the hidden layer", () => {
+    const noBias = (x: Matrix, w: Matrix) => {
+      const z = new Matrix(x.rows, w.rows);
+      for (let n = 0; n < x.rows; n++) {
+        for (let j = 0; j < w.rows; j++) {
+          z.set(n, j, sig(x.row(n).reduce((t, v, i) => t + v * w.get(j, i), 0)));
+        }
+      }
+      return z;
+    };
+    const impl = {
+      neuronForward: (x: number[], w: number[]) => sig(x.reduce((t, v, i) => t + v * w[i], 0)),
+      layerForward: noBias,
+      // the learner's own layerForward for the hidden layer
+      oneHiddenForward: (x: Matrix, w1: Matrix, _b1: Matrix, w2: Matrix, b2: Matrix) => {
+        const h = noBias(x, w1), s = new Matrix(h.rows, w2.rows);
+        for (let n = 0; n < h.rows; n++) {
+          for (let k = 0; k < w2.rows; k++) {
+            s.set(n, k, b2.get(0, k) + h.row(n).reduce((t, v, j) => t + v * w2.get(k, j), 0));
+          }
+        }
+        return { h, s };
+      },
+    };
+    const [first, , third] = retry("neuron", impl as never);
+    const [d] = first.diagnoses!;
+    expect(first.diagnoses!.length).toBe(1);
+    expect(d.says).toBe("the bias is missing");
+    expect(d.checks.map((c) => c.split(":")[0])).toEqual([
+      "neuronForward",
+      "neuronForward",
+      "layerForward",
+      "layerForward",
+      "oneHiddenForward",
+    ]);
+    expect(exerciseText(first)).not.toMatch(/entries of result\.h differ|σ\(/);
+    expect(exerciseText(third)).toContain("formula: h = σ(x·w1ᵀ + b1).");
+  });
+
   it("tanh without the 2 inside, a tanhGrad at the activation: named without the formula", () => {
     const r = gradeWith("activations", {
       tanh: (xs: number[]) => xs.map((x) => 2 * sig(x) - 1),
