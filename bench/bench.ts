@@ -7,6 +7,7 @@
  *   deno task bench --runs 3     (three runs; each cell: median (min–max) over the runs)
  *   deno task bench --quick      (about 0.3 s per measurement, a tenth of the epoch)
  *   deno task bench --only conv  (only the conv layer against PyTorch)
+ *   deno task bench --only threads  (the 784-256-10 kernel step on one thread or two: 20 s)
  *
  * numpy runs in `python3 bench/bench_numpy.py` (the first of `python3`, `/usr/bin/python3` that
  * imports numpy) and PyTorch in `/usr/bin/python3 bench/bench_torch.py` (Debian's
@@ -35,6 +36,7 @@ import {
   stepLayersSgd,
 } from "./mlp_step.ts";
 import { PythonBench } from "./python.ts";
+import { threadsReport } from "./threads.ts";
 import { rate as rateFor } from "./rate.ts";
 
 const argValue = (name: string) => {
@@ -45,8 +47,8 @@ const QUICK = Deno.args.includes("--quick");
 const SECONDS = QUICK ? 0.3 : 1;
 const RUNS = Number(argValue("--runs") ?? 1);
 const ONLY = argValue("--only");
-if (ONLY !== undefined && ONLY !== "conv") {
-  throw new Error(`bench: --only takes "conv", got ${ONLY}`);
+if (ONLY !== undefined && ONLY !== "conv" && ONLY !== "threads") {
+  throw new Error(`bench: --only takes "conv" or "threads", got ${ONLY}`);
 }
 const EPOCH_ROWS = QUICK ? 6_000 : 60_000;
 const SIZES = [64, 128, 256, 512];
@@ -304,6 +306,11 @@ async function main() {
       `float64 unless marked.\n`,
   );
   for (const s of SHAPES) checkIdentical(s);
+  if (ONLY === "threads") {
+    const load = () => Deno.loadavg().map((v) => v.toFixed(2)).join(", ");
+    console.log(await threadsReport(QUICK ? 3 : 20, load));
+    return;
+  }
   const data = fakeFashionMnist(ONLY ? 1 : EPOCH_ROWS);
   const notes = new Set<string>();
   const py: Pythons = {

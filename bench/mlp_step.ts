@@ -90,12 +90,47 @@ export function makeMlp(shape: MlpShape = MAIN, seed = 1): MlpState {
   };
 }
 
+/**
+ * The step's two large products: `h = x·W1ᵀ` and `dW1 = dhᵀ·x`, into `st.h` and `st.dw1`.
+ * bench/threads.ts swaps in a two-thread version.
+ */
+export interface LargeProducts {
+  forward(st: MlpState): void;
+  weightGrad(st: MlpState): void;
+}
+
+/** The large products on one thread, with lib's `gemm`. */
+export const ONE_THREAD: LargeProducts = {
+  forward({ shape, x, w1, h }) {
+    gemm({
+      m: shape.batch,
+      n: shape.hidden,
+      k: shape.input,
+      a: x.data,
+      b: w1.data,
+      c: h,
+      transB: true,
+    });
+  },
+  weightGrad({ shape, dh, x, dw1 }) {
+    gemm({
+      m: shape.hidden,
+      n: shape.input,
+      k: shape.batch,
+      a: dh,
+      b: x.data,
+      c: dw1,
+      transA: true,
+    });
+  },
+};
+
 /** One SGD step on the kernels, in place. Returns the loss before the update. */
-export function stepFast(st: MlpState): number {
-  const { w1, b1, w2, b2, x, labels, h, s, dw1, dw2, dh } = st;
-  const { input: IN, hidden: HIDDEN, output: OUT, batch: BATCH } = st.shape;
+export function stepFast(st: MlpState, large: LargeProducts = ONE_THREAD): number {
+  const { w1, b1, w2, b2, labels, h, s, dw1, dw2, dh } = st;
+  const { hidden: HIDDEN, output: OUT, batch: BATCH } = st.shape;
   // Forward: h = relu(x·W1ᵀ + b1), s = h·W2ᵀ + b2.
-  gemm({ m: BATCH, n: HIDDEN, k: IN, a: x.data, b: w1.data, c: h, transB: true });
+  large.forward(st);
   for (let i = 0; i < BATCH; i++) {
     for (let j = 0; j < HIDDEN; j++) {
       const v = h[i * HIDDEN + j] + b1.data[j];
@@ -123,7 +158,7 @@ export function stepFast(st: MlpState): number {
   gemm({ m: OUT, n: HIDDEN, k: BATCH, a: s, b: h, c: dw2, transA: true });
   gemm({ m: BATCH, n: HIDDEN, k: OUT, a: s, b: w2.data, c: dh });
   for (let t = 0; t < dh.length; t++) if (!(h[t] > 0)) dh[t] = 0; // ReLU'(0) = 0, as PyTorch
-  gemm({ m: HIDDEN, n: IN, k: BATCH, a: dh, b: x.data, c: dw1, transA: true });
+  large.weightGrad(st);
   // SGD update, biases first (their gradients are column sums).
   for (let j = 0; j < OUT; j++) {
     let g = 0;
