@@ -11,6 +11,7 @@ import {
   KernelManager,
   type KernelMessage,
   ServerConnection,
+  type Session,
   SessionManager,
 } from "@jupyterlab/services";
 import { courseJupyterEnv, NOTEBOOKS } from "./jupyter.ts";
@@ -120,15 +121,42 @@ export async function runCells(
 ): Promise<{ cells: CellRun[]; seconds: number }> {
   const kernels = new KernelManager({ serverSettings: server.settings });
   const sessions = new SessionManager({ kernelManager: kernels, serverSettings: server.settings });
-  const session = await sessions.startNew({
-    path: name,
-    name,
-    type: "notebook",
-    kernel: { name: "deno" },
-  });
-  const kernel = session.kernel!;
-  await kernel.info;
   const cells: CellRun[] = codes.map(() => ({ outputs: [], late: [] }));
+  // One clock for the whole notebook, kernel start included: a kernel that never answers
+  // kernel_info (seen once on the plain kernel) must not hang the caller either.
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<"timeout">((resolve) => {
+    timer = setTimeout(() => resolve("timeout"), timeoutSeconds * 1000);
+  });
+  const t0 = performance.now();
+  const end = async (session?: Session.ISessionConnection) => {
+    clearTimeout(timer);
+    const seconds = (performance.now() - t0) / 1000;
+    await new Promise((r) => setTimeout(r, 200)); // let stragglers be counted as late
+    // A kernel that does not shut down within 30 s is left to the server's own shutdown.
+    const gone = session?.shutdown().catch(() => {});
+    await Promise.race([gone, new Promise((r) => setTimeout(r, 30_000))]);
+    sessions.dispose();
+    kernels.dispose();
+    return { cells, seconds };
+  };
+  const started = (async () => {
+    const session = await sessions.startNew({
+      path: name,
+      name,
+      type: "notebook",
+      kernel: { name: "deno" },
+    });
+    await session.kernel!.info;
+    return session;
+  })();
+  const session = await Promise.race([started, timeout]);
+  if (session === "timeout") {
+    for (const c of cells) c.hung = "the kernel did not start";
+    started.then((s) => s.shutdown()).catch(() => {});
+    return end();
+  }
+  const kernel = session.kernel!;
   const closed = new Map<string, number>();
   kernel.iopubMessage.connect((_, msg) => {
     const cell = closed.get(
@@ -137,10 +165,6 @@ export async function runCells(
     if (cell !== undefined && msg.header.msg_type !== "status") {
       cells[cell].late.push(msg.header.msg_type);
     }
-  });
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<"timeout">((resolve) => {
-    timer = setTimeout(() => resolve("timeout"), timeoutSeconds * 1000);
   });
   const execute = async (i: number) => {
     const future = kernel.requestExecute({ code: codes[i], stop_on_error: false });
@@ -158,16 +182,9 @@ export async function runCells(
     }
     closed.set(future.msg.header.msg_id, i);
   };
-  const t0 = performance.now();
   if (runAll) await Promise.all(codes.map((_, i) => execute(i)));
   else for (let i = 0; i < codes.length; i++) await execute(i);
-  clearTimeout(timer);
-  const seconds = (performance.now() - t0) / 1000;
-  await new Promise((r) => setTimeout(r, 200)); // let stragglers be counted as late
-  await session.shutdown();
-  sessions.dispose();
-  kernels.dispose();
-  return { cells, seconds };
+  return end(session);
 }
 
 /** Adds an IOPub message to a cell's outputs as a notebook front end does. */
