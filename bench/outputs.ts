@@ -168,7 +168,7 @@ const lines = [
   "",
   "| kernel | front end | executions | cells that differ | no/too few outputs | extra outputs | never finished | late messages | s per execution |",
   "| --- | --- | --: | --: | --: | --: | --: | --- | --: |",
-  ...results.map(([k, fe, t]) =>
+  ...results.filter(([, , t]) => t.executions > 0).map(([k, fe, t]) =>
     `| ${label(k)} | ${fe} | ${t.executions} | ${t.differ} (${
       (100 * t.differ / t.executions).toFixed(1)
     } %) | ${t.lost} | ${t.extra} | ${t.hung} | ${

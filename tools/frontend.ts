@@ -254,9 +254,13 @@ export async function runInClassicUI(
   );
   await page.evaluate("Jupyter.notebook.set_autosave_interval(0)");
   await page.evaluate("Jupyter.notebook.execute_all_cells()");
+  // A cell's prompt number comes with its execute_reply (shell channel), which may overtake the
+  // cell's last outputs (IOPub): so also wait for the kernel indicator to say idle, as a learner
+  // waits for the busy dot to clear before reading the last cell.
   await page.waitForFunction(
     `Jupyter.notebook.get_cells().filter((c) => c.cell_type === "code")
-       .every((c) => typeof c.input_prompt_number === "number")`,
+       .every((c) => typeof c.input_prompt_number === "number") &&
+     document.querySelector("#kernel_indicator_icon")?.classList.contains("kernel_idle_icon")`,
     null,
     { timeout: 120_000 },
   );
