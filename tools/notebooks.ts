@@ -1,15 +1,21 @@
 /**
- * `deno task notebooks [NAME ...]`: executes the notebooks top to bottom on the Deno kernel
- * (into dist/executed/) and verifies their outputs: every code cell not tagged `no-output`
- * has an output, no cell failed unless tagged `raises-exception`, figures carry all three
- * MIME views, and no plain-text output holds ANSI colour codes.
+ * `deno task notebooks [--kernel tslab] [NAME ...]`: executes the notebooks top to bottom on the
+ * Deno kernel (into dist/executed/; with `--kernel tslab`, on tslab into dist/executed-tslab/)
+ * and verifies their outputs: every code cell not tagged `no-output` has an output, no cell
+ * failed unless tagged `raises-exception`, figures carry all three MIME views, and no
+ * plain-text output holds ANSI colour codes.
  */
 
-import { executeNotebooks, ROOT, selectNotebooks } from "./jupyter.ts";
+import { executeNotebooks, type KernelName, ROOT, selectNotebooks } from "./jupyter.ts";
+import { prepareTslab } from "./node/tslab.ts";
 import { PLOTLY_MIME } from "../lib/display/plot.ts";
 import { joined as text, type Notebook } from "./nbformat.ts";
 
 export const EXECUTED = `${ROOT}dist/executed`;
+
+/** Where the executed notebooks of `kernel` go. */
+export const executedDir = (kernel: KernelName) =>
+  kernel === "deno" ? EXECUTED : `${EXECUTED}-${kernel}`;
 
 /** What is wrong with an executed notebook's outputs; empty when all is well. */
 export function verifyOutputs(notebook: Notebook, name: string): string[] {
@@ -44,15 +50,18 @@ export function verifyOutputs(notebook: Notebook, name: string): string[] {
  */
 export async function runNotebooks(
   paths: string[],
+  { kernel = "deno" }: { kernel?: KernelName } = {},
 ): Promise<{ lines: string[]; problems: string[]; seconds: Map<string, number> }> {
-  const results = await executeNotebooks(paths, EXECUTED);
+  const out = executedDir(kernel);
+  if (kernel === "tslab") await prepareTslab(`${ROOT}dist/jupyter`);
+  const results = await executeNotebooks(paths, out, { kernel });
   const lines: string[] = [];
   const problems: string[] = [];
   const seconds = new Map<string, number>();
   for (const r of results) {
     const name = r.notebook.split("/").pop()!;
     const found = r.ok
-      ? verifyOutputs(JSON.parse(await Deno.readTextFile(`${EXECUTED}/${name}`)), name)
+      ? verifyOutputs(JSON.parse(await Deno.readTextFile(`${out}/${name}`)), name)
       : [`${name}: ${r.error}`];
     problems.push(...found);
     seconds.set(name, r.seconds);
@@ -62,11 +71,18 @@ export async function runNotebooks(
 }
 
 if (import.meta.main) {
-  const paths = await selectNotebooks(Deno.args).catch((e: Error) => {
+  const args = [...Deno.args];
+  const at = args.indexOf("--kernel");
+  const kernel = at >= 0 ? args.splice(at, 2)[1] : "deno";
+  if (kernel !== "deno" && kernel !== "tslab") {
+    console.error(`--kernel must be deno or tslab, not ${kernel}`);
+    Deno.exit(2);
+  }
+  const paths = await selectNotebooks(args).catch((e: Error) => {
     console.error(e.message);
     Deno.exit(2);
   });
-  const { lines, problems } = await runNotebooks(paths);
+  const { lines, problems } = await runNotebooks(paths, { kernel });
   console.log(lines.join("\n"));
   for (const p of problems) console.error(`  ${p}`);
   Deno.exit(problems.length ? 1 : 0);
