@@ -88,11 +88,21 @@ async function patchConverter(): Promise<void> {
   await Deno.writeTextFile(path, code.replace(SHORTHAND_FIX.before, SHORTHAND_FIX.after));
 }
 
-/** The absolute path of the `node` on the PATH. */
+/**
+ * The absolute path of the `node` on the PATH. tslab loads the `@course/*` packages (ES
+ * modules) with `require`, which Node does without a flag from 20.19 (and 22.12) on.
+ */
 export async function nodePath(): Promise<string> {
-  const out = await run("node", ["-p", "process.execPath"]);
+  const out = await run("node", ["-p", "process.execPath + ' ' + process.versions.node"]);
   if (out.code !== 0) throw new Error("tslab needs Node.js: `node` was not found on the PATH");
-  return out.stdout.trim();
+  const [path, version] = out.stdout.trim().split(" ");
+  const [major, minor] = version.split(".").map(Number);
+  if (major < 20 || (major === 20 && minor < 19) || (major === 22 && minor < 12)) {
+    throw new Error(
+      `tslab here needs Node.js 20.19 or later (require of ES modules); ${path} is ${version}`,
+    );
+  }
+  return path;
 }
 
 /**
@@ -116,7 +126,34 @@ export async function tslabKernelSpec(): Promise<KernelSpec> {
  * under `dataDir` (a Jupyter data folder). Returns the kernelspec's folder.
  */
 export async function prepareTslab(dataDir: string): Promise<string> {
-  await ensureTslab();
-  await ensureNodePackages();
+  await withLock(`${ROOT}dist/tslab.lock`, async () => {
+    await ensureTslab();
+    await ensureNodePackages();
+  });
   return await writeKernelSpec(dataDir, "tslab", await tslabKernelSpec());
+}
+
+/**
+ * Runs `fn` while holding the lock file `path`, so that two processes (two test files, a test
+ * and `deno task start`) never install or build into the same folders at once. A lock older
+ * than five minutes is taken to be left by a process that died.
+ */
+async function withLock<T>(path: string, fn: () => Promise<T>): Promise<T> {
+  await Deno.mkdir(path.slice(0, path.lastIndexOf("/")), { recursive: true });
+  for (;;) {
+    try {
+      (await Deno.open(path, { createNew: true, write: true })).close();
+      break;
+    } catch (e) {
+      if (!(e instanceof Deno.errors.AlreadyExists)) throw e;
+      const age = await Deno.stat(path).then((s) => Date.now() - s.mtime!.getTime(), () => 0);
+      if (age > 300_000) await Deno.remove(path).catch(() => {});
+      else await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    await Deno.remove(path).catch(() => {});
+  }
 }
