@@ -9,7 +9,7 @@
 import { executeNotebooks, type KernelName, ROOT, selectNotebooks } from "./jupyter.ts";
 import { prepareTslab } from "./node/tslab.ts";
 import { PLOTLY_MIME } from "../lib/display/plot.ts";
-import { joined as text, type Notebook } from "./nbformat.ts";
+import { joined as text, type Notebook, type Output } from "./nbformat.ts";
 
 export const EXECUTED = `${ROOT}dist/executed`;
 
@@ -41,6 +41,40 @@ export function verifyOutputs(notebook: Notebook, name: string): string[] {
       }
     }
   }
+  return problems;
+}
+
+/**
+ * What a code cell shows beyond plain text, kernel-neutral: for each rich output (one with a
+ * MIME type besides `text/plain`: figures, tables, grading reports), its MIME types and its
+ * text view, numbers masked (the last digits of a float may differ between V8 versions), with
+ * the rules and spaces that pad them collapsed. Deno returns a value as `execute_result` and tslab as `display_data`, and
+ * plain values come back from tslab as printed text: neither is a difference here.
+ */
+export function richSignature(outputs: Output[]): string[] {
+  return outputs.filter((o) => o.data && Object.keys(o.data).some((m) => m !== "text/plain"))
+    .map((o) =>
+      `${Object.keys(o.data!).sort().join(",")} ${
+        text(o.data!["text/plain"] as string).replace(/\d+(\.\d+)?/g, "#").replace(/-{2,}/g, "--")
+          .replace(/\s+/g, " ")
+      }`
+    );
+}
+
+/** Where two executions of a notebook (Deno's and tslab's) differ in their rich outputs. */
+export function richDifferences(a: Notebook, b: Notebook, name: string): string[] {
+  const code = (n: Notebook) => n.cells.filter((c) => c.cell_type === "code");
+  const [ca, cb] = [code(a), code(b)];
+  if (ca.length !== cb.length) return [`${name}: ${ca.length} code cells against ${cb.length}`];
+  const problems: string[] = [];
+  ca.forEach((cell, i) => {
+    const [sa, sb] = [richSignature(cell.outputs ?? []), richSignature(cb[i].outputs ?? [])];
+    if (JSON.stringify(sa) !== JSON.stringify(sb)) {
+      problems.push(
+        `${name}, code cell ${i + 1}: ${JSON.stringify(sa)} against ${JSON.stringify(sb)}`,
+      );
+    }
+  });
   return problems;
 }
 
