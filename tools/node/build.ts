@@ -91,16 +91,19 @@ export function importLibPackage(code: string): string {
 /** Builds the four packages (see the module doc). */
 export async function buildNodePackages(): Promise<void> {
   const hash = await sourcesHash();
-  const temp = await Deno.makeTempDir({ prefix: "course-node-" });
+  // Beside the packages, so that the swap below is a rename within one file system.
+  await Deno.mkdir(`${ROOT}node_modules`, { recursive: true });
+  const temp = await Deno.makeTempDir({ dir: `${ROOT}node_modules`, prefix: ".course-build-" });
   try {
     await bundle([ENTRIES.lib], `${temp}/lib`);
     const others = Object.keys(ENTRIES).filter((n) => n !== "lib");
     await bundle(others.map((n) => ENTRIES[n]), `${temp}/others`, `${ROOT}lib/*`);
-    await Deno.remove(PACKAGES, { recursive: true }).catch(() => {});
+    // Written aside, then swapped in: a kernel starting meanwhile finds the old or the new.
+    const next = `${temp}/@course`;
     for (const name of Object.keys(ENTRIES)) {
       const base = ENTRIES[name].split("/").pop()!.replace(/\.ts$/, "");
       const from = `${temp}/${name === "lib" ? "lib" : "others"}/${base}`;
-      const dir = `${PACKAGES}/${name}`;
+      const dir = `${next}/${name}`;
       await Deno.mkdir(dir, { recursive: true });
       for (const ext of [".js", ".d.ts"]) {
         const code = await Deno.readTextFile(`${from}${ext}`);
@@ -117,7 +120,10 @@ export async function buildNodePackages(): Promise<void> {
       };
       await Deno.writeTextFile(`${dir}/package.json`, JSON.stringify(pkg, null, 2) + "\n");
     }
-    await Deno.writeTextFile(STAMP, hash + "\n");
+    await Deno.writeTextFile(`${next}/${STAMP.split("/").pop()}`, hash + "\n");
+    const old = `${temp}/old`;
+    await Deno.rename(PACKAGES, old).catch(() => {});
+    await Deno.rename(next, PACKAGES);
   } finally {
     await Deno.remove(temp, { recursive: true });
   }
