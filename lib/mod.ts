@@ -1,9 +1,11 @@
 /**
  * The course library: one readable implementation of every formula the notebooks teach, checked
- * against PyTorch and numerical gradients. Notebooks import everything from here:
+ * against PyTorch and numerical gradients. Notebooks import everything from here, by the name
+ * `@course/lib` (deno.json maps it to this file; on tslab it is the package tools/node/build.ts
+ * builds from it):
  *
  * ```ts
- * import { Matrix, Random, mlpInit, mlpForward, softmaxCrossEntropy, adam } from "../lib/mod.ts";
+ * import { Matrix, Random, mlpInit, mlpForward, softmaxCrossEntropy, adam } from "@course/lib";
  * ```
  *
  * The folders read like the course: `core/` (matrices, tensors, random numbers, checks),

@@ -9,7 +9,9 @@
  *   solutions/answers/NAME.md).
  * - `deno check` and `deno lint` refuse .ipynb: each notebook's code cells are written, in
  *   order, to dist/nbcheck/NAME.ts (a module, as the kernel runs them), then checked and linted
- *   there. Errors point at the cell: every cell starts with a `// cell N` comment.
+ *   there. Errors point at the cell: every cell starts with a `// cell N` comment. The cells'
+ *   `@course/…` imports resolve through deno.json's import map, given to `deno check` as a file
+ *   (dist/nbcheck/import_map.json), as the Deno kernel resolves them.
  */
 
 import { listNotebooks, ROOT, run } from "./jupyter.ts";
@@ -49,6 +51,14 @@ async function formatted(path: string): Promise<boolean> {
 
 if (import.meta.main) {
   await Deno.mkdir(OUT, { recursive: true });
+  const config = JSON.parse(await Deno.readTextFile(`${ROOT}deno.json`));
+  // The map's relative targets are relative to the map's own file.
+  const imports = Object.fromEntries(
+    Object.entries(config.imports as Record<string, string>)
+      .map(([k, v]) => [k, v.startsWith("./") ? `../.${v}` : v]),
+  );
+  const importMap = `${OUT}/import_map.json`;
+  await Deno.writeTextFile(importMap, JSON.stringify({ imports }, null, 2));
   const files: string[] = [];
   let failed = false;
   for (const path of await listNotebooks()) {
@@ -81,7 +91,12 @@ if (import.meta.main) {
   for (
     // --no-config: deno.json excludes dist/, and an excluded file given by name is skipped
     // ("No matching files found"), which would pass every notebook unchecked.
-    const [what, args] of [["check", ["check", "--no-config", ...files]], ["lint", [
+    const [what, args] of [["check", [
+      "check",
+      "--no-config",
+      `--import-map=${importMap}`,
+      ...files,
+    ]], ["lint", [
       "lint",
       "--no-config",
       ...files,

@@ -7,7 +7,8 @@ notebook: {"notebook", "ok", "seconds", "error"}. Exits 1 if any notebook failed
 
 The kernel is the course's `deno` kernel that tools/jupyter.ts puts first on JUPYTER_PATH:
 its proxy (tools/kernel/proxy.ts) delivers every output before the cell's `status: idle`, so
-nbclient, which stops reading a cell's messages at idle, loses none.
+nbclient, which stops reading a cell's messages at idle, loses none. NOTEBOOK_KERNEL=tslab
+runs them on tslab instead (kernelspec written by tools/node/tslab.ts).
 """
 
 import json
@@ -19,11 +20,11 @@ import nbformat
 from nbclient import NotebookClient
 
 
-def execute(path, out_dir, timeout):
+def execute(path, out_dir, timeout, kernel):
     nb = nbformat.read(path, as_version=4)
     client = NotebookClient(
         nb,
-        kernel_name="deno",
+        kernel_name=kernel,
         timeout=timeout,
         resources={"metadata": {"path": os.path.dirname(os.path.abspath(path))}},
     )
@@ -45,7 +46,8 @@ def main(argv):
     out_dir, paths = argv[1], argv[2:]
     timeout = int(os.environ.get("NOTEBOOK_CELL_TIMEOUT", "120"))
     os.makedirs(out_dir, exist_ok=True)
-    results = [execute(p, out_dir, timeout) for p in paths]
+    kernel = os.environ.get("NOTEBOOK_KERNEL", "deno")
+    results = [execute(p, out_dir, timeout, kernel) for p in paths]
     for r in results:
         print(json.dumps(r), flush=True)
     return 0 if all(r["ok"] for r in results) else 1

@@ -160,13 +160,24 @@ export interface ExecResult {
   error: string | null;
 }
 
-/** Executes notebooks on the Deno kernel into `outDir` (see tools/execute_notebook.py). */
-export async function executeNotebooks(paths: string[], outDir: string): Promise<ExecResult[]> {
+/** The kernels the course runs on: Deno's, and tslab (Node; see tools/node/tslab.ts). */
+export type KernelName = "deno" | "tslab";
+
+/**
+ * Executes notebooks on the Deno kernel (or, with `kernel: "tslab"`, on tslab, whose
+ * kernelspec the caller has put in dist/jupyter: tools/node/tslab.ts) into `outDir` (see
+ * tools/execute_notebook.py).
+ */
+export async function executeNotebooks(
+  paths: string[],
+  outDir: string,
+  { kernel = "deno" }: { kernel?: KernelName } = {},
+): Promise<ExecResult[]> {
   const python = await findPython();
   if (!python) throw new Error(JUPYTER_HINT);
   await vendorPlotly();
   const out = await run(python, [`${ROOT}tools/execute_notebook.py`, outDir, ...paths], {
-    env: await courseJupyterEnv(),
+    env: { ...await courseJupyterEnv(), NOTEBOOK_KERNEL: kernel },
   });
   const results = out.stdout.trim().split("\n").filter((l) => l.startsWith("{")).map((l) =>
     JSON.parse(l) as ExecResult

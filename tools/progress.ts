@@ -5,6 +5,7 @@
  * updated); anywhere else (a terminal, a test) it writes one line per epoch.
  *
  * It lives in tools/ because it talks to the kernel (`Deno.jupyter`); lib/ stays portable.
+ * Notebooks import it as `@course/progress`; on tslab that is `tools/node/progress.ts`.
  *
  * @module
  */
@@ -80,28 +81,47 @@ export interface ProgressOptions {
   write?: (line: string) => void;
 }
 
-/** An `onEpoch` callback for `fit` that shows the run as it goes (see the module doc). */
-export function progress(o: ProgressOptions): (
+/** Shows a MIME bundle under `displayId`, replacing what it showed before when `update`. */
+export type ShowBundle = (
+  bundle: Record<string, unknown>,
+  o: { displayId: string; update: boolean },
+) => unknown;
+
+/**
+ * An `onEpoch` callback for `fit` that redraws the figure through `show`, or writes one line
+ * per epoch when there is no `show` (outside a kernel). The kernels' `progress` functions
+ * (this module's for Deno, `tools/node/progress.ts` for tslab) pass their display.
+ */
+export function progressWith(show: ShowBundle | undefined, o: ProgressOptions): (
   record: EpochRecord,
   history: readonly EpochRecord[],
 ) => Promise<void> {
   const { epochs, write = console.log } = o;
-  const kernel = jupyter();
   const displayId = `progress-${crypto.randomUUID()}`;
   let shown = false;
   return async (record, history) => {
-    if (!kernel) return write(describeEpoch(record, epochs));
+    if (!show) return write(describeEpoch(record, epochs));
     const figure = progressFigure(history, epochs);
     const bundle = {
       [PLOTLY_MIME]: figure.toJSON(),
       "text/html": figure.toHTML(),
       "text/plain": describeEpoch(record, epochs),
     };
-    await kernel.display(bundle, {
-      raw: true,
-      display_id: displayId,
-      update: shown,
-    });
+    await show(bundle, { displayId, update: shown });
     shown = true;
   };
+}
+
+/** An `onEpoch` callback for `fit` that shows the run as it goes (see the module doc). */
+export function progress(o: ProgressOptions): (
+  record: EpochRecord,
+  history: readonly EpochRecord[],
+) => Promise<void> {
+  const kernel = jupyter();
+  return progressWith(
+    kernel &&
+      ((bundle, { displayId, update }) =>
+        kernel.display(bundle, { raw: true, display_id: displayId, update })),
+    o,
+  );
 }

@@ -8,7 +8,7 @@
  * 3. exercises/ in step with solutions/ (`deno task release --check`);
  * 4. vitest: unit tests of lib/ against PyTorch references and numerical gradients, grading
  *    tests (solutions full marks, untouched exercises 0, hostile code contained), and the
- *    end-to-end tests (notebooks on the real kernel, decks in headless Chromium).
+ *    end-to-end tests (notebooks on the real kernels, Deno and tslab; decks in headless Chromium).
  */
 
 import { ROOT } from "./jupyter.ts";

@@ -1,6 +1,7 @@
 /**
  * The course as a learner, a lecturer and a reader meet it: every notebook executed top to
- * bottom on the real Deno kernel through Jupyter with its outputs present; every deck built
+ * bottom on the real Deno kernel through Jupyter with its outputs present, and on tslab (the
+ * Node kernel) at the same time with the same figures, tables and reports; every deck built
  * from the executed notebooks and opened in headless Chromium (title slide first, summary last,
  * maths and figures drawn, code where the notebook asks for it, no words for someone running
  * the notebook, every slide fitting its page); the course site built from the same executed
@@ -13,7 +14,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { Browser } from "playwright-core";
 import { launchChromium, openForPrint, overflowingSlides } from "../../tools/browser.ts";
 import { listNotebooks, run } from "../../tools/jupyter.ts";
-import { EXECUTED, runNotebooks } from "../../tools/notebooks.ts";
+import { EXECUTED, executedDir, richDifferences, runNotebooks } from "../../tools/notebooks.ts";
 import { SLIDE_CODE_TAG } from "../../tools/deck.ts";
 import { deckOf, SLIDES } from "../../tools/slides.ts";
 import { buildSite, SITE } from "../../tools/site.ts";
@@ -23,11 +24,28 @@ const notebooks = await listNotebooks();
 const names = notebooks.map((p) => p.split("/").pop()!.replace(/\.ipynb$/, ""));
 const PLOTLY = "application/vnd.plotly.v1+json";
 let executed: Awaited<ReturnType<typeof runNotebooks>>;
+let onTslab: Awaited<ReturnType<typeof runNotebooks>>;
 let browser: Browser;
 
 beforeAll(async () => {
-  executed = await runNotebooks(notebooks);
+  // The two kernels side by side: each pass is one kernel and one client at a time.
+  const started = performance.now();
+  [executed, onTslab] = await Promise.all([
+    runNotebooks(notebooks),
+    // tslab's install or build failing fails its tests below, not the decks and the site.
+    runNotebooks(notebooks, { kernel: "tslab" }).catch((e: Error) => ({
+      lines: [],
+      problems: [`tslab: ${e.message}`],
+      seconds: new Map<string, number>(),
+    })),
+  ]);
+  const seconds = (m: Map<string, number>) => [...m.values()].reduce((s, v) => s + v, 0).toFixed(0);
   console.log(executed.lines.join("\n"));
+  console.log(`on tslab:\n${onTslab.lines.join("\n")}`);
+  console.log(
+    `notebooks: ${seconds(executed.seconds)} s on Deno, ${seconds(onTslab.seconds)} s on tslab, ` +
+      `${((performance.now() - started) / 1000).toFixed(0)} s side by side`,
+  );
   const t0 = performance.now();
   await buildSite(EXECUTED);
   console.log(`site built in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
@@ -74,6 +92,21 @@ describe("notebooks", () => {
 
   it("execute top to bottom on the Deno kernel with every output present", () => {
     expect(executed.problems).toEqual([]);
+  });
+
+  it("execute top to bottom on tslab (Node) with every output present", () => {
+    expect(onTslab.problems).toEqual([]);
+  });
+
+  it("show the same figures, tables and reports on tslab as on Deno", async () => {
+    const read = async (dir: string, name: string) =>
+      JSON.parse(await Deno.readTextFile(`${dir}/${name}.ipynb`));
+    const differences: string[] = [];
+    for (const name of names) {
+      const [deno, tslab] = [await read(EXECUTED, name), await read(executedDir("tslab"), name)];
+      differences.push(...richDifferences(deno, tslab, name));
+    }
+    expect(differences).toEqual([]);
   });
 });
 
