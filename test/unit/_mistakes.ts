@@ -6,7 +6,8 @@
  */
 
 import { compare, type Mismatch } from "../../grader/compare.ts";
-import type { Check } from "../../grader/types.ts";
+import { gradeExercise, ROOT } from "../../grader/grade.ts";
+import type { Check, Exercise, ExerciseResult } from "../../grader/types.ts";
 
 /** The grader's tolerance for check `c`. */
 export const tol = (c: Check) => ({ rtol: c.rtol ?? 1e-9, atol: c.atol ?? 1e-12 });
@@ -30,3 +31,31 @@ export function mistakeHarness<Bug>(all: Check[], run: (bug: Bug, c: Check) => u
   const failing = (bug: Bug) => all.filter((c) => fails(bug, c)).map((c) => c.name);
   return { all, byName, fails, failing };
 }
+
+/**
+ * Grades `solutions/NAME.ts` with `edit` applied to its text, as if a learner had written it,
+ * through the real grader (in a temporary folder, removed afterwards). Throws when the edit
+ * changes nothing, so a test cannot pass on a bug that was never put in.
+ */
+export async function gradeEdited(
+  exercise: Exercise,
+  edit: (source: string) => string,
+): Promise<ExerciseResult> {
+  const dir = await Deno.makeTempDir({ prefix: `${exercise.name}-` });
+  try {
+    const source = await Deno.readTextFile(`${ROOT}solutions/${exercise.name}.ts`);
+    const edited = edit(source);
+    if (edited === source) {
+      throw new Error(`gradeEdited: the edit left solutions/${exercise.name}.ts unchanged`);
+    }
+    const file = `${dir}/${exercise.name}.ts`;
+    await Deno.writeTextFile(file, edited.replaceAll('"../lib/', `"${ROOT}lib/`));
+    return await gradeExercise(exercise, dir);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+/** The names of the checks a graded exercise failed, in order. */
+export const failedNames = (r: ExerciseResult) =>
+  r.checks.filter((c) => c.status === "failed").map((c) => c.name);

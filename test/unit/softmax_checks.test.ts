@@ -4,12 +4,11 @@
  * it should, passes the others, and gets the message that names it. Two of them also go through
  * the real grader (sandbox, wire encoding of NaN and Infinity, report).
  */
-import { afterAll, describe, expect, it } from "vitest";
-import { differs, mistakeHarness } from "./_mistakes.ts";
+import { describe, expect, it } from "vitest";
+import { differs, failedNames, gradeEdited, mistakeHarness } from "./_mistakes.ts";
 import { Matrix } from "../../lib/core/matrix.ts";
-import { gradeExercise, ROOT } from "../../grader/grade.ts";
 import { exerciseText } from "../../grader/report.ts";
-import type { Check, Diagnosis } from "../../grader/types.ts";
+import type { Check, Diagnosis, ExerciseResult } from "../../grader/types.ts";
 import { checks, MISTAKE, softmaxExercise } from "../checks/softmax.ts";
 import * as solution from "../../solutions/softmax.ts";
 
@@ -170,27 +169,15 @@ describe("softmax checks", () => {
 });
 
 describe("softmax through the grader", () => {
-  const dirs: string[] = [];
-  afterAll(async () => {
-    for (const d of dirs) await Deno.remove(d, { recursive: true });
-  });
-
-  /** Grades the solution with `edit` applied to its text, as a learner's exercises/softmax.ts. */
-  async function grade(edit: (source: string) => string) {
-    const dir = await Deno.makeTempDir({ prefix: "softmax-" });
-    dirs.push(dir);
-    const source = edit(await Deno.readTextFile(`${ROOT}solutions/softmax.ts`));
-    await Deno.writeTextFile(`${dir}/softmax.ts`, source.replaceAll('"../lib/', `"${ROOT}lib/`));
-    return await gradeExercise(softmaxExercise, dir);
-  }
-  const message = (r: Awaited<ReturnType<typeof grade>>, part: string) =>
+  const grade = (edit: (source: string) => string) => gradeEdited(softmaxExercise, edit);
+  const message = (r: ExerciseResult, part: string) =>
     r.checks.find((c) => c.name.includes(part))!.message;
 
   it(
     "no max shift: the large-score checks fail with NaN/Infinity and name the mistake",
     async () => {
       const r = await grade((s) => s.replaceAll("const m = Math.max(...row);", "const m = 0;"));
-      expect(r.checks.filter((c) => c.status === "failed").map((c) => c.name)).toEqual([
+      expect(failedNames(r)).toEqual([
         byName("shifted by +1000").name,
         byName("thousands").name,
         byName("800 below").name,
