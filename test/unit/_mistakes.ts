@@ -8,6 +8,7 @@
 import { compare, type Mismatch } from "../../grader/compare.ts";
 import { gradeExercise, ROOT } from "../../grader/grade.ts";
 import type { Check, Exercise, ExerciseResult } from "../../grader/types.ts";
+import { said } from "../checks/diagnose.ts";
 
 /** The grader's tolerance for check `c`. */
 export const tol = (c: Check) => ({ rtol: c.rtol ?? 1e-9, atol: c.atol ?? 1e-12 });
@@ -30,6 +31,26 @@ export function mistakeHarness<Bug>(all: Check[], run: (bug: Bug, c: Check) => u
   const fails = (bug: Bug, c: Check) => differs(run(bug, c), c) !== undefined;
   const failing = (bug: Bug) => all.filter((c) => fails(bug, c)).map((c) => c.name);
   return { all, byName, fails, failing };
+}
+
+/** A learner's module: its exported functions by name. */
+export type Impl = Record<string, (...args: never[]) => unknown>;
+
+/**
+ * {@link mistakeHarness} for answers given as a whole module (the solution with some functions
+ * swapped for buggy ones): each check calls its function on a copy of its arguments, and
+ * `grade(impl)` gives, for every check `impl` fails, what its diagnosis says ("" when none).
+ */
+export function moduleHarness(all: Check[]) {
+  const call = (impl: Impl, c: Check) => impl[c.fn](...(structuredClone(c.args) as never[]));
+  const harness = mistakeHarness(all, call);
+  const grade = (impl: Impl): Map<string, string> =>
+    new Map(
+      all.filter((c) => harness.fails(impl, c)).map((
+        c,
+      ) => [c.name, said(c.diagnose?.(call(impl, c)))]),
+    );
+  return { ...harness, grade };
 }
 
 /**

@@ -3,24 +3,12 @@
  * written as a learner would, fails the checks of its function and the feedback names it.
  */
 import { describe, expect, it } from "vitest";
-import { mistakeHarness } from "./_mistakes.ts";
-import type { Check } from "../../grader/types.ts";
-import { checks, foldProblem, MISTAKES } from "../checks/metrics.ts";
+import { type Impl, moduleHarness } from "./_mistakes.ts";
 import { said } from "../checks/diagnose.ts";
+import { checks, foldProblem, MISTAKES } from "../checks/metrics.ts";
 import * as solution from "../../solutions/metrics.ts";
 
-type Impl = Record<string, (...args: never[]) => unknown>;
-
-/** Calls `impl`'s function of check `c` on a copy of its arguments. */
-const call = (impl: Impl, c: Check) => impl[c.fn](...(structuredClone(c.args) as never[]));
-const { all, fails } = mistakeHarness(checks(), call);
-
-/** Runs every check of `impl`; for each failing check, the diagnosis (or "" when none). */
-function grade(impl: Impl): Map<string, string> {
-  return new Map(
-    all.filter((c) => fails(impl, c)).map((c) => [c.name, said(c.diagnose?.(call(impl, c)))]),
-  );
-}
+const { grade } = moduleHarness(checks());
 
 const base = solution as unknown as Impl;
 
