@@ -12,9 +12,8 @@
  */
 
 import { ShapeError } from "../../core/matrix.ts";
-import { assertFiniteTensor, Tensor, tensorShapeOf } from "../../core/tensor.ts";
-import { toPair } from "../../core/validate.ts";
-import type { MaxPoolOptions } from "./maxpool.ts";
+import { Tensor, tensorShapeOf } from "../../core/tensor.ts";
+import { type MaxPoolOptions, poolWindows } from "./maxpool.ts";
 
 /** Options of {@link avgpoolForward}: the same as max pooling's (`kernelSize`, `stride`). */
 export type AvgPoolOptions = MaxPoolOptions;
@@ -32,16 +31,7 @@ export function avgpoolForward(
   x: Tensor,
   o: AvgPoolOptions,
 ): { out: Tensor; cache: AvgPoolCache } {
-  const op = "avgpoolForward";
-  const [KH, KW] = toPair(op, "kernelSize", o.kernelSize, 1);
-  const [sh, sw] = toPair(op, "stride", o.stride ?? o.kernelSize, 1);
-  const [N, C, H, W] = x.shape;
-  if (N === 0) throw new ShapeError(`${op}: empty batch (input ${tensorShapeOf(x)})`);
-  if (KH > H || KW > W) {
-    throw new ShapeError(`${op}: kernel ${KH}×${KW} is larger than input ${tensorShapeOf(x)}`);
-  }
-  assertFiniteTensor(op, x);
-  const Hout = Math.floor((H - KH) / sh) + 1, Wout = Math.floor((W - KW) / sw) + 1;
+  const { N, C, H, W, KH, KW, sh, sw, Hout, Wout } = poolWindows("avgpoolForward", x, o);
   const out = new Tensor([N, C, Hout, Wout]);
   let o2 = 0;
   for (let plane = 0; plane < N * C; plane++) {

@@ -33,6 +33,38 @@ export interface MaxPoolOptions {
   stride?: number | readonly [number, number];
 }
 
+/** A pooling layer's window over input `x`: its size, stride and the output's height and width. */
+export interface PoolWindows {
+  N: number;
+  C: number;
+  H: number;
+  W: number;
+  KH: number;
+  KW: number;
+  sh: number;
+  sw: number;
+  Hout: number;
+  Wout: number;
+}
+
+/**
+ * Reads and checks a pooling layer's options against input `x` (for max and average pooling):
+ * a non-empty batch, a window no larger than the image, finite entries; the output size is
+ * `⌊(H − KH)/sh⌋ + 1` by `⌊(W − KW)/sw⌋ + 1`. Errors name `op`.
+ */
+export function poolWindows(op: string, x: Tensor, o: MaxPoolOptions): PoolWindows {
+  const [KH, KW] = toPair(op, "kernelSize", o.kernelSize, 1);
+  const [sh, sw] = toPair(op, "stride", o.stride ?? o.kernelSize, 1);
+  const [N, C, H, W] = x.shape;
+  if (N === 0) throw new ShapeError(`${op}: empty batch (input ${tensorShapeOf(x)})`);
+  if (KH > H || KW > W) {
+    throw new ShapeError(`${op}: kernel ${KH}×${KW} is larger than input ${tensorShapeOf(x)}`);
+  }
+  assertFiniteTensor(op, x);
+  const Hout = Math.floor((H - KH) / sh) + 1, Wout = Math.floor((W - KW) / sw) + 1;
+  return { N, C, H, W, KH, KW, sh, sw, Hout, Wout };
+}
+
 /** What {@link maxpoolBackward} needs: the shapes and where each maximum was. */
 export interface MaxPoolCache {
   inShape: [number, number, number, number];
@@ -52,18 +84,7 @@ export function maxpoolForward(
   x: Tensor,
   o: MaxPoolOptions,
 ): { out: Tensor; cache: MaxPoolCache } {
-  const op = "maxpoolForward";
-  const [KH, KW] = toPair(op, "kernelSize", o.kernelSize, 1);
-  const [sh, sw] = toPair(op, "stride", o.stride ?? o.kernelSize, 1);
-  const [N, C, H, W] = x.shape;
-  if (N === 0) throw new ShapeError(`${op}: empty batch (input ${tensorShapeOf(x)})`);
-  if (KH > H || KW > W) {
-    throw new ShapeError(`${op}: kernel ${KH}×${KW} is larger than input ${tensorShapeOf(x)}`);
-  }
-  assertFiniteTensor(op, x);
-
-  const Hout = Math.floor((H - KH) / sh) + 1;
-  const Wout = Math.floor((W - KW) / sw) + 1;
+  const { N, C, H, W, KH, KW, sh, sw, Hout, Wout } = poolWindows("maxpoolForward", x, o);
   const out = new Tensor([N, C, Hout, Wout]);
   const argmax = new Int32Array(out.size);
   let k = 0; // output entries in NCHW order
