@@ -22,16 +22,14 @@ import { evaluateArchitecture } from "../lib/nas/evaluate.ts";
 import { cellModel } from "../lib/nas/cell.ts";
 import { dartsSearch, supernet } from "../lib/nas/darts.ts";
 import { fit } from "../lib/train/fit.ts";
+import { quantile } from "../lib/train/significance.ts";
 import type { Matrix } from "../lib/core/matrix.ts";
 
 const cpuSeconds = () => {
   const f = Deno.readTextFileSync("/proc/self/stat").split(") ")[1].split(" ");
   return (Number(f[11]) + Number(f[12])) / 100; // utime + stime, in clock ticks of 1/100 s
 };
-const median = (xs: number[]) => {
-  const s = xs.slice().sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
+const median = (xs: number[]) => quantile(xs.slice().sort((a, b) => a - b), 0.5);
 
 const full = await loadFashionMnist("train", { limit: 4000 });
 const raw = { x: downsample(full.x, { factor: 4 }), y: full.y };

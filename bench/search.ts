@@ -18,6 +18,7 @@ import type { Config, FloatParam, SearchSpace } from "../lib/search/space.ts";
 import { validateConfig } from "../lib/search/space.ts";
 import { branin, hartmann6 } from "../lib/search/test_functions.ts";
 import { tpeSampler } from "../lib/search/tpe.ts";
+import { quantile } from "../lib/train/significance.ts";
 import { TRAINING_SPACE, trainingObjective } from "../lib/search/training_objective.ts";
 import { type Evaluation, makeTrial, type Sampler, type Trial } from "../lib/search/trial.ts";
 import { loadFashionMnist } from "../tools/fashion_mnist.ts";
@@ -121,11 +122,8 @@ async function runOne(p: Problem, c: Contestant, seed: number, optuna: OptunaSer
   return { best, ms };
 }
 
-const quantile = (xs: number[], q: number) => {
-  const s = xs.slice().sort((a, b) => a - b), i = (s.length - 1) * q;
-  const lo = Math.floor(i), hi = Math.ceil(i);
-  return s[lo] + (s[hi] - s[lo]) * (i - lo);
-};
+/** The value at fraction `q` of `xs` (numpy's linear interpolation). */
+const quantileOf = (xs: number[], q: number) => quantile(xs.slice().sort((a, b) => a - b), q);
 
 const problems: Problem[] = [];
 if (ONLY.includes("branin")) {
@@ -193,7 +191,7 @@ for (const p of problems) {
       ms.push(...r.ms);
     }
     rows.push({ name: c.name, bests, ms });
-    console.error(`${p.name} · ${c.name}: median best ${quantile(bests, 0.5).toFixed(4)}`);
+    console.error(`${p.name} · ${c.name}: median best ${quantileOf(bests, 0.5).toFixed(4)}`);
   }
   const ref = rows.find((r) => r.name === "Optuna TPE")!;
   const gap = (b: number) =>
@@ -204,14 +202,14 @@ for (const p of problems) {
   );
   lines.push("| --- | --- | --- | --- | --- | --- |");
   for (const r of rows) {
-    const med = quantile(r.bests, 0.5);
-    const ratio = gap(med) / gap(quantile(ref.bests, 0.5));
+    const med = quantileOf(r.bests, 0.5);
+    const ratio = gap(med) / gap(quantileOf(ref.bests, 0.5));
     const wins = r.bests.filter((b, i) => b < ref.bests[i]).length;
     lines.push(
-      `| ${r.name} | ${med.toFixed(4)} | ${quantile(r.bests, 0.25).toFixed(4)} – ${
-        quantile(r.bests, 0.75).toFixed(4)
+      `| ${r.name} | ${med.toFixed(4)} | ${quantileOf(r.bests, 0.25).toFixed(4)} – ${
+        quantileOf(r.bests, 0.75).toFixed(4)
       } | ${ratio.toFixed(2)} | ${r.name === "Optuna TPE" ? "—" : `${wins}/${SEEDS}`} | ${
-        quantile(r.ms, 0.5).toFixed(2)
+        quantileOf(r.ms, 0.5).toFixed(2)
       } |`,
     );
   }

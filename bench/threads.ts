@@ -13,6 +13,7 @@
  */
 import { Matrix } from "../lib/core/matrix.ts";
 import { gemmWasm } from "../lib/kernels/matmul_wasm.ts";
+import { quantile } from "../lib/train/significance.ts";
 import { type LargeProducts, MAIN, makeMlp, type MlpState, stepFast } from "./mlp_step.ts";
 import { halfProduct, type Shared, sharedFor } from "./threads_split.ts";
 
@@ -114,10 +115,7 @@ function inTurns(fs: (() => void)[], turns: number, sliceMs: number): number[][]
   return per;
 }
 
-const median = (v: number[]) => {
-  const s = [...v].sort((a, b) => a - b), m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
+const median = (v: number[]) => quantile([...v].sort((a, b) => a - b), 0.5);
 
 /** Runs the comparison and returns its markdown report. */
 export async function threadsReport(seconds = 10, loadAverage?: () => string): Promise<string> {
@@ -138,7 +136,7 @@ export async function threadsReport(seconds = 10, loadAverage?: () => string): P
     const sliceMs = 50, turns = Math.round((seconds * 1000) / (2 * sliceMs));
     const [r1, r2] = inTurns([() => stepFast(one), () => stepFast(shared, two)], turns, sliceMs);
     const ratios = r2.map((v, i) => v / r1[i]).sort((a, b) => a - b);
-    const q = (f: number) => ratios[Math.min(ratios.length - 1, Math.floor(f * ratios.length))];
+    const q = (f: number) => quantile(ratios, f);
     const after = loadAverage?.() ?? "–";
     const epochOne = 938 / median(r1), epochTwo = 938 / median(r2);
     return [
@@ -152,7 +150,7 @@ export async function threadsReport(seconds = 10, loadAverage?: () => string): P
       `| one thread (stepFast) | ${median(r1).toFixed(0)} | ${epochOne.toFixed(2)} s |`,
       `| two threads (main + one worker) | ${median(r2).toFixed(0)} | ${epochTwo.toFixed(2)} s |`,
       "",
-      `Two threads ÷ one thread, turn by turn: median ${median(ratios).toFixed(2)}×, quartiles ` +
+      `Two threads ÷ one thread, turn by turn: median ${q(0.5).toFixed(2)}×, quartiles ` +
       `${q(0.25).toFixed(2)}–${q(0.75).toFixed(2)}, min–max ${ratios[0].toFixed(2)}–` +
       `${ratios[ratios.length - 1].toFixed(2)} (${ratios.length} turns).`,
     ].join("\n");
